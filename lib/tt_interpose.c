@@ -1,0 +1,606 @@
+/* SPDX-License-Identifier: MIT */
+/* The allocation entry points: the only file that defines malloc, free and
+ * the rest of the family, and C++'s operator new and delete. Also owns the
+ * start-up of the preload and the exit-time check.
+ *
+ * Re-entrancy: a per-thread guard (initial-exec TLS) is raised while tether
+ * works; allocations made with it raised (libunwind, libdw, pthread and libc
+ * internals called by tether) go straight to the real allocator, unrecorded.
+ * While the real functions are being looked up, allocations come from a
+ * static bump arena, which free() and realloc() recognise.
+ *
+ * Ordering: a block's record is removed before the real free, and a realloc
+ * takes the old record out first and puts it back if the realloc fails: the
+ * address may be handed to another thread the moment the real call returns.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "tether.h"
+#include "tt_check.h"
+#include "tt_heap.h"
+#include "tt_log.h"
+#include "tt_options.h"
+#include "tt_os.h"
+#include "tt_report.h"
+#include "tt_roots.h"
+#include "tt_stacks.h"
+#include "tt_symbolize.h"
+#include "tt_unwind.h"
+
+/* This file defines libc's and the C++ runtime's own symbols; their
+ * prototypes live in those runtimes' headers (and C++ mangling), not here. */
+#pragma GCC diagnostic ignored "-Wmissing-prototypes"
+
+/* ======================================================================== */
+/* state                                                                     */
+/* ======================================================================== */
+
+static struct {
+  void *(*malloc)(size_t);
+  void (*free)(void *);
+  void *(*calloc)(size_t, size_t);
+  void *(*realloc)(void *, size_t);
+  void *(*memalign)(size_t, size_t);
+  int (*posix_memalign)(void **, size_t, size_t);
+  void *(*aligned_alloc)(size_t, size_t);
+  void *(*valloc)(size_t);
+  void *(*pvalloc)(size_t);
+  size_t (*malloc_usable_size)(void *);
+} real;
+
+enum { INIT_NONE, INIT_RESOLVING, INIT_RESOLVED };
+static int resolve_state;
+static int init_done;
+static volatile int tracking; /* recording blocks: after start-up, until the exit check */
+static int exit_done;
+static struct tt_options opts;
+static uintptr_t self_lo, self_hi;
+static char self_path[4096];
+static int log_pid;
+
+static __thread int guard __attribute__((tls_model("initial-exec")));
+static __thread bool thread_known __attribute__((tls_model("initial-exec")));
+
+static void init(void);
+
+/* ======================================================================== */
+/* bootstrap arena                                                           */
+/* ======================================================================== */
+
+#define TT_BOOT_BYTES (256 * 1024)
+#define TT_BOOT_HEADER 16
+static char boot_mem[TT_BOOT_BYTES] __attribute__((aligned(64)));
+static size_t boot_used;
+
+static void *boot_alloc(size_t size) {
+  size_t need = TT_ALIGN_UP(size + TT_BOOT_HEADER, 16);
+  size_t at = __atomic_fetch_add(&boot_used, need, __ATOMIC_RELAXED);
+  if (at + need > TT_BOOT_BYTES)
+    return NULL; /* fresh static memory is already zero, as calloc needs */
+  *(size_t *)(boot_mem + at) = size;
+  return boot_mem + at + TT_BOOT_HEADER;
+}
+
+static inline bool is_boot(const void *p) {
+  return (const char *)p >= boot_mem && (const char *)p < boot_mem + TT_BOOT_BYTES;
+}
+
+static size_t boot_size(const void *p) { return *(const size_t *)((const char *)p - TT_BOOT_HEADER); }
+
+/* Looks up the real allocator; false while that is under way (the caller
+ * then uses the bootstrap arena: dlsym itself allocates). */
+static bool resolve(void) {
+  if (__atomic_load_n(&resolve_state, __ATOMIC_ACQUIRE) == INIT_RESOLVED)
+    return true;
+  int expected = INIT_NONE;
+  if (!__atomic_compare_exchange_n(&resolve_state, &expected, INIT_RESOLVING, false,
+                                   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+    return false;
+  real.calloc = tt_os_dlsym_next("calloc");
+  real.malloc = tt_os_dlsym_next("malloc");
+  real.free = tt_os_dlsym_next("free");
+  real.realloc = tt_os_dlsym_next("realloc");
+  real.memalign = tt_os_dlsym_next("memalign");
+  real.posix_memalign = tt_os_dlsym_next("posix_memalign");
+  real.aligned_alloc = tt_os_dlsym_next("aligned_alloc");
+  real.valloc = tt_os_dlsym_next("valloc");
+  real.pvalloc = tt_os_dlsym_next("pvalloc");
+  real.malloc_usable_size = tt_os_dlsym_next("malloc_usable_size");
+  if (!real.malloc || !real.free || !real.calloc || !real.realloc || !real.memalign) {
+    static const char msg[] = "tether: fatal: cannot find the real allocator\n";
+    tt_os_write(2, msg, sizeof msg - 1);
+    tt_os_abort();
+  }
+  __atomic_store_n(&resolve_state, INIT_RESOLVED, __ATOMIC_RELEASE);
+  return true;
+}
+
+/* ======================================================================== */
+/* recording                                                                 */
+/* ======================================================================== */
+
+/* Recording starts at the first allocation the program makes once the
+ * environment can be read (so blocks allocated by other libraries'
+ * constructors, which may run before ours, are recorded too, as under
+ * Valgrind) and ends with the exit-time check. */
+static inline bool should_record(void) {
+  if (TT_UNLIKELY(!tracking)) {
+    if (__atomic_load_n(&init_done, __ATOMIC_ACQUIRE) || guard)
+      return false;
+    init();
+    if (!tracking)
+      return false;
+  }
+  return !guard && !tt_disabled;
+}
+
+/* The allocation stack's id; the caller has raised the guard. Taken before
+ * the real allocator runs, so the new block's address is not live in
+ * tether's frames while libunwind walks: tether must not leave copies of the
+ * program's pointers in dead stack memory that a later scan reads. */
+static TT_NOINLINE uint32_t capture_stack(void) {
+  if (TT_UNLIKELY(!thread_known)) {
+    thread_known = true;
+    tt_roots_thread_start();
+  }
+  uintptr_t pcs[TT_MAX_FRAMES];
+  int n = tt_unwind_capture(pcs, opts.num_callers - 1, self_lo, self_hi);
+  return tt_stacks_intern(pcs, n);
+}
+
+/* Runs the real allocation expression and records its result. */
+#define TT_TRACKED(expr, size, kind)                          \
+  do {                                                        \
+    if (!should_record())                                     \
+      return (expr);                                          \
+    guard++;                                                  \
+    uint32_t id_ = capture_stack();                           \
+    void *p_ = (expr);                                        \
+    if (p_)                                                   \
+      tt_heap_insert((uintptr_t)p_, (size), id_, 0, (kind));  \
+    guard--;                                                  \
+    return p_;                                                \
+  } while (0)
+
+static inline void release(void *p) {
+  if (!p || TT_UNLIKELY(is_boot(p)))
+    return;
+  if (TT_UNLIKELY(!real.free) && !resolve())
+    return; /* nothing to free it with yet: keep it */
+  if (tracking && !tt_disabled)
+    tt_heap_remove((uintptr_t)p, NULL);
+  real.free(p);
+}
+
+/* A bootstrap block moved to the real allocator. */
+static void *boot_move(void *p, size_t size) {
+  void *q = real.malloc(size);
+  if (q)
+    memcpy(q, p, boot_size(p) < size ? boot_size(p) : size);
+  return q;
+}
+
+static void *realloc_common(void *p, size_t size, enum tt_alloc_kind kind) {
+  if (TT_UNLIKELY(!real.realloc) && !resolve()) {
+    void *q = boot_alloc(size);
+    if (q && p)
+      memcpy(q, p, is_boot(p) && boot_size(p) < size ? boot_size(p) : size);
+    return q;
+  }
+  if (!p)
+    TT_TRACKED(real.malloc(size), size, kind);
+  if (TT_UNLIKELY(is_boot(p)))
+    TT_TRACKED(boot_move(p, size), size, kind);
+  if (!tracking || tt_disabled || guard)
+    return real.realloc(p, size);
+  guard++;
+  uint32_t id = capture_stack();
+  struct tt_block old;
+  bool had = tt_heap_remove((uintptr_t)p, &old);
+  void *q = real.realloc(p, size);
+  if (q)
+    tt_heap_insert((uintptr_t)q, size, id, 0, kind);
+  else if (had && size != 0) /* failed: p is still the program's */
+    tt_heap_restore(&old);
+  guard--;
+  return q;
+}
+
+/* ======================================================================== */
+/* the C allocation functions                                                */
+/* ======================================================================== */
+
+TT_EXPORT void *malloc(size_t size) {
+  if (TT_UNLIKELY(!real.malloc) && !resolve())
+    return boot_alloc(size);
+  TT_TRACKED(real.malloc(size), size, TT_ALLOC_MALLOC);
+}
+
+TT_EXPORT void free(void *p) { release(p); }
+
+TT_EXPORT void *calloc(size_t n, size_t size) {
+  if (TT_UNLIKELY(!real.calloc) && !resolve()) {
+    if (size && n > SIZE_MAX / size)
+      return NULL;
+    return boot_alloc(n * size);
+  }
+  TT_TRACKED(real.calloc(n, size), n * size, TT_ALLOC_CALLOC);
+}
+
+TT_EXPORT void *realloc(void *p, size_t size) { return realloc_common(p, size, TT_ALLOC_REALLOC); }
+
+TT_EXPORT void *reallocarray(void *p, size_t n, size_t size) {
+  if (size && n > SIZE_MAX / size) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  return realloc_common(p, n * size, TT_ALLOC_REALLOCARRAY);
+}
+
+TT_EXPORT void *memalign(size_t align, size_t size) {
+  if (TT_UNLIKELY(!real.memalign) && !resolve())
+    return NULL;
+  TT_TRACKED(real.memalign(align, size), size, TT_ALLOC_MEMALIGN);
+}
+
+TT_EXPORT int posix_memalign(void **out, size_t align, size_t size) {
+  if (TT_UNLIKELY(!real.posix_memalign) && !resolve())
+    return ENOMEM;
+  if (!should_record())
+    return real.posix_memalign(out, align, size);
+  guard++;
+  uint32_t id = capture_stack();
+  int rc = real.posix_memalign(out, align, size);
+  if (rc == 0)
+    tt_heap_insert((uintptr_t)*out, size, id, 0, TT_ALLOC_POSIX_MEMALIGN);
+  guard--;
+  return rc;
+}
+
+TT_EXPORT void *aligned_alloc(size_t align, size_t size) {
+  if (TT_UNLIKELY(!real.aligned_alloc) && !resolve())
+    return NULL;
+  TT_TRACKED(real.aligned_alloc(align, size), size, TT_ALLOC_ALIGNED_ALLOC);
+}
+
+TT_EXPORT void *valloc(size_t size) {
+  if (TT_UNLIKELY(!real.valloc) && !resolve())
+    return NULL;
+  TT_TRACKED(real.valloc(size), size, TT_ALLOC_VALLOC);
+}
+
+TT_EXPORT void *pvalloc(size_t size) {
+  if (TT_UNLIKELY(!real.pvalloc) && !resolve())
+    return NULL;
+  /* pvalloc rounds the size up to whole pages; the program may use them all */
+  size_t page = tt_os_page_size();
+  size_t rounded = size ? TT_ALIGN_UP(size, page) : page;
+  TT_TRACKED(real.pvalloc(size), rounded, TT_ALLOC_PVALLOC);
+}
+
+TT_EXPORT size_t malloc_usable_size(void *p) {
+  if (!p)
+    return 0;
+  if (is_boot(p))
+    return boot_size(p);
+  if (TT_UNLIKELY(!real.malloc_usable_size) && !resolve())
+    return 0;
+  return real.malloc_usable_size(p);
+}
+
+/* ======================================================================== */
+/* C++ operator new and delete                                               */
+/* ======================================================================== */
+
+/* The real operator new of the C++ runtime, for the failure path only: it
+ * runs the program's new_handler and throws std::bad_alloc (unwinding
+ * through this C frame, which has unwind tables). */
+static void *real_cxx(const char *mangled) { return tt_os_dlsym_next(mangled); }
+
+static TT_NOINLINE void *new_failed(size_t size, size_t align, enum tt_alloc_kind kind,
+                                    const char *mangled) {
+  void *p = NULL;
+  void *fn = real_cxx(mangled);
+  if (fn) {
+    if (align)
+      p = ((void *(*)(size_t, size_t))fn)(size, align);
+    else
+      p = ((void *(*)(size_t))fn)(size);
+  }
+  if (p && tracking && !tt_disabled) {
+    /* The runtime's own malloc call was recorded as malloc: name it right. */
+    struct tt_block b;
+    if (tt_heap_remove((uintptr_t)p, &b)) {
+      b.size_kind = (b.size_kind & TT_SIZE_MASK) | ((uint64_t)kind << TT_SIZE_BITS);
+      tt_heap_restore(&b);
+    }
+  }
+  bool nothrow = kind == TT_ALLOC_NEW_NOTHROW || kind == TT_ALLOC_NEW_ARRAY_NOTHROW ||
+                 kind == TT_ALLOC_NEW_ALIGNED_NOTHROW || kind == TT_ALLOC_NEW_ARRAY_ALIGNED_NOTHROW;
+  if (!p && !nothrow && !fn) {
+    tt_log_line("tether: out of memory in %s and no C++ runtime to throw std::bad_alloc",
+                tt_alloc_kind_name(kind));
+    tt_os_abort();
+  }
+  return p;
+}
+
+static inline void *new_common(size_t size, size_t align, enum tt_alloc_kind kind,
+                               const char *mangled) {
+  if (TT_UNLIKELY(!real.malloc) && !resolve())
+    return boot_alloc(size);
+  if (!should_record()) {
+    void *p = align ? real.memalign(align, size) : real.malloc(size);
+    return TT_LIKELY(p) ? p : new_failed(size, align, kind, mangled);
+  }
+  guard++;
+  uint32_t id = capture_stack();
+  void *p = align ? real.memalign(align, size) : real.malloc(size);
+  if (p)
+    tt_heap_insert((uintptr_t)p, size, id, 0, kind);
+  guard--;
+  return TT_LIKELY(p) ? p : new_failed(size, align, kind, mangled);
+}
+
+#define TT_NEW(mangled, params, size, align, kind) \
+  TT_EXPORT void *mangled params { return new_common(size, align, kind, #mangled); }
+
+/* operator new(size_t) and friends: the names are the Itanium C++ ABI's. */
+TT_NEW(_Znwm, (size_t n), n, 0, TT_ALLOC_NEW)
+TT_NEW(_Znam, (size_t n), n, 0, TT_ALLOC_NEW_ARRAY)
+TT_NEW(_ZnwmRKSt9nothrow_t, (size_t n, const void *nt), ((void)nt, n), 0, TT_ALLOC_NEW_NOTHROW)
+TT_NEW(_ZnamRKSt9nothrow_t, (size_t n, const void *nt), ((void)nt, n), 0,
+       TT_ALLOC_NEW_ARRAY_NOTHROW)
+TT_NEW(_ZnwmSt11align_val_t, (size_t n, size_t al), n, al, TT_ALLOC_NEW_ALIGNED)
+TT_NEW(_ZnamSt11align_val_t, (size_t n, size_t al), n, al, TT_ALLOC_NEW_ARRAY_ALIGNED)
+TT_NEW(_ZnwmSt11align_val_tRKSt9nothrow_t, (size_t n, size_t al, const void *nt), ((void)nt, n),
+       al, TT_ALLOC_NEW_ALIGNED_NOTHROW)
+TT_NEW(_ZnamSt11align_val_tRKSt9nothrow_t, (size_t n, size_t al, const void *nt), ((void)nt, n),
+       al, TT_ALLOC_NEW_ARRAY_ALIGNED_NOTHROW)
+
+/* operator delete: plain, sized, nothrow and aligned forms. */
+TT_EXPORT void _ZdlPv(void *p) { release(p); }
+TT_EXPORT void _ZdaPv(void *p) { release(p); }
+TT_EXPORT void _ZdlPvm(void *p, size_t n) { (void)n; release(p); }
+TT_EXPORT void _ZdaPvm(void *p, size_t n) { (void)n; release(p); }
+TT_EXPORT void _ZdlPvRKSt9nothrow_t(void *p, const void *nt) { (void)nt; release(p); }
+TT_EXPORT void _ZdaPvRKSt9nothrow_t(void *p, const void *nt) { (void)nt; release(p); }
+TT_EXPORT void _ZdlPvSt11align_val_t(void *p, size_t al) { (void)al; release(p); }
+TT_EXPORT void _ZdaPvSt11align_val_t(void *p, size_t al) { (void)al; release(p); }
+TT_EXPORT void _ZdlPvmSt11align_val_t(void *p, size_t n, size_t al) { (void)n; (void)al; release(p); }
+TT_EXPORT void _ZdaPvmSt11align_val_t(void *p, size_t n, size_t al) { (void)n; (void)al; release(p); }
+TT_EXPORT void _ZdlPvSt11align_val_tRKSt9nothrow_t(void *p, size_t al, const void *nt) {
+  (void)al;
+  (void)nt;
+  release(p);
+}
+TT_EXPORT void _ZdaPvSt11align_val_tRKSt9nothrow_t(void *p, size_t al, const void *nt) {
+  (void)al;
+  (void)nt;
+  release(p);
+}
+
+/* ======================================================================== */
+/* dlclose: keep the module known for symbols                                */
+/* ======================================================================== */
+
+TT_EXPORT int dlclose(void *handle) {
+  static int (*real_dlclose)(void *);
+  if (!real_dlclose)
+    real_dlclose = (int (*)(void *))tt_os_dlsym_next("dlclose");
+  if (tracking) {
+    guard++;
+    tt_symbolize_retain_modules();
+    guard--;
+  }
+  return real_dlclose ? real_dlclose(handle) : -1;
+}
+
+/* ======================================================================== */
+/* start-up, fork, exit                                                      */
+/* ======================================================================== */
+
+/* Expands %p (pid), %q{VAR} (environment) and %% in a log file template. */
+static void expand_log_path(const char *tmpl, char *out, size_t size) {
+  size_t n = 0;
+  for (const char *s = tmpl; *s && n + 1 < size; s++) {
+    if (s[0] == '%' && s[1] == 'p') {
+      n += tt_fmt(out + n, size - n, "%d", tt_os_getpid());
+      s++;
+    } else if (s[0] == '%' && s[1] == '%') {
+      out[n++] = '%';
+      s++;
+    } else if (s[0] == '%' && s[1] == 'q' && s[2] == '{') {
+      const char *end = strchr(s + 3, '}');
+      if (!end) {
+        out[n++] = *s;
+        continue;
+      }
+      char name[256];
+      size_t len = (size_t)(end - (s + 3));
+      if (len >= sizeof name)
+        len = sizeof name - 1;
+      memcpy(name, s + 3, len);
+      name[len] = '\0';
+      const char *v = tt_os_getenv(name);
+      n += tt_fmt(out + n, size - n, "%s", v ? v : "");
+      s = end;
+    } else {
+      out[n++] = *s;
+    }
+  }
+  out[n < size ? n : size - 1] = '\0';
+}
+
+static void print_banner(void) {
+  if (opts.quiet)
+    return;
+  char cmd[4096];
+  size_t n = tt_os_cmdline(cmd, sizeof cmd);
+  struct tt_out o;
+  tt_out_init(&o, tt_log_fd());
+  tt_report_banner(&o, cmd, n);
+  tt_out_flush(&o);
+}
+
+/* Opens the report destination for this process (again after a fork when
+ * the log file name carries the pid). */
+static void open_log(void) {
+  int fd = -1;
+  log_pid = tt_os_getpid();
+  if (opts.log_file[0]) {
+    char path[TT_OPT_PATH_MAX + 64];
+    expand_log_path(opts.log_file, path, sizeof path);
+    fd = tt_os_open_log(path);
+    if (fd < 0) {
+      tt_log_set_fd(tt_os_dup_high(2));
+      tt_warn("cannot open log file '%s' (errno %d); reporting to stderr", path, -fd);
+      return;
+    }
+  } else {
+    fd = tt_os_dup_high(2);
+  }
+  tt_log_set_fd(fd);
+}
+
+static void fork_prepare(void) {
+  guard++;
+  tt_check_lock_all();
+}
+
+static void fork_parent(void) {
+  tt_check_unlock_all();
+  guard--;
+}
+
+static void fork_child(void) {
+  tt_check_unlock_all();
+  tt_roots_after_fork_child();
+  guard--;
+}
+
+static unsigned kind_bit_of_state(int state) {
+  static const unsigned bits[4] = {TT_KIND_REACHABLE, TT_KIND_POSSIBLE, TT_KIND_INDIRECT,
+                                   TT_KIND_DEFINITE};
+  return bits[state];
+}
+
+/* The exit-time check, below exit_cb's small frame so that its own large
+ * locals lie below entry_sp and are not roots. */
+static TT_NOINLINE void exit_check(uintptr_t entry_sp) {
+  if (__atomic_exchange_n(&exit_done, 1, __ATOMIC_ACQ_REL) || !tracking)
+    return;
+  if (tt_disabled) {
+    tracking = 0;
+    return;
+  }
+  guard++;
+  tt_symbolize_retain_modules();
+  tt_os_freeres_init();
+  guard--;
+  /* The C and C++ runtimes free what they keep for the whole run, as under
+   * Valgrind; their frees are still recorded. */
+  if (opts.run_cxx_freeres)
+    tt_os_run_cxx_freeres();
+  if (opts.run_libc_freeres)
+    tt_os_run_libc_freeres();
+  tracking = 0;
+  guard++;
+
+  bool new_process = tt_os_getpid() != log_pid;
+  if (new_process && opts.log_file[0] && strstr(opts.log_file, "%p")) {
+    open_log();
+    print_banner();
+  }
+  struct tt_out o;
+  tt_out_init(&o, tt_log_fd());
+  struct tt_check_request req = {&opts, &o, entry_sp, true, opts.quiet};
+  struct tt_leak_totals t;
+  int rc = tt_check_run(&req, &t);
+  if (rc != 0)
+    tt_report_line(&o, "tether: the leak check could not run (errno %d)", -rc);
+  if (!opts.quiet)
+    tt_report_error_summary(&o, t.error_records, t.error_records);
+  tt_out_flush(&o);
+
+  bool gate = false;
+  if (opts.leak_check != TT_LEAK_CHECK_NO)
+    for (int s = 0; s < 4; s++)
+      if (t.blocks[s] && (opts.errors_for_leak_kinds & kind_bit_of_state(s)))
+        gate = true;
+  if (gate && opts.error_exitcode)
+    tt_os_exit_now(opts.error_exitcode);
+  guard--;
+}
+
+/* The exit-time check: after the program's atexit handlers and C++ static
+ * destructors (registered after this one), once per process. */
+static void exit_cb(int status, void *arg) {
+  (void)status;
+  (void)arg;
+  exit_check(tt_os_current_sp());
+}
+
+static void init(void) {
+  if (!tt_os_environ_ready())
+    return; /* too early: the environment is not set up; try again later */
+  if (__atomic_exchange_n(&init_done, 1, __ATOMIC_ACQ_REL))
+    return;
+  guard++;
+  while (!resolve())
+    tt_os_yield(); /* another thread is resolving */
+
+  tt_options_defaults(&opts);
+  char err[256] = "";
+  const char *env = tt_os_getenv("TETHER_OPTIONS");
+  bool bad = env && tt_options_parse(&opts, env, err, sizeof err) != 0;
+  tt_log_set_verbosity(opts.quiet ? -1 : opts.verbose);
+  open_log();
+  if (bad)
+    tt_log_line("Warning: TETHER_OPTIONS: %s; using the default for it", err);
+
+  tt_os_module_span((uintptr_t)&init, &self_lo, &self_hi, self_path, sizeof self_path);
+  uintptr_t entry[TT_ALLOC_KIND_COUNT] = {
+      [TT_ALLOC_MALLOC] = (uintptr_t)&malloc,
+      [TT_ALLOC_CALLOC] = (uintptr_t)&calloc,
+      [TT_ALLOC_REALLOC] = (uintptr_t)&realloc,
+      [TT_ALLOC_REALLOCARRAY] = (uintptr_t)&reallocarray,
+      [TT_ALLOC_POSIX_MEMALIGN] = (uintptr_t)&posix_memalign,
+      [TT_ALLOC_ALIGNED_ALLOC] = (uintptr_t)&aligned_alloc,
+      [TT_ALLOC_MEMALIGN] = (uintptr_t)&memalign,
+      [TT_ALLOC_VALLOC] = (uintptr_t)&valloc,
+      [TT_ALLOC_PVALLOC] = (uintptr_t)&pvalloc,
+      [TT_ALLOC_NEW] = (uintptr_t)&_Znwm,
+      [TT_ALLOC_NEW_NOTHROW] = (uintptr_t)&_ZnwmRKSt9nothrow_t,
+      [TT_ALLOC_NEW_ALIGNED] = (uintptr_t)&_ZnwmSt11align_val_t,
+      [TT_ALLOC_NEW_ALIGNED_NOTHROW] = (uintptr_t)&_ZnwmSt11align_val_tRKSt9nothrow_t,
+      [TT_ALLOC_NEW_ARRAY] = (uintptr_t)&_Znam,
+      [TT_ALLOC_NEW_ARRAY_NOTHROW] = (uintptr_t)&_ZnamRKSt9nothrow_t,
+      [TT_ALLOC_NEW_ARRAY_ALIGNED] = (uintptr_t)&_ZnamSt11align_val_t,
+      [TT_ALLOC_NEW_ARRAY_ALIGNED_NOTHROW] = (uintptr_t)&_ZnamSt11align_val_tRKSt9nothrow_t,
+  };
+  tt_report_set_entry_points(entry, self_path[0] ? self_path : "libtether.so");
+
+  tt_unwind_init();
+  tt_roots_init();
+  tt_os_freeres_init();
+  print_banner();
+  tracking = 1;
+  guard--;
+}
+
+/* The constructor registers the fork and exit handlers (not the lazy init:
+ * a first allocation may come from inside libc with its locks held). */
+__attribute__((constructor)) static void tt_preload_ctor(void) {
+  init();
+  if (!init_done)
+    return; /* no environment at all: run unchecked */
+  guard++;
+  tt_os_atfork(fork_prepare, fork_parent, fork_child);
+  tt_os_on_exit(exit_cb, NULL);
+  guard--;
+}

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/* Formatting and output without stdio or malloc (see tt_log.h). */
+#include "tt_log.h"
+
+#include <string.h>
+
+#include "tt_os.h"
+
+#define TT_LOG_MAX_ERRORS 50
+#define TT_LOG_MAX_WARNINGS 50
+#define TT_LOG_EARLY_BYTES 4096
+
+/* ======================================================================== */
+/* writers                                                                   */
+/* ======================================================================== */
+
+void tt_out_init(struct tt_out *o, int fd) {
+  o->fd = fd;
+  o->n = 0;
+  o->mem = NULL;
+  o->memsize = o->memlen = 0;
+}
+
+void tt_out_init_mem(struct tt_out *o, char *mem, size_t size) {
+  tt_out_init(o, -1);
+  o->mem = mem;
+  o->memsize = size;
+  if (size)
+    mem[0] = '\0';
+}
+
+void tt_out_flush(struct tt_out *o) {
+  if (!o->n)
+    return;
+  if (o->fd >= 0) {
+    tt_os_write(o->fd, o->buf, o->n);
+  } else if (o->mem && o->memsize) {
+    size_t room = o->memsize - 1 - o->memlen;
+    size_t k = o->n < room ? o->n : room;
+    memcpy(o->mem + o->memlen, o->buf, k);
+    o->memlen += k;
+    o->mem[o->memlen] = '\0';
+  }
+  o->n = 0;
+}
+
+void tt_out_write(struct tt_out *o, const char *s, size_t n) {
+  while (n) {
+    size_t room = sizeof o->buf - o->n;
+    size_t k = n < room ? n : room;
+    memcpy(o->buf + o->n, s, k);
+    o->n += k;
+    s += k;
+    n -= k;
+    if (o->n == sizeof o->buf)
+      tt_out_flush(o);
+  }
+}
+
+void tt_out_printf(struct tt_out *o, const char *fmt, ...) {
+  char line[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  size_t n = tt_vfmt(line, sizeof line, fmt, ap);
+  va_end(ap);
+  if (n >= sizeof line)
+    n = sizeof line - 1;
+  tt_out_write(o, line, n);
+}
+
+/* ======================================================================== */
+/* tether's own messages                                                     */
+/* ======================================================================== */
+
+static int log_fd = -1;
+static int verbosity;
+static int n_errors, n_warnings;
+static char early[TT_LOG_EARLY_BYTES];
+static size_t early_len;
+static tt_spinlock_t log_lock = TT_SPINLOCK_INIT;
+
+void tt_log_set_fd(int fd) {
+  tt_spin_lock(&log_lock);
+  log_fd = fd;
+  if (fd >= 0 && early_len) {
+    tt_os_write(fd, early, early_len);
+    early_len = 0;
+  }
+  tt_spin_unlock(&log_lock);
+}
+
+int tt_log_fd(void) { return log_fd; }
+void tt_log_set_verbosity(int v) { verbosity = v; }
+int tt_log_verbosity(void) { return verbosity; }
+
+void tt_log_prefix(char *buf, size_t size) { tt_fmt(buf, size, "==%d== ", tt_os_getpid()); }
+
+static void emit(const char *level, const char *fmt, va_list ap) {
+  char line[1024];
+  size_t n = 0;
+  tt_log_prefix(line, sizeof line);
+  n = strlen(line);
+  if (level)
+    n += tt_fmt(line + n, sizeof line - n, "%s", level);
+  if (n < sizeof line)
+    n += tt_vfmt(line + n, sizeof line - n, fmt, ap);
+  if (n > sizeof line - 2)
+    n = sizeof line - 2;
+  line[n++] = '\n';
+  tt_spin_lock(&log_lock);
+  if (log_fd >= 0) {
+    tt_os_write(log_fd, line, n);
+  } else if (early_len + n <= sizeof early) {
+    memcpy(early + early_len, line, n);
+    early_len += n;
+  }
+  tt_spin_unlock(&log_lock);
+}
+
+void tt_error(const char *fmt, ...) {
+  if (__atomic_fetch_add(&n_errors, 1, __ATOMIC_RELAXED) >= TT_LOG_MAX_ERRORS)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  emit("tether: error: ", fmt, ap);
+  va_end(ap);
+}
+
+void tt_warn(const char *fmt, ...) {
+  if (verbosity < 0 ||
+      __atomic_fetch_add(&n_warnings, 1, __ATOMIC_RELAXED) >= TT_LOG_MAX_WARNINGS)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  emit("Warning: ", fmt, ap);
+  va_end(ap);
+}
+
+void tt_verbose(const char *fmt, ...) {
+  if (verbosity < 1)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  emit(NULL, fmt, ap);
+  va_end(ap);
+}
+
+void tt_log_line(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  emit(NULL, fmt, ap);
+  va_end(ap);
+}
+
+void tt_assert_fail(const char *expr, const char *file, int line) {
+  char buf[512];
+  size_t n = tt_fmt(buf, sizeof buf, "==%d== tether: internal error: assertion '%s' failed at %s:%d\n",
+                    tt_os_getpid(), expr, file, line);
+  tt_os_write(log_fd >= 0 ? log_fd : 2, buf, n < sizeof buf ? n : sizeof buf - 1);
+  tt_os_abort();
+}
+
+volatile int tt_disabled;
+
+void tt_self_disable(const char *why) {
+  if (__atomic_exchange_n(&tt_disabled, 1, __ATOMIC_ACQ_REL))
+    return;
+  tt_log_line("tether: disabled: %s; the program runs on unchecked", why);
+  tt_log_line("HINT: report this at the tether issue tracker with the program and options");
+}

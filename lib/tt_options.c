@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: MIT */
+/* The options parser (see tt_options.h). Shared by lib/ and tools/. */
+#include "tt_options.h"
+
+#include <string.h>
+
+#include "tt_fmt.h"
+
+const struct tt_option_info tt_option_table[] = {
+#define TT_OPT(type, field, flag, def, values, help) {flag, def, values, help},
+#include "tt_options.inc"
+#undef TT_OPT
+};
+const int tt_option_count = (int)TT_ARRAY_LEN(tt_option_table);
+
+/* Compares a key against a flag name with '-' and '_' alike. */
+static bool key_is(const char *key, size_t n, const char *flag) {
+  size_t i = 0;
+  for (; i < n && flag[i]; i++) {
+    char a = key[i] == '_' ? '-' : key[i], b = flag[i];
+    if (a != b)
+      return false;
+  }
+  return i == n && flag[i] == '\0';
+}
+
+static bool word_is(const char *s, size_t n, const char *w) {
+  return strlen(w) == n && strncmp(s, w, n) == 0;
+}
+
+static int parse_bool(const char *s, size_t n, bool *out) {
+  static const char *yes[] = {"1", "yes", "true", "on"}, *no[] = {"0", "no", "false", "off"};
+  for (unsigned i = 0; i < TT_ARRAY_LEN(yes); i++) {
+    if (word_is(s, n, yes[i])) {
+      *out = true;
+      return 0;
+    }
+    if (word_is(s, n, no[i])) {
+      *out = false;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+static int parse_int(const char *s, size_t n, int lo, int hi, int *out) {
+  if (n == 0 || n > 10)
+    return -1;
+  long v = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9')
+      return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  if (v < lo || v > hi)
+    return -1;
+  *out = (int)v;
+  return 0;
+}
+
+int tt_options_parse_kinds(const char *s, size_t n, unsigned *out) {
+  if (word_is(s, n, "all")) {
+    *out = TT_KIND_ALL;
+    return 0;
+  }
+  if (word_is(s, n, "none")) {
+    *out = 0;
+    return 0;
+  }
+  unsigned k = 0;
+  size_t i = 0;
+  while (i < n) {
+    size_t j = i;
+    while (j < n && s[j] != ',')
+      j++;
+    const char *w = s + i;
+    size_t wn = j - i;
+    if (word_is(w, wn, "definite"))
+      k |= TT_KIND_DEFINITE;
+    else if (word_is(w, wn, "indirect"))
+      k |= TT_KIND_INDIRECT;
+    else if (word_is(w, wn, "possible"))
+      k |= TT_KIND_POSSIBLE;
+    else if (word_is(w, wn, "reachable"))
+      k |= TT_KIND_REACHABLE;
+    else
+      return -1;
+    i = j + 1;
+    if (j < n && i == n)
+      return -1; /* trailing comma */
+  }
+  if (n == 0)
+    return -1;
+  *out = k;
+  return 0;
+}
+
+void tt_options_kinds_str(unsigned kinds, char *buf, size_t size) {
+  static const char *names[] = {"definite", "indirect", "possible", "reachable"};
+  size_t len = 0;
+  buf[0] = '\0';
+  if (kinds == 0) {
+    tt_fmt(buf, size, "none");
+    return;
+  }
+  for (unsigned i = 0; i < 4; i++)
+    if (kinds & (1u << i))
+      len += tt_fmt(buf + len, len < size ? size - len : 0, "%s%s", len ? "," : "", names[i]);
+}
+
+static int parse_range_int(const char *v, size_t n, const char *values, int *out);
+static int parse_leak_check(const char *v, size_t n, int *out);
+static int copy_string(char *dst, size_t size, const char *v, size_t n);
+
+/* Sets option number index from text; the macros pick the parser by type. */
+static int set_value(struct tt_options *o, int index, const char *v, size_t n) {
+  int i = 0;
+#define TT_OPT(type, field, flag, def, values, help) \
+  if (i++ == index)                                  \
+    return set_##type(&o->field, sizeof o->field, v, n, values);
+#define set_BOOL(p, sz, v, n, values) ((void)(sz), (void)(values), parse_bool(v, n, p))
+#define set_INT(p, sz, v, n, values) ((void)(sz), parse_range_int(v, n, values, p))
+#define set_LEAKCHECK(p, sz, v, n, values) ((void)(sz), (void)(values), parse_leak_check(v, n, p))
+#define set_KINDS(p, sz, v, n, values) ((void)(sz), (void)(values), tt_options_parse_kinds(v, n, p))
+#define set_STRING(p, sz, v, n, values) ((void)(values), copy_string(*(p), sz, v, n))
+#include "tt_options.inc"
+#undef TT_OPT
+  return -1;
+}
+
+#undef set_BOOL
+#undef set_INT
+#undef set_LEAKCHECK
+#undef set_KINDS
+#undef set_STRING
+
+static int parse_range_int(const char *v, size_t n, const char *values, int *out) {
+  /* values is "LO..HI" */
+  int lo = 0, hi = 0;
+  const char *dots = strstr(values, "..");
+  if (!dots)
+    return -1;
+  for (const char *c = values; c < dots; c++)
+    lo = lo * 10 + (*c - '0');
+  for (const char *c = dots + 2; *c; c++)
+    hi = hi * 10 + (*c - '0');
+  return parse_int(v, n, lo, hi, out);
+}
+
+static int parse_leak_check(const char *v, size_t n, int *out) {
+  if (word_is(v, n, "no"))
+    *out = TT_LEAK_CHECK_NO;
+  else if (word_is(v, n, "summary"))
+    *out = TT_LEAK_CHECK_SUMMARY;
+  else if (word_is(v, n, "full") || word_is(v, n, "yes"))
+    *out = TT_LEAK_CHECK_FULL;
+  else
+    return -1;
+  return 0;
+}
+
+static int copy_string(char *dst, size_t size, const char *v, size_t n) {
+  if (n >= size)
+    return -1;
+  memcpy(dst, v, n);
+  dst[n] = '\0';
+  return 0;
+}
+
+void tt_options_defaults(struct tt_options *o) {
+  memset(o, 0, sizeof *o);
+  for (int i = 0; i < tt_option_count; i++) {
+    const char *d = tt_option_table[i].def;
+    set_value(o, i, d, strlen(d));
+  }
+}
+
+static void expected_text(const struct tt_option_info *info, char *buf, size_t size) {
+  if (strcmp(info->values, "yes|no") == 0) {
+    tt_fmt(buf, size, "yes or no");
+  } else if (strstr(info->values, "..")) {
+    tt_fmt(buf, size, "a whole number in %s", info->values);
+  } else if (strcmp(info->values, "PATH") == 0) {
+    tt_fmt(buf, size, "a path shorter than %d bytes", TT_OPT_PATH_MAX);
+  } else {
+    /* "a|b|c" -> "a, b or c"; kind lists say so */
+    size_t len = 0;
+    const char *v = info->values;
+    if (strchr(v, ','))
+      len += tt_fmt(buf, size, "a comma-separated list of definite, indirect, possible, reachable; or all, none");
+    else {
+      const char *last = strrchr(v, '|');
+      for (const char *c = v; *c && len + 4 < size; c++) {
+        if (*c == '|')
+          len += tt_fmt(buf + len, size - len, "%s", c == last ? " or " : ", ");
+        else
+          buf[len++] = *c;
+      }
+      buf[len < size ? len : size - 1] = '\0';
+    }
+  }
+}
+
+int tt_options_set(struct tt_options *o, const char *key, size_t keylen, const char *value,
+                   size_t valuelen, char *err, size_t errsize) {
+  for (int i = 0; i < tt_option_count; i++) {
+    if (!key_is(key, keylen, tt_option_table[i].flag))
+      continue;
+    if (set_value(o, i, value, valuelen) == 0)
+      return 0;
+    char expected[160];
+    expected_text(&tt_option_table[i], expected, sizeof expected);
+    tt_fmt(err, errsize, "bad value '%.*s' for %s (expected %s)", (int)valuelen, value,
+           tt_option_table[i].flag, expected);
+    return -1;
+  }
+  tt_fmt(err, errsize, "unknown option '%.*s'", (int)keylen, key);
+  return -1;
+}
+
+int tt_options_parse(struct tt_options *o, const char *s, char *err, size_t errsize) {
+  char value[TT_OPT_PATH_MAX];
+  while (*s) {
+    while (*s == ' ' || *s == ':' || *s == '\t' || *s == '\n')
+      s++;
+    if (!*s)
+      break;
+    const char *key = s;
+    while (*s && *s != '=' && *s != ' ' && *s != ':' && *s != '\t')
+      s++;
+    size_t keylen = (size_t)(s - key);
+    if (*s != '=') {
+      tt_fmt(err, errsize, "'%.*s' is not key=value", (int)keylen, key);
+      return -1;
+    }
+    s++;
+    size_t vn = 0;
+    if (*s == '\'' || *s == '"') {
+      char q = *s++;
+      while (*s && *s != q && vn + 1 < sizeof value)
+        value[vn++] = *s++;
+      if (*s != q) {
+        tt_fmt(err, errsize, "unterminated quote in value of '%.*s'", (int)keylen, key);
+        return -1;
+      }
+      s++;
+    } else {
+      while (*s && *s != ' ' && *s != ':' && *s != '\t' && *s != '\n' && vn + 1 < sizeof value)
+        value[vn++] = *s++;
+    }
+    value[vn] = '\0';
+    if (tt_options_set(o, key, keylen, value, vn, err, errsize) != 0)
+      return -1;
+  }
+  return 0;
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/* The platform seam: everything tether needs from Linux, ELF and glibc.
+ * Only tt_os_linux.c implements it. The OS layer allocates nothing of
+ * tether's: callers hand it buffers, or it maps pages for them. */
+#ifndef TT_OS_H
+#define TT_OS_H
+
+#include "tt_common.h"
+
+/* ---- raw I/O, process, time --------------------------------------------- */
+long tt_os_write(int fd, const void *buf, size_t len) TT_HIDDEN;  /* loops; -errno */
+int tt_os_open_log(const char *path) TT_HIDDEN; /* O_CREAT|O_TRUNC|O_APPEND, cloexec, high fd; -errno */
+int tt_os_dup_high(int fd) TT_HIDDEN;           /* cloexec copy at fd >= 1000; -errno */
+void tt_os_close(int fd) TT_HIDDEN;
+int tt_os_getpid(void) TT_HIDDEN;
+int tt_os_gettid(void) TT_HIDDEN;
+void tt_os_yield(void) TT_HIDDEN;
+uint64_t tt_os_now_ns(void) TT_HIDDEN;
+__attribute__((noreturn)) void tt_os_exit_now(int status) TT_HIDDEN; /* _exit */
+__attribute__((noreturn)) void tt_os_abort(void) TT_HIDDEN;
+
+/* The environment without getenv (safe before libc is initialised): the value
+ * of NAME, or NULL. */
+const char *tt_os_getenv(const char *name) TT_HIDDEN;
+/* True once libc has set up the environment (environ is not NULL). */
+bool tt_os_environ_ready(void) TT_HIDDEN;
+/* The program's command line read from /proc/self/cmdline into buf as
+ * NUL-separated words; returns the number of bytes, 0 if unavailable. */
+size_t tt_os_cmdline(char *buf, size_t size) TT_HIDDEN;
+/* Path of the running executable into buf (NUL-terminated); 0 or -errno. */
+int tt_os_exe_path(char *buf, size_t size) TT_HIDDEN;
+
+/* ---- memory --------------------------------------------------------------- */
+/* Anonymous read-write pages for tether's own use, recorded so that a leak
+ * scan never treats them as roots. NULL on failure. */
+void *tt_os_map(size_t size) TT_HIDDEN;
+void tt_os_unmap(void *p, size_t size) TT_HIDDEN;
+size_t tt_os_page_size(void) TT_HIDDEN;
+/* tether's own mappings: calls fn for each live one. */
+void tt_os_for_each_own_map(void (*fn_cb)(uintptr_t lo, uintptr_t hi, void *arg), void *arg)
+    TT_HIDDEN;
+
+/* ---- symbols and modules ------------------------------------------------- */
+void *tt_os_dlsym_next(const char *name) TT_HIDDEN;    /* RTLD_NEXT */
+void *tt_os_dlsym_default(const char *name) TT_HIDDEN; /* RTLD_DEFAULT */
+
+struct tt_module {
+  uintptr_t base;           /* load bias (l_addr) */
+  uintptr_t lo, hi;         /* span of all PT_LOAD segments */
+  const char *path;         /* as the loader knows it; "" for the main program */
+};
+/* Loaded modules in load order; fn returns non-zero to stop. */
+void tt_os_for_each_module(int (*fn_cb)(const struct tt_module *m, void *arg), void *arg)
+    TT_HIDDEN;
+/* Writable PT_LOAD segments (data, bss, relro excluded) of every loaded module. */
+void tt_os_for_each_writable_segment(
+    void (*fn_cb)(uintptr_t lo, uintptr_t hi, const char *path, void *arg), void *arg) TT_HIDDEN;
+/* Runs fn while holding the dynamic loader's lock (inside dl_iterate_phdr), so
+ * no other thread can be stopped while it holds that lock. The lock is
+ * recursive: fn may enumerate modules again. */
+void tt_os_with_loader_locked(void (*fn_cb)(void *arg), void *arg) TT_HIDDEN;
+/* The text span [lo, hi) of the module containing addr, and its path into
+ * path (may be NULL); false if none. */
+bool tt_os_module_span(uintptr_t addr, uintptr_t *lo, uintptr_t *hi, char *path, size_t size)
+    TT_HIDDEN;
+
+/* ---- memory map ----------------------------------------------------------- */
+enum { TT_MAP_R = 1, TT_MAP_W = 2, TT_MAP_X = 4, TT_MAP_SHARED = 8 };
+struct tt_mapping {
+  uintptr_t lo, hi;
+  unsigned prot;            /* TT_MAP_* */
+  const char *name;         /* "" for anonymous; "[heap]", "[stack]", a path ... */
+};
+/* Parses /proc/self/maps without allocating, calling fn for each line.
+ * buf is scratch space for the file (the caller maps it); returns 0 or -errno. */
+int tt_os_for_each_mapping(char *buf, size_t size,
+                           void (*fn_cb)(const struct tt_mapping *m, void *arg), void *arg)
+    TT_HIDDEN;
+
+/* ---- threads ----------------------------------------------------------------- */
+/* Bounds of the calling thread's stack (as pthread_getattr_np reports). */
+bool tt_os_thread_stack(uintptr_t *lo, uintptr_t *hi) TT_HIDDEN;
+/* Current stack pointer of the caller (approximately: an address in its frame). */
+uintptr_t tt_os_current_sp(void) TT_HIDDEN;
+
+/* A stopped thread: its stack pointer and a copy of its registers. */
+#define TT_REGS_WORDS 96     /* general registers + the FP/SSE area, in words */
+struct tt_thread_state {
+  int tid;
+  bool stopped;             /* false: it did not answer in time; sp unknown */
+  bool current;             /* the checking thread: sp is exact, no red zone */
+  uintptr_t sp;
+  uintptr_t regs[TT_REGS_WORDS];
+};
+/* Stops every other thread of the process with a signal (no ptrace) and fills
+ * out[] with their states (at most max). Returns how many threads were found,
+ * which may exceed max; -errno if it could not stop anything. */
+int tt_os_stop_world(struct tt_thread_state *out, int max) TT_HIDDEN;
+void tt_os_resume_world(void) TT_HIDDEN;
+/* Saves the caller's own registers into st (for scanning). */
+void tt_os_save_own_registers(struct tt_thread_state *st) TT_HIDDEN;
+
+/* A per-thread destructor: fn(arg) runs when the calling thread exits.
+ * Registered once with tt_os_thread_exit_key_init. */
+bool tt_os_thread_exit_key_init(void (*fn_cb)(void *arg)) TT_HIDDEN;
+void tt_os_thread_exit_arm(void *arg) TT_HIDDEN;
+
+/* Fork handlers, exit handler with the exit status. */
+int tt_os_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void)) TT_HIDDEN;
+int tt_os_on_exit(void (*fn_cb)(int status, void *arg), void *arg) TT_HIDDEN;
+
+/* Looks up glibc's __libc_freeres and libstdc++'s __gnu_cxx::__freeres
+ * (again, for a runtime loaded since); the run functions call them if present. */
+void tt_os_freeres_init(void) TT_HIDDEN;
+void tt_os_run_cxx_freeres(void) TT_HIDDEN;
+void tt_os_run_libc_freeres(void) TT_HIDDEN;
+
+/* ---- glibc malloc internals (what is allocator memory, not roots) -------- */
+/* True if [lo, hi) is a heap of one of glibc's non-main arenas. */
+bool tt_os_is_glibc_arena_heap(uintptr_t lo, uintptr_t hi) TT_HIDDEN;
+
+#endif

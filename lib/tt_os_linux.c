@@ -1,0 +1,718 @@
+/* SPDX-License-Identifier: MIT */
+/* Linux, ELF and glibc: the only file that uses dlsym, dl_iterate_phdr, /proc,
+ * signals, futexes, mmap and write(2). Contract: tt_os.h. Nothing here calls
+ * malloc or stdio on a path the allocation wrappers or the stopped world use.
+ *
+ * Notes on locking:
+ *   The table of tether's own mappings is lock-free (see own_maps).
+ *   The stop-the-world state (g_stop) is driven by one checker at a time: the
+ *   caller (tt_check) serialises checks.
+ */
+#define _GNU_SOURCE
+#include "tt_os.h"
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* ======================================================================== */
+/* raw I/O, process, time                                                    */
+/* ======================================================================== */
+
+long tt_os_write(int fd, const void *buf, size_t len) {
+  const char *p = buf;
+  size_t done = 0;
+  while (done < len) {
+    long n = syscall(SYS_write, fd, p + done, len - done);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return -errno;
+    }
+    done += (size_t)n;
+  }
+  return (long)done;
+}
+
+static int move_high(int fd) {
+  if (fd < 0)
+    return fd;
+  int hi = (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 1000);
+  if (hi < 0)
+    hi = (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 3);
+  if (hi >= 0) {
+    syscall(SYS_close, fd);
+    return hi;
+  }
+  return fd;
+}
+
+int tt_os_open_log(const char *path) {
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC,
+                        0644);
+  if (fd < 0)
+    return -errno;
+  return move_high(fd);
+}
+
+int tt_os_dup_high(int fd) {
+  int hi = (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 1000);
+  if (hi < 0)
+    hi = (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 3);
+  return hi < 0 ? -errno : hi;
+}
+
+void tt_os_close(int fd) { syscall(SYS_close, fd); }
+int tt_os_getpid(void) { return (int)syscall(SYS_getpid); }
+int tt_os_gettid(void) { return (int)syscall(SYS_gettid); }
+void tt_os_yield(void) { sched_yield(); }
+
+uint64_t tt_os_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void tt_os_exit_now(int status) {
+  for (;;)
+    syscall(SYS_exit_group, status);
+}
+
+void tt_os_abort(void) {
+  signal(SIGABRT, SIG_DFL);
+  raise(SIGABRT);
+  tt_os_exit_now(134);
+}
+
+void tt_spin_wait(tt_spinlock_t *l) {
+  for (unsigned spins = 0;; spins++) {
+    if (!__atomic_load_n(&l->locked, __ATOMIC_RELAXED) &&
+        !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+      return;
+    if (spins < 64)
+      __builtin_ia32_pause();
+    else
+      sched_yield();
+  }
+}
+
+const char *tt_os_getenv(const char *name) {
+  char **env = environ;
+  if (!env)
+    return NULL;
+  size_t n = strlen(name);
+  for (; *env; env++)
+    if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
+      return *env + n + 1;
+  return NULL;
+}
+
+bool tt_os_environ_ready(void) { return environ != NULL; }
+
+static long read_file(const char *path, char *buf, size_t size) {
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -errno;
+  size_t got = 0;
+  while (got < size) {
+    long n = syscall(SYS_read, fd, buf + got, size - got);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    got += (size_t)n;
+  }
+  syscall(SYS_close, fd);
+  return (long)got;
+}
+
+size_t tt_os_cmdline(char *buf, size_t size) {
+  long n = read_file("/proc/self/cmdline", buf, size);
+  return n > 0 ? (size_t)n : 0;
+}
+
+int tt_os_exe_path(char *buf, size_t size) {
+  long n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", buf, size - 1);
+  if (n < 0)
+    return -errno;
+  buf[n] = '\0';
+  return 0;
+}
+
+/* ======================================================================== */
+/* memory                                                                    */
+/* ======================================================================== */
+
+/* tether's own mappings, so a scan never takes them for roots (the heap
+ * index holds every block's address: scanned, it would make every block
+ * reachable). Lock-free, since the checker maps scratch memory while other
+ * threads are stopped wherever they were: a slot is claimed by CAS on lo,
+ * hi is published after it, and readers skip slots whose hi is not set. */
+#define OWN_MAPS_MAX 16384
+static struct {
+  uintptr_t lo, hi;
+} own_maps[OWN_MAPS_MAX];
+static int own_maps_used; /* high-water mark of claimed slots */
+
+size_t tt_os_page_size(void) { return 4096; }
+
+static void own_maps_add(uintptr_t lo, uintptr_t hi) {
+  for (int i = 0; i < OWN_MAPS_MAX; i++) {
+    uintptr_t zero = 0;
+    if (__atomic_load_n(&own_maps[i].lo, __ATOMIC_RELAXED) == 0 &&
+        __atomic_compare_exchange_n(&own_maps[i].lo, &zero, lo, false, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_RELAXED)) {
+      __atomic_store_n(&own_maps[i].hi, hi, __ATOMIC_RELEASE);
+      int used = __atomic_load_n(&own_maps_used, __ATOMIC_RELAXED);
+      while (used < i + 1 &&
+             !__atomic_compare_exchange_n(&own_maps_used, &used, i + 1, false, __ATOMIC_ACQ_REL,
+                                          __ATOMIC_RELAXED))
+        ;
+      return;
+    }
+  }
+}
+
+static void own_maps_remove(uintptr_t lo) {
+  int used = __atomic_load_n(&own_maps_used, __ATOMIC_ACQUIRE);
+  for (int i = 0; i < used; i++) {
+    if (__atomic_load_n(&own_maps[i].lo, __ATOMIC_ACQUIRE) == lo) {
+      __atomic_store_n(&own_maps[i].hi, 0, __ATOMIC_RELEASE);
+      __atomic_store_n(&own_maps[i].lo, 0, __ATOMIC_RELEASE);
+      return;
+    }
+  }
+}
+
+void *tt_os_map(size_t size) {
+  size = TT_ALIGN_UP(size, 4096);
+  void *p = (void *)syscall(SYS_mmap, NULL, size, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED)
+    return NULL;
+  own_maps_add((uintptr_t)p, (uintptr_t)p + size);
+  return p;
+}
+
+void tt_os_unmap(void *p, size_t size) {
+  if (!p)
+    return;
+  own_maps_remove((uintptr_t)p);
+  syscall(SYS_munmap, p, TT_ALIGN_UP(size, 4096));
+}
+
+void tt_os_for_each_own_map(void (*fn_cb)(uintptr_t lo, uintptr_t hi, void *arg), void *arg) {
+  int used = __atomic_load_n(&own_maps_used, __ATOMIC_ACQUIRE);
+  for (int i = 0; i < used; i++) {
+    uintptr_t lo = __atomic_load_n(&own_maps[i].lo, __ATOMIC_ACQUIRE);
+    uintptr_t hi = __atomic_load_n(&own_maps[i].hi, __ATOMIC_ACQUIRE);
+    if (lo && hi > lo)
+      fn_cb(lo, hi, arg);
+  }
+}
+
+/* ======================================================================== */
+/* symbols and modules                                                       */
+/* ======================================================================== */
+
+void *tt_os_dlsym_next(const char *name) { return dlsym(RTLD_NEXT, name); }
+void *tt_os_dlsym_default(const char *name) { return dlsym(RTLD_DEFAULT, name); }
+
+struct module_iter {
+  int (*fn)(const struct tt_module *m, void *arg);
+  void *arg;
+};
+
+static void module_span_of(struct dl_phdr_info *info, uintptr_t *lo, uintptr_t *hi,
+                           unsigned need_flags) {
+  *lo = UINTPTR_MAX;
+  *hi = 0;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type != PT_LOAD || (ph->p_flags & need_flags) != need_flags)
+      continue;
+    uintptr_t s = info->dlpi_addr + ph->p_vaddr;
+    uintptr_t e = s + ph->p_memsz;
+    if (s < *lo)
+      *lo = s;
+    if (e > *hi)
+      *hi = e;
+  }
+}
+
+static int module_iter_cb(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size;
+  struct module_iter *it = arg;
+  struct tt_module m;
+  m.base = info->dlpi_addr;
+  module_span_of(info, &m.lo, &m.hi, 0);
+  if (m.hi == 0)
+    return 0;
+  m.path = info->dlpi_name ? info->dlpi_name : "";
+  return it->fn(&m, it->arg);
+}
+
+void tt_os_for_each_module(int (*fn_cb)(const struct tt_module *m, void *arg), void *arg) {
+  struct module_iter it = {fn_cb, arg};
+  dl_iterate_phdr(module_iter_cb, &it);
+}
+
+struct seg_iter {
+  void (*fn)(uintptr_t lo, uintptr_t hi, const char *path, void *arg);
+  void *arg;
+};
+
+static int seg_iter_cb(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size;
+  struct seg_iter *it = arg;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_W))
+      continue;
+    uintptr_t s = info->dlpi_addr + ph->p_vaddr;
+    it->fn(s, s + ph->p_memsz, info->dlpi_name ? info->dlpi_name : "", it->arg);
+  }
+  return 0;
+}
+
+void tt_os_for_each_writable_segment(
+    void (*fn_cb)(uintptr_t lo, uintptr_t hi, const char *path, void *arg), void *arg) {
+  struct seg_iter it = {fn_cb, arg};
+  dl_iterate_phdr(seg_iter_cb, &it);
+}
+
+struct locked_call {
+  void (*fn)(void *arg);
+  void *arg;
+};
+
+static int locked_call_cb(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)info;
+  (void)size;
+  struct locked_call *c = arg;
+  c->fn(c->arg);
+  return 1; /* stop after the first module: fn ran once, under the lock */
+}
+
+void tt_os_with_loader_locked(void (*fn_cb)(void *arg), void *arg) {
+  struct locked_call c = {fn_cb, arg};
+  dl_iterate_phdr(locked_call_cb, &c);
+}
+
+struct span_find {
+  uintptr_t addr, lo, hi;
+  bool found;
+  char *path;
+  size_t size;
+};
+
+static int span_find_cb(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size;
+  struct span_find *f = arg;
+  uintptr_t lo, hi;
+  module_span_of(info, &lo, &hi, 0);
+  if (f->addr >= lo && f->addr < hi) {
+    module_span_of(info, &f->lo, &f->hi, PF_X);
+    f->found = f->hi != 0;
+    if (f->path && f->size) {
+      const char *name = info->dlpi_name ? info->dlpi_name : "";
+      size_t n = strlen(name);
+      if (n >= f->size)
+        n = f->size - 1;
+      memcpy(f->path, name, n);
+      f->path[n] = '\0';
+    }
+    return 1;
+  }
+  return 0;
+}
+
+bool tt_os_module_span(uintptr_t addr, uintptr_t *lo, uintptr_t *hi, char *path, size_t size) {
+  struct span_find f = {addr, 0, 0, false, path, size};
+  dl_iterate_phdr(span_find_cb, &f);
+  *lo = f.lo;
+  *hi = f.hi;
+  return f.found;
+}
+
+/* ======================================================================== */
+/* memory map                                                                */
+/* ======================================================================== */
+
+static uintptr_t parse_hex(const char **s) {
+  uintptr_t v = 0;
+  for (;; (*s)++) {
+    char c = **s;
+    if (c >= '0' && c <= '9')
+      v = v * 16 + (uintptr_t)(c - '0');
+    else if (c >= 'a' && c <= 'f')
+      v = v * 16 + (uintptr_t)(c - 'a' + 10);
+    else
+      return v;
+  }
+}
+
+int tt_os_for_each_mapping(char *buf, size_t size,
+                           void (*fn_cb)(const struct tt_mapping *m, void *arg), void *arg) {
+  long n = read_file("/proc/self/maps", buf, size - 1);
+  if (n < 0)
+    return (int)n;
+  if ((size_t)n >= size - 1)
+    return -ENOSPC;
+  buf[n] = '\0';
+  char *line = buf;
+  while (*line) {
+    char *eol = strchr(line, '\n');
+    if (eol)
+      *eol = '\0';
+    const char *s = line;
+    struct tt_mapping m;
+    m.lo = parse_hex(&s);
+    if (*s == '-')
+      s++;
+    m.hi = parse_hex(&s);
+    while (*s == ' ')
+      s++;
+    m.prot = 0;
+    if (s[0] == 'r')
+      m.prot |= TT_MAP_R;
+    if (s[1] == 'w')
+      m.prot |= TT_MAP_W;
+    if (s[2] == 'x')
+      m.prot |= TT_MAP_X;
+    if (s[3] == 's')
+      m.prot |= TT_MAP_SHARED;
+    /* skip perms, offset, dev, inode */
+    for (int field = 0; field < 4 && *s; field++) {
+      while (*s && *s != ' ')
+        s++;
+      while (*s == ' ')
+        s++;
+    }
+    m.name = s;
+    fn_cb(&m, arg);
+    if (!eol)
+      break;
+    line = eol + 1;
+  }
+  return 0;
+}
+
+/* ======================================================================== */
+/* threads                                                                   */
+/* ======================================================================== */
+
+bool tt_os_thread_stack(uintptr_t *lo, uintptr_t *hi) {
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) != 0)
+    return false;
+  void *addr = NULL;
+  size_t size = 0;
+  int rc = pthread_attr_getstack(&attr, &addr, &size);
+  pthread_attr_destroy(&attr);
+  if (rc != 0)
+    return false;
+  *lo = (uintptr_t)addr;
+  *hi = (uintptr_t)addr + size;
+  return true;
+}
+
+uintptr_t tt_os_current_sp(void) {
+  uintptr_t sp;
+#if defined(__x86_64__)
+  __asm__ volatile("mov %%rsp, %0" : "=r"(sp));
+#elif defined(__aarch64__)
+  __asm__ volatile("mov %0, sp" : "=r"(sp));
+#else
+  sp = (uintptr_t)__builtin_frame_address(0);
+#endif
+  return sp;
+}
+
+static void copy_context(struct tt_thread_state *st, const ucontext_t *uc) {
+  size_t n = 0;
+  const uintptr_t *g = (const uintptr_t *)&uc->uc_mcontext.gregs;
+  size_t gw = sizeof(uc->uc_mcontext.gregs) / sizeof(uintptr_t);
+  for (size_t i = 0; i < gw && n < TT_REGS_WORDS; i++)
+    st->regs[n++] = g[i];
+#if defined(__x86_64__)
+  if (uc->uc_mcontext.fpregs) {
+    const uintptr_t *f = (const uintptr_t *)uc->uc_mcontext.fpregs;
+    size_t fw = sizeof(*uc->uc_mcontext.fpregs) / sizeof(uintptr_t);
+    for (size_t i = 0; i < fw && n < TT_REGS_WORDS; i++)
+      st->regs[n++] = f[i];
+  }
+  st->sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+#else
+  st->sp = (uintptr_t)uc->uc_mcontext.sp;
+#endif
+  while (n < TT_REGS_WORDS)
+    st->regs[n++] = 0;
+}
+
+void tt_os_save_own_registers(struct tt_thread_state *st) {
+  ucontext_t uc;
+  getcontext(&uc);
+  copy_context(st, &uc);
+  st->tid = tt_os_gettid();
+  st->stopped = true;
+  st->sp = tt_os_current_sp();
+}
+
+/* ---- stop the world with signals (Boehm GC's way: no ptrace) --------------
+ * The checker sends TT_STOP_SIGNAL to every other thread. Each handler saves
+ * its registers and stack pointer into its slot, counts itself in, and waits
+ * on a futex until the generation changes. Signals cannot stop a thread that
+ * blocks the signal: after a timeout such a thread is reported as not
+ * stopped, and its whole stack stays a root (a conservative over-approx). */
+
+#define TT_STOP_SIGNAL SIGPWR
+#define TT_STOP_TIMEOUT_NS 2000000000ull
+#define TT_MAX_TIDS 4096
+
+static struct {
+  struct tt_thread_state *out;
+  int max;
+  int pid;
+  volatile int arrived;   /* handlers that saved their state */
+  volatile int inside;    /* handlers not yet returned */
+  volatile int gen;       /* odd while the world is stopped */
+  struct sigaction old;
+  bool installed;
+  bool keep_installed;    /* a thread never answered: its signal may still come */
+} g_stop;
+
+static long futex(volatile int *addr, int op, int val) {
+  return syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
+}
+
+static void stop_handler(int sig, siginfo_t *si, void *uctx) {
+  int saved_errno = errno;
+  int gen = __atomic_load_n(&g_stop.gen, __ATOMIC_ACQUIRE);
+  if (!(gen & 1) || si->si_pid != g_stop.pid) {
+    /* Not ours, or a late arrival after the world resumed: pass it on. */
+    if (si->si_pid != g_stop.pid && g_stop.old.sa_flags & SA_SIGINFO && g_stop.old.sa_sigaction)
+      g_stop.old.sa_sigaction(sig, si, uctx);
+    else if (si->si_pid != g_stop.pid && g_stop.old.sa_handler != SIG_DFL &&
+             g_stop.old.sa_handler != SIG_IGN && g_stop.old.sa_handler)
+      g_stop.old.sa_handler(sig);
+    errno = saved_errno;
+    return;
+  }
+  __atomic_fetch_add(&g_stop.inside, 1, __ATOMIC_ACQ_REL);
+  int slot = __atomic_fetch_add(&g_stop.arrived, 1, __ATOMIC_ACQ_REL);
+  if (slot < g_stop.max) {
+    struct tt_thread_state *st = &g_stop.out[slot];
+    copy_context(st, (const ucontext_t *)uctx);
+    st->tid = (int)syscall(SYS_gettid);
+    __atomic_store_n(&st->stopped, true, __ATOMIC_RELEASE);
+  }
+  while (__atomic_load_n(&g_stop.gen, __ATOMIC_ACQUIRE) == gen)
+    futex(&g_stop.gen, FUTEX_WAIT_PRIVATE, gen);
+  __atomic_fetch_sub(&g_stop.inside, 1, __ATOMIC_ACQ_REL);
+  errno = saved_errno;
+}
+
+struct linux_dirent64 {
+  uint64_t d_ino;
+  int64_t d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[];
+};
+
+/* Lists the process's thread ids into tids (at most max); returns the count. */
+static int list_tids(int *tids, int max) {
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return -errno;
+  char buf[4096] __attribute__((aligned(8)));
+  int n = 0;
+  for (;;) {
+    long got = syscall(SYS_getdents64, fd, buf, sizeof buf);
+    if (got <= 0)
+      break;
+    for (long off = 0; off < got;) {
+      struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off);
+      off += d->d_reclen;
+      if (d->d_name[0] < '0' || d->d_name[0] > '9')
+        continue;
+      int tid = 0;
+      for (const char *c = d->d_name; *c; c++)
+        tid = tid * 10 + (*c - '0');
+      if (n < max)
+        tids[n++] = tid;
+    }
+  }
+  syscall(SYS_close, fd);
+  return n;
+}
+
+int tt_os_stop_world(struct tt_thread_state *out, int max) {
+  static int signalled[TT_MAX_TIDS], now[TT_MAX_TIDS];
+  int nsig = 0;
+  int self = tt_os_gettid();
+  g_stop.out = out;
+  g_stop.max = max;
+  g_stop.pid = tt_os_getpid();
+  g_stop.arrived = 0;
+  g_stop.inside = 0;
+  for (int i = 0; i < max; i++)
+    out[i].stopped = out[i].current = false;
+
+  if (!g_stop.installed) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = stop_handler;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigfillset(&sa.sa_mask);
+    if (sigaction(TT_STOP_SIGNAL, &sa, &g_stop.old) != 0)
+      return -errno;
+    g_stop.installed = true;
+  }
+  __atomic_fetch_add(&g_stop.gen, 1, __ATOMIC_ACQ_REL); /* odd: stopping */
+
+  /* Signal every thread, then look again for threads created meanwhile, until
+   * a listing shows nobody new. */
+  for (int round = 0; round < 16; round++) {
+    int n = list_tids(now, TT_MAX_TIDS);
+    if (n < 0)
+      break;
+    int fresh = 0;
+    for (int i = 0; i < n; i++) {
+      if (now[i] == self)
+        continue;
+      bool seen = false;
+      for (int j = 0; j < nsig && !seen; j++)
+        seen = signalled[j] == now[i];
+      if (seen || nsig >= TT_MAX_TIDS)
+        continue;
+      if (syscall(SYS_tgkill, g_stop.pid, now[i], TT_STOP_SIGNAL) == 0) {
+        signalled[nsig++] = now[i];
+        fresh++;
+      }
+    }
+    /* Wait for everyone signalled so far. */
+    uint64_t t0 = tt_os_now_ns();
+    while (__atomic_load_n(&g_stop.arrived, __ATOMIC_ACQUIRE) < nsig &&
+           tt_os_now_ns() - t0 < TT_STOP_TIMEOUT_NS)
+      sched_yield();
+    if (__atomic_load_n(&g_stop.arrived, __ATOMIC_ACQUIRE) < nsig) {
+      g_stop.keep_installed = true;
+      break; /* someone blocks the signal; do not wait again */
+    }
+    if (!fresh)
+      break;
+  }
+  /* Threads that never answered: record them as not stopped. */
+  int arrived = __atomic_load_n(&g_stop.arrived, __ATOMIC_ACQUIRE);
+  if (arrived > max)
+    arrived = max;
+  int total = arrived;
+  for (int j = 0; j < nsig; j++) {
+    bool found = false;
+    for (int i = 0; i < arrived && !found; i++)
+      found = out[i].tid == signalled[j];
+    if (!found && total < max) {
+      out[total].tid = signalled[j];
+      out[total].stopped = false;
+      out[total].sp = 0;
+      total++;
+    }
+  }
+  return total;
+}
+
+void tt_os_resume_world(void) {
+  __atomic_fetch_add(&g_stop.gen, 1, __ATOMIC_ACQ_REL); /* even: running */
+  futex(&g_stop.gen, FUTEX_WAKE_PRIVATE, 0x7fffffff);
+  uint64_t t0 = tt_os_now_ns();
+  while (__atomic_load_n(&g_stop.inside, __ATOMIC_ACQUIRE) > 0 &&
+         tt_os_now_ns() - t0 < TT_STOP_TIMEOUT_NS)
+    sched_yield();
+  if (g_stop.installed && !g_stop.keep_installed &&
+      __atomic_load_n(&g_stop.inside, __ATOMIC_ACQUIRE) == 0) {
+    sigaction(TT_STOP_SIGNAL, &g_stop.old, NULL);
+    g_stop.installed = false;
+  }
+}
+
+static pthread_key_t exit_key;
+static bool exit_key_ok;
+
+bool tt_os_thread_exit_key_init(void (*fn_cb)(void *arg)) {
+  exit_key_ok = pthread_key_create(&exit_key, fn_cb) == 0;
+  return exit_key_ok;
+}
+
+void tt_os_thread_exit_arm(void *arg) {
+  if (exit_key_ok)
+    pthread_setspecific(exit_key, arg);
+}
+
+int tt_os_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void)) {
+  return pthread_atfork(prepare, parent, child);
+}
+
+int tt_os_on_exit(void (*fn_cb)(int status, void *arg), void *arg) { return on_exit(fn_cb, arg); }
+
+static void (*cxx_freeres)(void), (*libc_freeres)(void);
+
+void tt_os_freeres_init(void) {
+  /* dlsym allocates (its error state): the caller runs this with tether's
+   * guard raised, so those allocations are not the program's. */
+  if (!cxx_freeres)
+    cxx_freeres = (void (*)(void))tt_os_dlsym_default("_ZN9__gnu_cxx9__freeresEv");
+  if (!libc_freeres)
+    libc_freeres = (void (*)(void))tt_os_dlsym_default("__libc_freeres");
+}
+
+void tt_os_run_cxx_freeres(void) {
+  if (cxx_freeres)
+    cxx_freeres();
+}
+
+void tt_os_run_libc_freeres(void) {
+  if (libc_freeres)
+    libc_freeres();
+}
+
+/* ======================================================================== */
+/* glibc malloc internals                                                    */
+/* ======================================================================== */
+
+/* glibc's non-main arenas live in "heaps": mappings aligned to HEAP_MAX_SIZE
+ * (64 MiB on 64-bit) that start with a heap_info header:
+ *   { mstate ar_ptr; heap_info *prev; size_t size; size_t mprotect_size; ... }
+ * The first heap of an arena holds the arena's malloc_state right after the
+ * header. Their free chunks hold stale pointers: they are allocator memory,
+ * never roots (live blocks in them are scanned when reached). */
+#define GLIBC_HEAP_MAX ((uintptr_t)64 << 20)
+
+bool tt_os_is_glibc_arena_heap(uintptr_t lo, uintptr_t hi) {
+  if (lo & (GLIBC_HEAP_MAX - 1) || hi - lo < 4096)
+    return false;
+  const uintptr_t *h = (const uintptr_t *)lo;
+  uintptr_t ar_ptr = h[0], prev = h[1], size = h[2], mprotect_size = h[3];
+  if (size == 0 || size > GLIBC_HEAP_MAX || mprotect_size < size || size % 4096 != 0 ||
+      mprotect_size > GLIBC_HEAP_MAX)
+    return false;
+  if (prev == 0)
+    return ar_ptr >= lo + 16 && ar_ptr <= lo + 64;
+  return (prev & (GLIBC_HEAP_MAX - 1)) == 0 && ar_ptr != 0;
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/* The text report, in Valgrind's layout (see tt_report.h). Numbers carry
+ * thousands separators as Valgrind prints them. */
+#include "tt_report.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "tether.h"
+
+#include "tt_os.h"
+#include "tt_scan.h"
+#include "tt_stacks.h"
+#include "tt_symbolize.h"
+
+static uintptr_t entry_pcs[TT_ALLOC_KIND_COUNT];
+static const char *self_path = "libtether.so";
+
+void tt_report_set_entry_points(const uintptr_t *pcs, const char *path) {
+  memcpy(entry_pcs, pcs, sizeof entry_pcs);
+  if (path)
+    self_path = path;
+}
+
+void tt_report_line(struct tt_out *o, const char *fmt, ...) {
+  char line[2048];
+  tt_log_prefix(line, sizeof line);
+  size_t n = strlen(line);
+  va_list ap;
+  va_start(ap, fmt);
+  n += tt_vfmt(line + n, sizeof line - n, fmt, ap);
+  va_end(ap);
+  if (n > sizeof line - 2)
+    n = sizeof line - 2;
+  line[n++] = '\n';
+  tt_out_write(o, line, n);
+}
+
+void tt_report_banner(struct tt_out *o, const char *cmdline, size_t cmdlen) {
+  char cmd[1536];
+  size_t n = 0;
+  for (size_t i = 0; i < cmdlen && n + 1 < sizeof cmd; i++) {
+    char c = cmdline[i];
+    if (c == '\0') {
+      if (i + 1 == cmdlen)
+        break;
+      c = ' ';
+    }
+    cmd[n++] = c;
+  }
+  cmd[n] = '\0';
+  tt_report_line(o, "tether, a leak and lifetime checker for C and C++");
+  tt_report_line(o, "Using tether-%s; rerun with --help for options", TETHER_VERSION_STRING);
+  tt_report_line(o, "Command: %s", cmd);
+  tt_report_line(o, "%s", "");
+}
+
+void tt_report_heap_summary(struct tt_out *o, const struct tt_leak_totals *t) {
+  tt_report_line(o, "%s", "");
+  tt_report_line(o, "HEAP SUMMARY:");
+  tt_report_line(o, "    in use at exit: %'llu bytes in %'llu blocks",
+                 (unsigned long long)t->in_use_bytes, (unsigned long long)t->in_use_blocks);
+  tt_report_line(o, "  total heap usage: %'llu allocs, %'llu frees, %'llu bytes allocated",
+                 (unsigned long long)t->allocs, (unsigned long long)t->frees,
+                 (unsigned long long)t->bytes_allocated);
+  tt_report_line(o, "%s", "");
+}
+
+static bool is_below_main(const char *fn) {
+  return strcmp(fn, "__libc_start_call_main") == 0 || strcmp(fn, "__libc_start_main") == 0 ||
+         strncmp(fn, "__libc_start_main@", 18) == 0 || strcmp(fn, "_start") == 0;
+}
+
+void tt_report_stack(struct tt_out *o, uint32_t stack, unsigned kind,
+                     const struct tt_options *opts) {
+  tt_report_line(o, "   at 0x%lX: %s (in %s)",
+                 (unsigned long)(kind < TT_ALLOC_KIND_COUNT ? entry_pcs[kind] : 0),
+                 tt_alloc_kind_name((enum tt_alloc_kind)kind), self_path);
+  const uintptr_t *pcs;
+  int n = tt_stacks_get(stack, &pcs);
+  for (int i = 0; i < n; i++) {
+    struct tt_frame_info fi;
+    tt_symbolize(pcs[i], true, &fi);
+    if (fi.function && !opts->show_below_main && is_below_main(fi.function))
+      break;
+    if (fi.function && fi.file)
+      tt_report_line(o, "   by 0x%lX: %s (%s:%d)", (unsigned long)pcs[i], fi.function, fi.file,
+                     fi.line);
+    else if (fi.object)
+      tt_report_line(o, "   by 0x%lX: %s (in %s)", (unsigned long)pcs[i],
+                     fi.function ? fi.function : "???", fi.object);
+    else
+      tt_report_line(o, "   by 0x%lX: %s", (unsigned long)pcs[i], fi.function ? fi.function : "???");
+    if (fi.function && !opts->show_below_main && strcmp(fi.function, "main") == 0)
+      break;
+  }
+}
+
+const char *tt_report_state_name(unsigned state) {
+  switch (state) {
+  case TT_STATE_REACHABLE:
+    return "still reachable";
+  case TT_STATE_POSSIBLE:
+    return "possibly lost";
+  case TT_STATE_INDIRECT:
+    return "indirectly lost";
+  default:
+    return "definitely lost";
+  }
+}
+
+void tt_report_loss_record(struct tt_out *o, const struct tt_loss_record *r, size_t index,
+                           size_t total, const struct tt_options *opts) {
+  if (r->indirect_bytes)
+    tt_report_line(o,
+                   "%'llu (%'llu direct, %'llu indirect) bytes in %'llu blocks are %s in loss "
+                   "record %'zu of %'zu",
+                   (unsigned long long)(r->bytes + r->indirect_bytes),
+                   (unsigned long long)r->bytes, (unsigned long long)r->indirect_bytes,
+                   (unsigned long long)r->blocks, tt_report_state_name(r->state), index, total);
+  else
+    tt_report_line(o, "%'llu bytes in %'llu blocks are %s in loss record %'zu of %'zu",
+                   (unsigned long long)r->bytes, (unsigned long long)r->blocks,
+                   tt_report_state_name(r->state), index, total);
+  tt_report_stack(o, r->stack, r->kind, opts);
+  tt_report_line(o, "%s", "");
+}
+
+void tt_report_leak_summary(struct tt_out *o, const struct tt_leak_totals *t,
+                            const struct tt_options *opts) {
+  static const struct {
+    const char *label;
+    unsigned state;
+  } rows[] = {{"   definitely lost", TT_STATE_DEFINITE},
+              {"   indirectly lost", TT_STATE_INDIRECT},
+              {"     possibly lost", TT_STATE_POSSIBLE},
+              {"   still reachable", TT_STATE_REACHABLE}};
+  if (t->in_use_blocks == 0 && t->suppressed_blocks == 0) {
+    tt_report_line(o, "All heap blocks were freed -- no leaks are possible");
+    tt_report_line(o, "%s", "");
+    return;
+  }
+  tt_report_line(o, "LEAK SUMMARY:");
+  for (unsigned i = 0; i < TT_ARRAY_LEN(rows); i++)
+    tt_report_line(o, "%s: %'llu bytes in %'llu blocks", rows[i].label,
+                   (unsigned long long)t->bytes[rows[i].state],
+                   (unsigned long long)t->blocks[rows[i].state]);
+  tt_report_line(o, "        suppressed: %'llu bytes in %'llu blocks",
+                 (unsigned long long)t->suppressed_bytes, (unsigned long long)t->suppressed_blocks);
+  if (opts->leak_check == TT_LEAK_CHECK_SUMMARY) {
+    tt_report_line(o, "Rerun with --leak-check=full to see details of leaked memory");
+  } else if (t->blocks[TT_STATE_REACHABLE] && !(opts->show_leak_kinds & TT_KIND_REACHABLE)) {
+    tt_report_line(o, "Reachable blocks (those to which a pointer was found) are not shown.");
+    tt_report_line(o, "To see them, rerun with: --leak-check=full --show-leak-kinds=all");
+  }
+  tt_report_line(o, "%s", "");
+}
+
+void tt_report_error_summary(struct tt_out *o, uint64_t errors, uint64_t contexts) {
+  tt_report_line(o, "ERROR SUMMARY: %'llu errors from %'llu contexts (suppressed: 0 from 0)",
+                 (unsigned long long)errors, (unsigned long long)contexts);
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/* Rendering: the text report in Valgrind's layout, line for line. Knows
+ * nothing of how the numbers were found. */
+#ifndef TT_REPORT_H
+#define TT_REPORT_H
+
+#include "tt_heap.h"
+#include "tt_log.h"
+#include "tt_options.h"
+
+/* One loss record: blocks of one allocation stack, owner and state. */
+struct tt_loss_record {
+  uint32_t stack;
+  uint32_t owner;
+  uint8_t state;  /* enum tt_leak_state */
+  uint8_t kind;   /* enum tt_alloc_kind of the first block (names frame 0) */
+  uint64_t blocks;
+  uint64_t bytes;          /* direct */
+  uint64_t indirect_bytes; /* what the record's blocks lead, for definite records */
+};
+
+struct tt_leak_totals {
+  uint64_t bytes[4], blocks[4]; /* by enum tt_leak_state */
+  uint64_t suppressed_bytes, suppressed_blocks;
+  uint64_t in_use_bytes, in_use_blocks;
+  uint64_t allocs, frees, bytes_allocated;
+  uint64_t error_records;   /* loss records that count as errors */
+  uint64_t records;
+};
+
+/* Where the entry points live, to print frame 0 ("at 0x...: malloc (in
+ * /path/libtether.so)"). */
+void tt_report_set_entry_points(const uintptr_t *pcs, const char *self_path) TT_HIDDEN;
+
+/* "==PID== " prefixed output. */
+void tt_report_line(struct tt_out *o, const char *fmt, ...) TT_HIDDEN
+    __attribute__((format(gnu_printf, 2, 3)));
+void tt_report_banner(struct tt_out *o, const char *cmdline, size_t cmdlen) TT_HIDDEN;
+void tt_report_heap_summary(struct tt_out *o, const struct tt_leak_totals *t) TT_HIDDEN;
+/* A stack: frame 0 is the allocation function (kind), then the captured
+ * frames, cut after main unless show_below_main. */
+void tt_report_stack(struct tt_out *o, uint32_t stack, unsigned kind,
+                     const struct tt_options *opts) TT_HIDDEN;
+void tt_report_loss_record(struct tt_out *o, const struct tt_loss_record *r, size_t index,
+                           size_t total, const struct tt_options *opts) TT_HIDDEN;
+void tt_report_leak_summary(struct tt_out *o, const struct tt_leak_totals *t,
+                            const struct tt_options *opts) TT_HIDDEN;
+void tt_report_error_summary(struct tt_out *o, uint64_t errors, uint64_t contexts) TT_HIDDEN;
+/* The Valgrind word for a state: "definitely lost", ... */
+const char *tt_report_state_name(unsigned state) TT_HIDDEN;
+
+#endif

@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: MIT */
+/* Root enumeration (see tt_roots.h).
+ *
+ * A writable mapping is a root unless it is: tether's own (its tables,
+ * arena, and the writable data of libtether itself); glibc's allocator
+ * memory ([heap] and the heaps of non-main arenas, whose free chunks hold
+ * stale pointers); the part of a thread's stack below its stack pointer (dead
+ * frames); or the stack block of a thread that has exited. Live blocks that
+ * lie inside a root range are skipped by the scanner: a block is scanned only
+ * when reached.
+ *
+ * Notes on locking: threads_lock protects the thread registry; a leaf lock
+ * (the arena is called outside it). */
+#include "tt_roots.h"
+
+#include <string.h>
+
+#include "tt_arena.h"
+#include "tt_log.h"
+
+#define TT_STACK_RED_ZONE 128 /* x86-64 ABI: below sp, still the frame's */
+#define TT_MAPS_BUF_MIN ((size_t)1 << 20)
+#define TT_MAPS_BUF_MAX ((size_t)256 << 20)
+
+struct range {
+  uintptr_t lo, hi;
+};
+
+/* ======================================================================== */
+/* thread registry                                                           */
+/* ======================================================================== */
+
+struct thread_rec {
+  struct thread_rec *next;
+  uintptr_t lo, hi;
+  int tid;
+  bool alive;
+};
+
+static struct thread_rec *threads;
+static size_t nthread_recs;
+static tt_spinlock_t threads_lock = TT_SPINLOCK_INIT;
+static __thread struct thread_rec *self_rec __attribute__((tls_model("initial-exec")));
+
+static void thread_exit_cb(void *arg) {
+  struct thread_rec *r = arg;
+  __atomic_store_n(&r->alive, false, __ATOMIC_RELEASE);
+}
+
+void tt_roots_init(void) { tt_os_thread_exit_key_init(thread_exit_cb); }
+void tt_roots_lock(void) { tt_spin_lock(&threads_lock); }
+void tt_roots_unlock(void) { tt_spin_unlock(&threads_lock); }
+
+void tt_roots_thread_start(void) {
+  if (self_rec)
+    return;
+  uintptr_t lo, hi;
+  if (!tt_os_thread_stack(&lo, &hi))
+    return;
+  struct thread_rec *r = NULL;
+  tt_spin_lock(&threads_lock);
+  /* A new thread on a recycled stack block takes over the old record. */
+  for (struct thread_rec *o = threads; o && !r; o = o->next) {
+    if (!o->alive && o->lo < hi && lo < o->hi) {
+      r = o;
+      r->alive = true; /* claimed under the lock */
+    }
+  }
+  tt_spin_unlock(&threads_lock);
+  bool fresh = !r;
+  if (fresh && !(r = tt_arena_alloc(sizeof *r)))
+    return;
+  r->lo = lo;
+  r->hi = hi;
+  r->tid = tt_os_gettid();
+  __atomic_store_n(&r->alive, true, __ATOMIC_RELEASE);
+  self_rec = r;
+  if (fresh) {
+    tt_spin_lock(&threads_lock);
+    r->next = threads;
+    threads = r;
+    nthread_recs++;
+    tt_spin_unlock(&threads_lock);
+  }
+  tt_os_thread_exit_arm(r);
+}
+
+void tt_roots_after_fork_child(void) {
+  /* Only the forking thread lives on in the child; the other stacks are
+   * copies with stale contents. */
+  int self = tt_os_gettid();
+  for (struct thread_rec *o = threads; o; o = o->next) {
+    if (o == self_rec)
+      o->tid = self;
+    else
+      o->alive = false;
+  }
+  threads_lock.locked = 0;
+}
+
+/* ======================================================================== */
+/* ranges                                                                    */
+/* ======================================================================== */
+
+struct excl {
+  struct range *r;
+  size_t n, max;
+};
+
+static void excl_add(struct excl *e, uintptr_t lo, uintptr_t hi) {
+  if (hi > lo && e->n < e->max) {
+    e->r[e->n].lo = lo;
+    e->r[e->n].hi = hi;
+    e->n++;
+  }
+}
+
+static void own_map_cb(uintptr_t lo, uintptr_t hi, void *arg) { excl_add(arg, lo, hi); }
+
+/* Shell sort by lo, then merge overlaps: no libc qsort (it may allocate). */
+static void excl_normalize(struct excl *e) {
+  static const size_t gaps[] = {701, 301, 132, 57, 23, 10, 4, 1};
+  for (unsigned g = 0; g < TT_ARRAY_LEN(gaps); g++) {
+    size_t gap = gaps[g];
+    for (size_t i = gap; i < e->n; i++) {
+      struct range t = e->r[i];
+      size_t j = i;
+      for (; j >= gap && e->r[j - gap].lo > t.lo; j -= gap)
+        e->r[j] = e->r[j - gap];
+      e->r[j] = t;
+    }
+  }
+  size_t out = 0;
+  for (size_t i = 0; i < e->n; i++) {
+    if (out && e->r[i].lo <= e->r[out - 1].hi) {
+      if (e->r[i].hi > e->r[out - 1].hi)
+        e->r[out - 1].hi = e->r[i].hi;
+    } else {
+      e->r[out++] = e->r[i];
+    }
+  }
+  e->n = out;
+}
+
+/* Calls cb for the parts of [lo, hi) outside every exclusion. */
+static void emit_minus(const struct excl *e, uintptr_t lo, uintptr_t hi, enum tt_root_kind kind,
+                       tt_root_cb cb, void *arg) {
+  size_t a = 0, b = e->n;
+  while (a < b) { /* first exclusion ending after lo */
+    size_t mid = a + (b - a) / 2;
+    if (e->r[mid].hi <= lo)
+      a = mid + 1;
+    else
+      b = mid;
+  }
+  uintptr_t cur = lo;
+  for (size_t i = a; i < e->n && cur < hi; i++) {
+    if (e->r[i].lo >= hi)
+      break;
+    if (e->r[i].lo > cur)
+      cb(cur, e->r[i].lo, kind, arg);
+    if (e->r[i].hi > cur)
+      cur = e->r[i].hi;
+  }
+  if (cur < hi)
+    cb(cur, hi, kind, arg);
+}
+
+/* ======================================================================== */
+/* enumeration                                                               */
+/* ======================================================================== */
+
+struct maps {
+  struct tt_mapping *m;
+  size_t n, max;
+};
+
+static void collect_mapping_cb(const struct tt_mapping *m, void *arg) {
+  struct maps *ms = arg;
+  if (ms->n < ms->max)
+    ms->m[ms->n++] = *m;
+}
+
+static bool is_special(const char *name) {
+  if (strncmp(name, "/dev/", 5) == 0)
+    return strncmp(name, "/dev/zero", 9) != 0 && strncmp(name, "/dev/shm/", 9) != 0;
+  return strcmp(name, "[vvar]") == 0 || strcmp(name, "[vsyscall]") == 0 ||
+         strcmp(name, "[vdso]") == 0;
+}
+
+static const struct tt_mapping *mapping_of(const struct maps *ms, uintptr_t addr) {
+  for (size_t i = 0; i < ms->n; i++)
+    if (addr >= ms->m[i].lo && addr < ms->m[i].hi)
+      return &ms->m[i];
+  return NULL;
+}
+
+struct seg_ctx {
+  struct excl *excl;      /* where module segments are recorded */
+  struct range *segs;
+  size_t nsegs, maxsegs;
+  uintptr_t self_lo, self_hi;
+};
+
+static void segment_cb(uintptr_t lo, uintptr_t hi, const char *path, void *arg) {
+  (void)path;
+  struct seg_ctx *c = arg;
+  lo &= ~(uintptr_t)4095;
+  if (lo >= c->self_lo && lo < c->self_hi) { /* libtether's own data */
+    excl_add(c->excl, lo, TT_ALIGN_UP(hi, 4096));
+    return;
+  }
+  if (c->nsegs < c->maxsegs) {
+    c->segs[c->nsegs].lo = lo;
+    c->segs[c->nsegs].hi = hi;
+    c->nsegs++;
+  }
+}
+
+static int self_span_cb(const struct tt_module *m, void *arg) {
+  struct range *r = arg;
+  uintptr_t me = (uintptr_t)&tt_roots_enumerate;
+  if (me >= m->lo && me < m->hi) {
+    r->lo = m->lo;
+    r->hi = m->hi;
+    return 1;
+  }
+  return 0;
+}
+
+int tt_roots_enumerate(const struct tt_roots_input *in, tt_root_cb cb, void *arg) {
+  const struct tt_options *o = in->opts;
+  int rc = 0;
+
+  /* /proc/self/maps, into a buffer that grows until the file fits. */
+  size_t bufsize = TT_MAPS_BUF_MIN;
+  char *buf = NULL;
+  struct maps ms = {0};
+  size_t msbytes = 0;
+  for (;;) {
+    buf = tt_os_map(bufsize);
+    msbytes = (bufsize / 24) * sizeof(struct tt_mapping);
+    ms.m = tt_os_map(msbytes);
+    ms.max = bufsize / 24;
+    ms.n = 0;
+    if (!buf || !ms.m) {
+      rc = -12;
+      break;
+    }
+    rc = tt_os_for_each_mapping(buf, bufsize, collect_mapping_cb, &ms);
+    if (rc != -28 /* ENOSPC */ || bufsize >= TT_MAPS_BUF_MAX)
+      break;
+    tt_os_unmap(buf, bufsize);
+    tt_os_unmap(ms.m, msbytes);
+    buf = NULL;
+    ms.m = NULL;
+    bufsize *= 4;
+  }
+  if (rc != 0)
+    ms.n = 0;
+
+  /* Exclusions. */
+  struct excl ex = {0};
+  ex.max = 16384 + (size_t)in->nthreads * 2 + ms.n + __atomic_load_n(&nthread_recs, __ATOMIC_RELAXED);
+  /* ex: what is never a root; all: that plus what phases 1-2 already scan */
+  size_t exbytes = 2 * ex.max * sizeof(struct range);
+  ex.r = tt_os_map(exbytes);
+  struct seg_ctx segs = {0};
+  segs.maxsegs = 4096;
+  size_t segbytes = segs.maxsegs * sizeof(struct range);
+  segs.segs = tt_os_map(segbytes);
+  segs.excl = &ex;
+  if (!ex.r || !segs.segs) {
+    tt_os_unmap(ex.r, exbytes);
+    tt_os_unmap(segs.segs, segbytes);
+    if (buf)
+      tt_os_unmap(buf, bufsize);
+    if (ms.m)
+      tt_os_unmap(ms.m, msbytes);
+    return -12;
+  }
+  struct range self = {0, 0};
+  tt_os_for_each_module(self_span_cb, &self);
+  segs.self_lo = self.lo;
+  segs.self_hi = self.hi;
+
+  tt_os_for_each_own_map(own_map_cb, &ex);
+  tt_os_for_each_writable_segment(segment_cb, &segs);
+  for (size_t i = 0; i < ms.n; i++) {
+    const struct tt_mapping *m = &ms.m[i];
+    if (!(m->prot & TT_MAP_W))
+      continue;
+    if (strcmp(m->name, "[heap]") == 0 || is_special(m->name))
+      excl_add(&ex, m->lo, m->hi);
+    else if (!(m->prot & TT_MAP_SHARED) && m->name[0] == '\0' &&
+             tt_os_is_glibc_arena_heap(m->lo, m->hi))
+      excl_add(&ex, m->lo, m->hi);
+  }
+  /* Threads: below the stack pointer is dead; stacks of exited threads are
+   * dead altogether (unless a live thread now runs on that block). */
+  for (int t = 0; t < in->nthreads; t++) {
+    const struct tt_thread_state *th = &in->threads[t];
+    if (!th->stopped)
+      continue;
+    const struct tt_mapping *m = mapping_of(&ms, th->sp);
+    uintptr_t live = th->sp - (th->current ? 0 : TT_STACK_RED_ZONE);
+    if (m && live > m->lo)
+      excl_add(&ex, m->lo, live);
+  }
+  /* the checker holds threads_lock (tt_roots_lock) */
+  for (struct thread_rec *r = threads; r; r = r->next) {
+    if (r->alive || r->hi <= r->lo)
+      continue;
+    bool reused = false;
+    for (int t = 0; t < in->nthreads && !reused; t++)
+      reused = in->threads[t].stopped && in->threads[t].sp >= r->lo && in->threads[t].sp < r->hi;
+    if (!reused)
+      excl_add(&ex, r->lo, r->hi);
+  }
+
+  /* Module data is a root of its own kind; keep it out of "other". */
+  excl_normalize(&ex);
+  struct excl all = {ex.r + ex.max, ex.n, ex.max};
+  memcpy(all.r, ex.r, ex.n * sizeof *ex.r);
+  for (size_t i = 0; i < segs.nsegs && all.n < all.max; i++)
+    excl_add(&all, segs.segs[i].lo, TT_ALIGN_UP(segs.segs[i].hi, 4096));
+  /* Stack mappings of stopped threads are reported as stacks. */
+  for (int t = 0; t < in->nthreads; t++) {
+    const struct tt_mapping *m = in->threads[t].stopped ? mapping_of(&ms, in->threads[t].sp) : NULL;
+    if (m)
+      excl_add(&all, m->lo, m->hi);
+  }
+
+  /* 1. globals */
+  if (o->use_globals) {
+    for (size_t i = 0; i < segs.nsegs; i++) {
+      /* only the parts that are mapped writable now (relro became read-only) */
+      for (size_t k = 0; k < ms.n; k++) {
+        const struct tt_mapping *m = &ms.m[k];
+        if (!(m->prot & TT_MAP_W) || m->hi <= segs.segs[i].lo || m->lo >= segs.segs[i].hi)
+          continue;
+        uintptr_t lo = m->lo > segs.segs[i].lo ? m->lo : segs.segs[i].lo;
+        uintptr_t hi = m->hi < segs.segs[i].hi ? m->hi : segs.segs[i].hi;
+        emit_minus(&ex, lo, hi, TT_ROOT_GLOBAL, cb, arg);
+      }
+      if (!ms.n) /* no memory map: trust the program headers */
+        emit_minus(&ex, segs.segs[i].lo, segs.segs[i].hi, TT_ROOT_GLOBAL, cb, arg);
+    }
+  }
+  /* 2. stacks and registers */
+  for (int t = 0; t < in->nthreads; t++) {
+    const struct tt_thread_state *th = &in->threads[t];
+    if (!th->stopped)
+      continue;
+    if (o->use_stacks) {
+      const struct tt_mapping *m = mapping_of(&ms, th->sp);
+      if (m) {
+        uintptr_t lo = th->sp - (th->current ? 0 : TT_STACK_RED_ZONE);
+        if (lo < m->lo)
+          lo = m->lo;
+        emit_minus(&ex, lo, m->hi, TT_ROOT_STACK, cb, arg);
+      }
+    }
+    if (o->use_registers)
+      cb((uintptr_t)th->regs, (uintptr_t)(th->regs + TT_REGS_WORDS), TT_ROOT_REGISTERS, arg);
+  }
+  /* 3. every other writable mapping */
+  if (o->use_other_mappings) {
+    excl_normalize(&all);
+    for (size_t i = 0; i < ms.n; i++) {
+      const struct tt_mapping *m = &ms.m[i];
+      if ((m->prot & (TT_MAP_R | TT_MAP_W)) != (TT_MAP_R | TT_MAP_W))
+        continue;
+      emit_minus(&all, m->lo, m->hi, TT_ROOT_OTHER, cb, arg);
+    }
+  }
+
+  tt_os_unmap(ex.r, exbytes);
+  tt_os_unmap(segs.segs, segbytes);
+  if (buf)
+    tt_os_unmap(buf, bufsize);
+  if (ms.m)
+    tt_os_unmap(ms.m, msbytes);
+  return rc;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* What a leak scan starts from: the writable data of every loaded module,
+ * every thread's stack (from its stack pointer up, which takes in the
+ * thread's descriptor and static TLS) and saved registers, and every other
+ * writable mapping that is neither allocator memory nor tether's own
+ * (interpreters' object arenas, pools, the main thread's TLS). Reaches the
+ * platform only through tt_os. */
+#ifndef TT_ROOTS_H
+#define TT_ROOTS_H
+
+#include "tt_common.h"
+#include "tt_options.h"
+#include "tt_os.h"
+
+enum tt_root_kind { TT_ROOT_GLOBAL, TT_ROOT_STACK, TT_ROOT_REGISTERS, TT_ROOT_OTHER };
+
+typedef void (*tt_root_cb)(uintptr_t lo, uintptr_t hi, enum tt_root_kind kind, void *arg);
+
+struct tt_roots_input {
+  const struct tt_options *opts;
+  /* Every thread of the process: stopped ones with sp and registers; the
+   * checking thread with sp = the stack pointer where the check began, so
+   * tether's own frames below it are not roots. */
+  const struct tt_thread_state *threads;
+  int nthreads;
+};
+
+/* Calls cb for every root range. Needs no allocation: scratch memory comes
+ * from tt_os_map and is returned. Returns 0 or -errno (could not read the
+ * memory map: then only module data, stacks and registers were reported).
+ * The caller holds tt_roots_lock. */
+int tt_roots_enumerate(const struct tt_roots_input *in, tt_root_cb cb, void *arg) TT_HIDDEN;
+
+/* The thread registry: each thread that allocates registers its stack block
+ * once; when it exits, its stack (which glibc caches for reuse, stale
+ * pointers and all) is no longer a root. */
+void tt_roots_thread_start(void) TT_HIDDEN;
+void tt_roots_after_fork_child(void) TT_HIDDEN;
+void tt_roots_init(void) TT_HIDDEN;
+/* fork and the stopped world: the registry lock. */
+void tt_roots_lock(void) TT_HIDDEN;
+void tt_roots_unlock(void) TT_HIDDEN;
+
+#endif

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/* The conservative mark: which live blocks are still reachable, possibly
+ * lost, indirectly lost or definitely lost (Valgrind's definitions). Plain C
+ * over an address-sorted array of blocks and root ranges handed in by the
+ * caller, so unit tests drive it on synthetic heaps. */
+#ifndef TT_SCAN_H
+#define TT_SCAN_H
+
+#include "tt_heap.h"
+
+enum tt_leak_state {
+  TT_STATE_REACHABLE = 0, /* a chain of start pointers from a root */
+  TT_STATE_POSSIBLE = 1,  /* reached only through an interior pointer somewhere */
+  TT_STATE_INDIRECT = 2,  /* unreached, pointed to by another lost block */
+  TT_STATE_DEFINITE = 3,  /* unreached, no lost block points to it (or it leads a cycle) */
+  TT_STATE_UNREACHED = 4  /* internal, before classification */
+};
+
+struct tt_scan {
+  const struct tt_block *blocks; /* sorted by address, non-overlapping */
+  size_t n;
+  uintptr_t *starts;  /* n: block start addresses (a compact copy for searching) */
+  uint8_t *state;     /* n: enum tt_leak_state */
+  uint64_t *indirect; /* n: bytes indirectly lost under each clique leader */
+  uint32_t *work;     /* 2n + 1: the mark stack */
+  size_t nwork;
+  uintptr_t lo, hi;   /* [lo, hi): span of all blocks, the cheap filter */
+  uint64_t words_scanned;
+};
+
+/* Bytes of scratch memory tt_scan_init needs for n blocks. */
+size_t tt_scan_scratch_bytes(size_t n) TT_HIDDEN;
+/* Sets up a scan of blocks[0..n) (sorted by address) using scratch memory of
+ * tt_scan_scratch_bytes(n) bytes, 8-byte aligned. */
+void tt_scan_init(struct tt_scan *sc, const struct tt_block *blocks, size_t n, void *scratch)
+    TT_HIDDEN;
+/* Sorts blocks by address; tmp has room for n blocks. */
+void tt_scan_sort_blocks(struct tt_block *blocks, size_t n, struct tt_block *tmp) TT_HIDDEN;
+
+/* Index of the block containing addr (its start or inside; a zero-size block
+ * counts as one byte), or -1. */
+long tt_scan_find(const struct tt_scan *sc, uintptr_t addr) TT_HIDDEN;
+
+/* Marks from a root range [lo, hi): every aligned word in it that points into
+ * a block. Parts of the range that are themselves live blocks are skipped:
+ * a block is scanned only when something reaches it. */
+void tt_scan_root_range(struct tt_scan *sc, uintptr_t lo, uintptr_t hi) TT_HIDDEN;
+/* Marks from n words held elsewhere (saved registers). */
+void tt_scan_root_words(struct tt_scan *sc, const uintptr_t *words, size_t n) TT_HIDDEN;
+/* Marks everything reachable from what the roots reached. */
+void tt_scan_propagate(struct tt_scan *sc) TT_HIDDEN;
+/* Splits the unreached blocks into definitely and indirectly lost (cliques). */
+void tt_scan_classify(struct tt_scan *sc) TT_HIDDEN;
+
+#endif

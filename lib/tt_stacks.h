@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* The stack depot: every distinct allocation stack stored once, named by a
+ * 32-bit id (LSan's StackDepot idea). Id 0 means "no stack". */
+#ifndef TT_STACKS_H
+#define TT_STACKS_H
+
+#include "tt_common.h"
+
+#define TT_MAX_FRAMES 256
+
+/* The id of this stack (interned on first sight); 0 if out of memory.
+ * Lock-free when the calling thread saw the same stack recently. */
+uint32_t tt_stacks_intern(const uintptr_t *pcs, int n) TT_HIDDEN;
+/* The frames of id; returns their number (0 for id 0 or an unknown id). */
+int tt_stacks_get(uint32_t id, const uintptr_t **pcs) TT_HIDDEN;
+/* How many distinct stacks, and the bytes they use. */
+uint32_t tt_stacks_count(void) TT_HIDDEN;
+size_t tt_stacks_bytes(void) TT_HIDDEN;
+/* fork and the stopped world: take and release every depot lock. */
+void tt_stacks_lock_all(void) TT_HIDDEN;
+void tt_stacks_unlock_all(void) TT_HIDDEN;
+
+#endif

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* PC -> function, file:line and object, at report time only, for reported
+ * stacks only, cached. Uses elfutils libdw for DWARF and ELF symbols and
+ * libiberty's demangler for C++ and Rust names. Modules the program has
+ * dlclosed by report time stay known (tt_symbolize_retain_modules). */
+#ifndef TT_SYMBOLIZE_H
+#define TT_SYMBOLIZE_H
+
+#include "tt_common.h"
+
+struct tt_frame_info {
+  uintptr_t pc;
+  const char *function; /* demangled; NULL when unknown */
+  const char *file;     /* base name of the source file; NULL without debug info */
+  int line;
+  const char *object;   /* path of the module; NULL when no module contains pc */
+};
+
+/* Remembers every module loaded now, so frames in it can be symbolized after
+ * it is unloaded. Call before dlclose and before the C runtime unloads its
+ * own modules. */
+void tt_symbolize_retain_modules(void) TT_HIDDEN;
+/* Symbolizes pc. caller_pc: pc is a return address (look up pc - 1).
+ * The strings live until the process ends. */
+void tt_symbolize(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) TT_HIDDEN;
+
+#endif

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/* Stack capture. Only tt_unwind_libunwind.c knows how. */
+#ifndef TT_UNWIND_H
+#define TT_UNWIND_H
+
+#include "tt_common.h"
+
+/* One-time set-up (caching policy); safe to call more than once. */
+void tt_unwind_init(void) TT_HIDDEN;
+/* Captures up to max return addresses of the caller's stack into pcs,
+ * dropping the leading frames whose pc lies in [skip_lo, skip_hi) (tether's
+ * own code). Returns the number of frames stored. */
+int tt_unwind_capture(uintptr_t *pcs, int max, uintptr_t skip_lo, uintptr_t skip_hi) TT_HIDDEN;
+
+#endif
