@@ -85,13 +85,16 @@ static void stopped_world_cb(void *arg) {
   c->blocks_bytes = c->n * sizeof(struct tt_block);
   c->blocks = map_or_null(c->blocks_bytes);
   struct tt_block *tmp = map_or_null(c->blocks_bytes);
+  if (tmp && c->blocks) {
+    tt_heap_snapshot_locked(c->blocks, c->n);
+    tt_scan_sort_blocks(c->blocks, c->n, tmp);
+  }
+  tt_os_unmap(tmp, c->blocks_bytes); /* before the scan's scratch: a lower peak */
   c->scratch_bytes = tt_scan_scratch_bytes(c->n);
   c->scratch = map_or_null(c->scratch_bytes);
   if (c->n && (!c->blocks || !tmp || !c->scratch)) {
     c->rc = -12;
   } else {
-    tt_heap_snapshot_locked(c->blocks, c->n);
-    tt_scan_sort_blocks(c->blocks, c->n, tmp);
     tt_scan_init(&c->sc, c->blocks, c->n, c->scratch);
     if (c->req->opts->leak_check != TT_LEAK_CHECK_NO) {
       struct tt_roots_input in = {c->req->opts, threads, others + 1};
@@ -100,8 +103,6 @@ static void stopped_world_cb(void *arg) {
       tt_scan_classify(&c->sc);
     }
   }
-  if (tmp)
-    tt_os_unmap(tmp, c->blocks_bytes);
   c->t_scan = tt_os_now_ns() - t0 - c->t_stop;
   tt_os_resume_world();
   tt_check_unlock_all();

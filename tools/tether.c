@@ -62,7 +62,7 @@ static bool readable(const char *path) { return path[0] && access(path, R_OK) ==
 
 /* Where libtether.so is: $TETHER_LIB, beside this command (../lib), the
  * build tree, or the install prefix. */
-static bool find_lib(char *out, size_t size) {
+static bool find_lib_raw(char *out, size_t size) {
   const char *env = getenv("TETHER_LIB");
   if (env && readable(env)) {
     snprintf(out, size, "%s", env);
@@ -85,6 +85,15 @@ static bool find_lib(char *out, size_t size) {
     return true;
   snprintf(out, size, "%s/libtether.so", TETHER_INSTALL_LIBDIR);
   return readable(out);
+}
+
+static bool find_lib(char *out, size_t size) {
+  char raw[PATH_MAX];
+  if (!find_lib_raw(raw, sizeof raw))
+    return false;
+  char canon[PATH_MAX];
+  snprintf(out, size, "%s", realpath(raw, canon) ? canon : raw);
+  return true;
 }
 
 static void append(char *buf, size_t size, const char *fmt, const char *a, size_t alen,
