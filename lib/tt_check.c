@@ -97,7 +97,7 @@ static void stopped_world_cb(void *arg) {
   } else {
     tt_scan_init(&c->sc, c->blocks, c->n, c->scratch);
     if (c->req->opts->leak_check != TT_LEAK_CHECK_NO) {
-      struct tt_roots_input in = {c->req->opts, threads, others + 1};
+      struct tt_roots_input in = {c->req->opts, threads, others + 1, c->req->malloc_fn};
       tt_roots_enumerate(&in, root_cb, &c->sc);
       tt_scan_propagate(&c->sc);
       tt_scan_classify(&c->sc);

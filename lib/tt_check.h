@@ -13,6 +13,7 @@ struct tt_check_request {
   uintptr_t entry_sp;       /* the checking thread's stack pointer at entry */
   bool at_exit;             /* print the exit-time summaries */
   bool quiet;
+  void *malloc_fn;          /* the real malloc (to find the allocator's state) */
 };
 
 /* Runs a check and writes the report. Returns 0, or -errno when the check

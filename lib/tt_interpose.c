@@ -518,7 +518,7 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp) {
   }
   struct tt_out o;
   tt_out_init(&o, tt_log_fd());
-  struct tt_check_request req = {&opts, &o, entry_sp, true, opts.quiet};
+  struct tt_check_request req = {&opts, &o, entry_sp, true, opts.quiet, (void *)real.malloc};
   struct tt_leak_totals t;
   int rc = tt_check_run(&req, &t);
   if (rc != 0)

@@ -64,6 +64,10 @@ void tt_os_with_loader_locked(void (*fn_cb)(void *arg), void *arg) TT_HIDDEN;
 bool tt_os_module_span(uintptr_t addr, uintptr_t *lo, uintptr_t *hi, char *path, size_t size)
     TT_HIDDEN;
 
+/* The file mapped at addr, as /proc/self/maps names it (an absolute path,
+ * whatever name the module was loaded by), into buf; false if none. */
+bool tt_os_mapped_file(uintptr_t addr, char *buf, size_t size) TT_HIDDEN;
+
 /* ---- memory map ----------------------------------------------------------- */
 enum { TT_MAP_R = 1, TT_MAP_W = 2, TT_MAP_X = 4, TT_MAP_SHARED = 8 };
 struct tt_mapping {
@@ -116,6 +120,10 @@ void tt_os_run_cxx_freeres(void) TT_HIDDEN;
 void tt_os_run_libc_freeres(void) TT_HIDDEN;
 
 /* ---- glibc malloc internals (what is allocator memory, not roots) -------- */
+/* The bounds of glibc's main_arena (the allocator's state in libc's data:
+ * it holds pointers to chunk headers, which fall inside live blocks); false
+ * if it cannot be found. malloc_fn: the real malloc, to find libc. */
+bool tt_os_glibc_main_arena(void *malloc_fn, uintptr_t *lo, uintptr_t *hi) TT_HIDDEN;
 /* True if [lo, hi) is a heap of one of glibc's non-main arenas. */
 bool tt_os_is_glibc_arena_heap(uintptr_t lo, uintptr_t hi) TT_HIDDEN;
 

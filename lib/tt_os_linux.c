@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -337,6 +338,20 @@ static int span_find_cb(struct dl_phdr_info *info, size_t size, void *arg) {
       memcpy(f->path, name, n);
       f->path[n] = '\0';
     }
+    return 1;
+  }
+  return 0;
+}
+
+static int whole_span_cb(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size;
+  struct span_find *f = arg;
+  uintptr_t lo, hi;
+  module_span_of(info, &lo, &hi, 0);
+  if (f->addr >= lo && f->addr < hi) {
+    f->lo = lo;
+    f->hi = hi;
+    f->found = true;
     return 1;
   }
   return 0;
@@ -715,4 +730,128 @@ bool tt_os_is_glibc_arena_heap(uintptr_t lo, uintptr_t hi) {
   if (prev == 0)
     return ar_ptr >= lo + 16 && ar_ptr <= lo + 64;
   return (prev & (GLIBC_HEAP_MAX - 1)) == 0 && ar_ptr != 0;
+}
+
+/* glibc's struct malloc_state (2.26 and later, 64-bit):
+ *   int mutex, flags, have_fastchunks; fastbinsY[10]; top; last_remainder;
+ *   bins[254]; unsigned binmap[4]; next; next_free; attached_threads;
+ *   system_mem; max_system_mem.
+ * main_arena is a static in libc's data, not exported. We find it by its
+ * shape: an empty bin's fd and bk both point 16 bytes before themselves (the
+ * bin is addressed as a fake chunk), and the arenas form a ring through
+ * `next` that comes back to main_arena. */
+#define MS_BINS_OFF 112
+#define MS_NEXT_OFF 2160
+#define MS_SIZE 2200
+#define MS_NBIN_SLOTS 127
+
+struct arena_find {
+  uintptr_t libc_lo, libc_hi; /* the module holding malloc */
+  uintptr_t found;
+};
+
+static bool readable_word(uintptr_t a, uintptr_t lo, uintptr_t hi) { return a >= lo && a + 8 <= hi; }
+
+/* Reads a word that may not be mapped, without faulting. */
+static bool safe_read_word(uintptr_t addr, uintptr_t *out) {
+  struct iovec local = {out, sizeof *out}, remote = {(void *)addr, sizeof *out};
+  return syscall(SYS_process_vm_readv, tt_os_getpid(), &local, 1, &remote, 1, 0) ==
+         (long)sizeof *out;
+}
+
+/* Does the ring of arenas starting at base come back to base? Every hop
+ * must be 8-aligned and, except base, lie in a non-main arena heap. */
+static bool arena_ring_ok(uintptr_t base, uintptr_t lo, uintptr_t hi) {
+  uintptr_t a = base;
+  for (int hop = 0; hop < 256; hop++) {
+    uintptr_t next_addr = a + MS_NEXT_OFF, next = 0;
+    if (a == base) {
+      if (!readable_word(next_addr, lo, hi))
+        return false;
+      next = *(const uintptr_t *)next_addr;
+    } else {
+      uintptr_t heap = a & ~(GLIBC_HEAP_MAX - 1), probe;
+      if (!safe_read_word(heap, &probe) || !safe_read_word(heap + 4088, &probe) ||
+          !tt_os_is_glibc_arena_heap(heap, heap + 4096) || !safe_read_word(next_addr, &next))
+        return false;
+    }
+    if (!next || next & 7)
+      return false;
+    if (next == base)
+      return true;
+    a = next;
+  }
+  return false;
+}
+
+static void arena_seg_cb(uintptr_t lo, uintptr_t hi, const char *path, void *arg) {
+  (void)path;
+  struct arena_find *f = arg;
+  if (f->found || lo < f->libc_lo || lo >= f->libc_hi)
+    return;
+  for (uintptr_t a = TT_ALIGN_UP(lo, 16); a + 16 <= hi; a += 8) {
+    const uintptr_t *w = (const uintptr_t *)a;
+    if (w[0] != a - 16 || w[1] != a - 16)
+      continue;
+    /* a is an empty bin's slot: try each bin index it could be */
+    for (uintptr_t k = 0; k < MS_NBIN_SLOTS; k++) {
+      if (a < lo + MS_BINS_OFF + 16 * k)
+        break;
+      uintptr_t base = a - MS_BINS_OFF - 16 * k;
+      if (base + MS_SIZE <= hi && arena_ring_ok(base, lo, hi)) {
+        f->found = base;
+        return;
+      }
+    }
+  }
+}
+
+bool tt_os_glibc_main_arena(void *malloc_fn, uintptr_t *lo, uintptr_t *hi) {
+  static uintptr_t cached;
+  if (!cached) {
+    struct arena_find f = {0, 0, 0};
+    if (!tt_os_module_span((uintptr_t)malloc_fn, &f.libc_lo, &f.libc_hi, NULL, 0))
+      return false;
+    /* module_span gives the text; widen to the whole module for its data */
+    struct span_find sf = {(uintptr_t)malloc_fn, 0, 0, false, NULL, 0};
+    dl_iterate_phdr(whole_span_cb, &sf);
+    f.libc_lo = sf.lo;
+    f.libc_hi = sf.hi;
+    tt_os_for_each_writable_segment(arena_seg_cb, &f);
+    cached = f.found;
+  }
+  if (!cached)
+    return false;
+  *lo = cached;
+  *hi = cached + MS_SIZE;
+  return true;
+}
+
+struct mapped_file_find {
+  uintptr_t addr;
+  char *buf;
+  size_t size;
+  bool found;
+};
+
+static void mapped_file_cb(const struct tt_mapping *m, void *arg) {
+  struct mapped_file_find *f = arg;
+  if (f->found || f->addr < m->lo || f->addr >= m->hi || m->name[0] != '/')
+    return;
+  size_t n = strlen(m->name);
+  if (n >= f->size)
+    return;
+  memcpy(f->buf, m->name, n + 1);
+  f->found = true;
+}
+
+bool tt_os_mapped_file(uintptr_t addr, char *buf, size_t size) {
+  size_t bytes = (size_t)4 << 20;
+  char *text = tt_os_map(bytes);
+  if (!text)
+    return false;
+  struct mapped_file_find f = {addr, buf, size, false};
+  tt_os_for_each_mapping(text, bytes, mapped_file_cb, &f);
+  tt_os_unmap(text, bytes);
+  return f.found;
 }

@@ -285,6 +285,9 @@ int tt_roots_enumerate(const struct tt_roots_input *in, tt_root_cb cb, void *arg
   segs.self_hi = self.hi;
 
   tt_os_for_each_own_map(own_map_cb, &ex);
+  uintptr_t alo, ahi;
+  if (in->malloc_fn && tt_os_glibc_main_arena(in->malloc_fn, &alo, &ahi))
+    excl_add(&ex, alo, ahi);
   tt_os_for_each_writable_segment(segment_cb, &segs);
   for (size_t i = 0; i < ms.n; i++) {
     const struct tt_mapping *m = &ms.m[i];

@@ -23,6 +23,8 @@ struct tt_roots_input {
    * tether's own frames below it are not roots. */
   const struct tt_thread_state *threads;
   int nthreads;
+  /* The allocator's malloc: its state (glibc's main_arena) is not a root. */
+  void *malloc_fn;
 };
 
 /* Calls cb for every root range. Needs no allocation: scratch memory comes

@@ -51,8 +51,13 @@ static int retain_cb(const struct tt_module *m, void *arg) {
       return 0;
     path = exe_path;
   }
-  if (path[0] != '/')
-    return 0; /* the vdso and other modules with no file */
+  char resolved[4096];
+  if (path[0] != '/') {
+    /* loaded by a relative name: ask the memory map for the file */
+    if (!tt_os_mapped_file(m->lo, resolved, sizeof resolved))
+      return 0; /* the vdso and other modules with no file */
+    path = resolved;
+  }
   for (struct module_rec *r = modules; r; r = r->next)
     if (r->base == m->base && r->lo == m->lo && strcmp(r->path, path) == 0)
       return 0;
@@ -129,6 +134,38 @@ static const char *demangle(const char *name) {
   return tt_arena_strdup(name);
 }
 
+/* The name Valgrind would show for the function containing at: where
+ * several symbols share its address (glibc's strdup and __strdup), the one
+ * with the fewest leading underscores, then a global over a weak one. */
+static const char *best_name(Dwfl_Module *mod, uintptr_t at) {
+  GElf_Sym sym;
+  GElf_Off off = 0;
+  const char *name = dwfl_module_addrinfo(mod, at, &off, &sym, NULL, NULL, NULL);
+  if (!name)
+    return NULL;
+  GElf_Addr value = at - off; /* the symbol's start, load bias included */
+  int n = dwfl_module_getsymtab(mod);
+  const char *best = name;
+  int best_us = 0;
+  while (best[best_us] == '_')
+    best_us++;
+  for (int i = 1; i < n && best_us > 0; i++) {
+    GElf_Sym s2;
+    GElf_Addr addr2 = 0;
+    const char *n2 = dwfl_module_getsym_info(mod, i, &s2, &addr2, NULL, NULL, NULL);
+    if (!n2 || addr2 != value || GELF_ST_TYPE(s2.st_info) != STT_FUNC || !n2[0])
+      continue;
+    int us = 0;
+    while (n2[us] == '_')
+      us++;
+    if (us < best_us) {
+      best = n2;
+      best_us = us;
+    }
+  }
+  return best;
+}
+
 static void lookup_locked(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) {
   uintptr_t at = caller_pc && pc ? pc - 1 : pc;
   memset(out, 0, sizeof *out);
@@ -150,7 +187,7 @@ static void lookup_locked(uintptr_t pc, bool caller_pc, struct tt_frame_info *ou
   dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &mainfile, NULL);
   if (mainfile)
     out->object = tt_arena_strdup(mainfile);
-  out->function = demangle(dwfl_module_addrname(mod, at));
+  out->function = demangle(best_name(mod, at));
   Dwfl_Line *line = dwfl_module_getsrc(mod, at);
   if (line) {
     int lineno = 0;
