@@ -275,10 +275,16 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
       tt_report_leak_summary(o, totals, opts);
     }
   }
-  if (tt_log_verbosity() > 0)
+  if (tt_log_verbosity() > 0) {
     tt_report_line(o, "leak check: %'zu blocks, %'llu words scanned; stop %llu us, scan %llu us",
-             c.n, (unsigned long long)c.sc.words_scanned, (unsigned long long)(c.t_stop / 1000),
-             (unsigned long long)(c.t_scan / 1000));
+                   c.n, (unsigned long long)c.sc.words_scanned,
+                   (unsigned long long)(c.t_stop / 1000), (unsigned long long)(c.t_scan / 1000));
+    tt_report_line(o, "tether memory: heap index %'llu bytes (%llu per live block), %'u distinct "
+                      "stacks in %'zu bytes, internal arena %'zu bytes",
+                   (unsigned long long)hs.index_bytes,
+                   (unsigned long long)(hs.live_blocks ? hs.index_bytes / hs.live_blocks : 0),
+                   tt_stacks_count(), tt_stacks_bytes(), tt_arena_mapped());
+  }
 
 out:
   tt_os_unmap(t.slots, t.bytes);

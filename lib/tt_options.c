@@ -220,37 +220,67 @@ int tt_options_set(struct tt_options *o, const char *key, size_t keylen, const c
 
 int tt_options_parse(struct tt_options *o, const char *s, char *err, size_t errsize) {
   char value[TT_OPT_PATH_MAX];
+  char this_err[512];
+  int rc = 0;
+  /* Keeps the first error and goes on: one bad entry must not discard the
+   * good ones after it. */
+#define TT_PARSE_FAIL()                                  \
+  do {                                                   \
+    if (rc == 0)                                         \
+      tt_fmt(err, errsize, "%s", this_err);              \
+    rc = -1;                                             \
+  } while (0)
   while (*s) {
     while (*s == ' ' || *s == ':' || *s == '\t' || *s == '\n')
       s++;
     if (!*s)
       break;
     const char *key = s;
-    while (*s && *s != '=' && *s != ' ' && *s != ':' && *s != '\t')
+    while (*s && *s != '=' && *s != ' ' && *s != ':' && *s != '\t' && *s != '\n')
       s++;
     size_t keylen = (size_t)(s - key);
     if (*s != '=') {
-      tt_fmt(err, errsize, "'%.*s' is not key=value", (int)keylen, key);
-      return -1;
+      tt_fmt(this_err, sizeof this_err, "'%.*s' is not key=value", (int)keylen, key);
+      TT_PARSE_FAIL();
+      continue;
     }
     s++;
     size_t vn = 0;
+    bool overlong = false;
     if (*s == '\'' || *s == '"') {
       char q = *s++;
-      while (*s && *s != q && vn + 1 < sizeof value)
-        value[vn++] = *s++;
+      while (*s && *s != q) {
+        if (vn + 1 < sizeof value)
+          value[vn++] = *s;
+        else
+          overlong = true;
+        s++;
+      }
       if (*s != q) {
-        tt_fmt(err, errsize, "unterminated quote in value of '%.*s'", (int)keylen, key);
-        return -1;
+        tt_fmt(this_err, sizeof this_err, "unterminated quote in value of '%.*s'", (int)keylen,
+               key);
+        TT_PARSE_FAIL();
+        break;
       }
       s++;
     } else {
-      while (*s && *s != ' ' && *s != ':' && *s != '\t' && *s != '\n' && vn + 1 < sizeof value)
-        value[vn++] = *s++;
+      while (*s && *s != ' ' && *s != ':' && *s != '\t' && *s != '\n') {
+        if (vn + 1 < sizeof value)
+          value[vn++] = *s;
+        else
+          overlong = true;
+        s++;
+      }
     }
     value[vn] = '\0';
-    if (tt_options_set(o, key, keylen, value, vn, err, errsize) != 0)
-      return -1;
+    if (overlong) {
+      tt_fmt(this_err, sizeof this_err, "value of '%.*s' is too long", (int)keylen, key);
+      TT_PARSE_FAIL();
+      continue;
+    }
+    if (tt_options_set(o, key, keylen, value, vn, this_err, sizeof this_err) != 0)
+      TT_PARSE_FAIL();
   }
-  return 0;
+#undef TT_PARSE_FAIL
+  return rc;
 }

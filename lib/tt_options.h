@@ -52,8 +52,8 @@ void tt_options_defaults(struct tt_options *o) TT_HIDDEN;
 int tt_options_set(struct tt_options *o, const char *key, size_t keylen, const char *value,
                    size_t valuelen, char *err, size_t errsize) TT_HIDDEN;
 /* Parses "key=value key=value" (separated by spaces or colons; a value may
- * be quoted with ' or "). Stops at the first error: returns -1 with err set;
- * earlier settings stay applied. */
+ * be quoted with ' or "). Every good entry is applied; returns -1 with the
+ * first error in err if any entry was bad. */
 int tt_options_parse(struct tt_options *o, const char *s, char *err, size_t errsize) TT_HIDDEN;
 /* Parses a leak-kind list into a bit set; -1 when malformed. */
 int tt_options_parse_kinds(const char *s, size_t n, unsigned *out) TT_HIDDEN;

@@ -53,8 +53,11 @@ static void options_markdown(void) {
          "| option | values | default | meaning |\n|---|---|---|---|\n");
   for (int i = 0; i < tt_option_count; i++) {
     const struct tt_option_info *o = &tt_option_table[i];
-    printf("| `--%s` | `%s` | `%s` | %s |\n", o->flag, o->values, o->def[0] ? o->def : "",
-           o->help);
+    printf("| `--%s` | `", o->flag);
+    for (const char *c = o->values; *c; c++) /* a | would end the table cell */
+      fputs(*c == '|' ? "` \\| `" : (char[]){*c, 0}, stdout);
+    printf("` | %s%s%s | %s |\n", o->def[0] ? "`" : "", o->def[0] ? o->def : "(none)",
+           o->def[0] ? "`" : "", o->help);
   }
 }
 
@@ -158,7 +161,10 @@ int main(int argc, char **argv) {
     char err[512];
     if (tt_options_set(&scratch, key, (size_t)(eq - key), eq + 1, strlen(eq + 1), err,
                        sizeof err) != 0) {
-      fprintf(stderr, "tether: %s\n", err);
+      if (strncmp(err, "unknown option", 14) == 0)
+        fprintf(stderr, "tether: unknown option '%s' (see tether --help)\n", a);
+      else
+        fprintf(stderr, "tether: %s\n", err);
       return 1;
     }
     if (strchr(eq + 1, '\'')) {
