@@ -45,12 +45,16 @@ static void put_num(struct sink *s, unsigned long long v, bool neg, unsigned bas
     v /= base;
     digits++;
   } while (v);
-  if (neg)
-    tmp[n++] = '-';
-  int pad = width > n ? width - n : 0;
-  if (!left)
+  int len = n + (neg ? 1 : 0);
+  int pad = width > len ? width - len : 0;
+  if (!left && !zero)
     while (pad-- > 0)
-      put(s, zero ? '0' : ' ');
+      put(s, ' ');
+  if (neg)
+    put(s, '-'); /* the sign goes before zero padding: -0042 */
+  if (!left && zero)
+    while (pad-- > 0)
+      put(s, '0');
   while (n)
     put(s, tmp[--n]);
   if (left)

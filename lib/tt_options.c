@@ -210,8 +210,10 @@ int tt_options_set(struct tt_options *o, const char *key, size_t keylen, const c
       return 0;
     char expected[160];
     expected_text(&tt_option_table[i], expected, sizeof expected);
-    tt_fmt(err, errsize, "bad value '%.*s' for %s (expected %s)", (int)valuelen, value,
-           tt_option_table[i].flag, expected);
+    /* a long value is cut, so the option's name and the expected form fit */
+    int shown = valuelen > 64 ? 64 : (int)valuelen;
+    tt_fmt(err, errsize, "bad value '%.*s%s' for %s (expected %s)", shown, value,
+           valuelen > 64 ? "..." : "", tt_option_table[i].flag, expected);
     return -1;
   }
   tt_fmt(err, errsize, "unknown option '%.*s'", (int)keylen, key);

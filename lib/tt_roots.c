@@ -54,6 +54,10 @@ void tt_roots_unlock(void) { tt_spin_unlock(&threads_lock); }
 void tt_roots_thread_start(void) {
   if (self_rec)
     return;
+  /* The main thread's stack ends with the process: nothing to record, and
+   * pthread_getattr_np would read /proc with stdio from inside an allocation. */
+  if (tt_os_gettid() == tt_os_getpid())
+    return;
   uintptr_t lo, hi;
   if (!tt_os_thread_stack(&lo, &hi))
     return;

@@ -67,8 +67,7 @@ void tt_scan_init(struct tt_scan *sc, const struct tt_block *blocks, size_t n, v
   sc->work = (uint32_t *)p;
   p += (2 * n + 1) * sizeof(uint32_t);
   sc->state = (uint8_t *)p;
-  sc->lo = UINTPTR_MAX;
-  sc->hi = 0;
+  sc->lo = sc->hi = 0; /* an empty span: the range filter rejects every word */
   for (size_t i = 0; i < n; i++) {
     sc->starts[i] = blocks[i].addr;
     sc->indirect[i] = 0;
@@ -81,22 +80,29 @@ void tt_scan_init(struct tt_scan *sc, const struct tt_block *blocks, size_t n, v
   }
 }
 
-/* LSD radix sort on the address bits 4..47 (11 bits a pass, 4 passes):
- * linear, where qsort of two million records costs a third of a second. */
+/* LSD radix sort, 11 bits a pass, over exactly the bits in which the
+ * addresses differ (usually bits 4..46: 4 passes): linear, where qsort of
+ * two million records costs a third of a second. */
 #define RADIX_BITS 11
-#define RADIX_PASSES 4
-#define RADIX_SHIFT0 4
 
 void tt_scan_sort_blocks(struct tt_block *blocks, size_t n, struct tt_block *tmp) {
   static size_t count[1u << RADIX_BITS];
-  struct tt_block *src = blocks, *dst = tmp;
-  uintptr_t all_or = 0;
-  for (size_t i = 0; i < n; i++)
+  if (n < 2)
+    return;
+  uintptr_t all_or = 0, all_and = ~(uintptr_t)0;
+  for (size_t i = 0; i < n; i++) {
     all_or |= blocks[i].addr;
-  for (int pass = 0; pass < RADIX_PASSES; pass++) {
-    unsigned shift = RADIX_SHIFT0 + (unsigned)pass * RADIX_BITS;
-    if (pass == RADIX_PASSES - 1)
-      shift = RADIX_SHIFT0 + (unsigned)pass * RADIX_BITS;
+    all_and &= blocks[i].addr;
+  }
+  uintptr_t differ = all_or ^ all_and;
+  if (!differ)
+    return; /* all equal */
+  unsigned lo_bit = (unsigned)__builtin_ctzll(differ);
+  unsigned hi_bit = 63u - (unsigned)__builtin_clzll(differ);
+  unsigned passes = (hi_bit - lo_bit) / RADIX_BITS + 1;
+  struct tt_block *src = blocks, *dst = tmp;
+  for (unsigned pass = 0; pass < passes; pass++) {
+    unsigned shift = lo_bit + pass * RADIX_BITS;
     memset(count, 0, sizeof count);
     for (size_t i = 0; i < n; i++)
       count[(src[i].addr >> shift) & ((1u << RADIX_BITS) - 1)]++;
@@ -112,23 +118,8 @@ void tt_scan_sort_blocks(struct tt_block *blocks, size_t n, struct tt_block *tmp
     src = dst;
     dst = t;
   }
-  /* Bits 48 and up (and 0..3) are not sorted by the passes above: finish with
-   * an insertion pass, which is linear on nearly sorted input and correct on
-   * any input. */
-  (void)all_or;
   if (src != blocks)
     memcpy(blocks, src, n * sizeof *blocks);
-  for (size_t i = 1; i < n; i++) {
-    if (blocks[i - 1].addr <= blocks[i].addr)
-      continue;
-    struct tt_block b = blocks[i];
-    size_t j = i;
-    while (j > 0 && blocks[j - 1].addr > b.addr) {
-      blocks[j] = blocks[j - 1];
-      j--;
-    }
-    blocks[j] = b;
-  }
 }
 
 /* ======================================================================== */
@@ -136,7 +127,7 @@ void tt_scan_sort_blocks(struct tt_block *blocks, size_t n, struct tt_block *tmp
 /* ======================================================================== */
 
 long tt_scan_find(const struct tt_scan *sc, uintptr_t addr) {
-  if (addr - sc->lo >= sc->hi - sc->lo)
+  if (!sc->n || addr - sc->lo >= sc->hi - sc->lo)
     return -1;
   /* the last block whose start is <= addr */
   size_t lo = 0, hi = sc->n;

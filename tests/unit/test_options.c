@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: MIT */
+/* tt_options: defaults, the TETHER_OPTIONS parser and its error messages. */
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "tt_options.h"
+#include "units.h"
+
+static struct tt_options o;
+static char err[512];
+
+static int parse(const char *s) {
+  tt_options_defaults(&o);
+  err[0] = '\0';
+  return tt_options_parse(&o, s, err, sizeof err);
+}
+
+static void test_defaults(void) {
+  memset(&o, 0x5a, sizeof o);
+  tt_options_defaults(&o);
+  CU_ASSERT_EQUAL(o.leak_check, TT_LEAK_CHECK_FULL);
+  CU_ASSERT_EQUAL(o.show_leak_kinds, TT_KIND_DEFINITE | TT_KIND_POSSIBLE);
+  CU_ASSERT_EQUAL(o.errors_for_leak_kinds, TT_KIND_DEFINITE | TT_KIND_POSSIBLE);
+  CU_ASSERT_EQUAL(o.num_callers, 12);
+  CU_ASSERT_STRING_EQUAL(o.log_file, "");
+  CU_ASSERT_EQUAL(o.error_exitcode, 0);
+  CU_ASSERT_EQUAL(o.verbose, 0);
+  CU_ASSERT_FALSE(o.quiet);
+  CU_ASSERT_FALSE(o.show_below_main);
+  CU_ASSERT_TRUE(o.run_libc_freeres);
+  CU_ASSERT_TRUE(o.run_cxx_freeres);
+  CU_ASSERT_TRUE(o.use_globals);
+  CU_ASSERT_TRUE(o.use_stacks);
+  CU_ASSERT_TRUE(o.use_registers);
+  CU_ASSERT_TRUE(o.use_other_mappings);
+}
+
+static void test_table(void) {
+  CU_ASSERT(tt_option_count >= 15);
+  for (int i = 0; i < tt_option_count; i++) {
+    const struct tt_option_info *t = &tt_option_table[i];
+    CU_ASSERT(t->flag && t->def && t->values && t->help && *t->flag && *t->help);
+    /* every default parses as a value of its own option */
+    struct tt_options x;
+    tt_options_defaults(&x);
+    CU_ASSERT_EQUAL(tt_options_set(&x, t->flag, strlen(t->flag), t->def, strlen(t->def), err,
+                                   sizeof err),
+                    0);
+  }
+  CU_ASSERT_STRING_EQUAL(tt_option_table[0].flag, "leak-check");
+}
+
+static void test_parse_spaces(void) {
+  CU_ASSERT_EQUAL(parse("leak-check=summary num-callers=30"), 0);
+  CU_ASSERT_EQUAL(o.leak_check, TT_LEAK_CHECK_SUMMARY);
+  CU_ASSERT_EQUAL(o.num_callers, 30);
+  CU_ASSERT_EQUAL(parse("  leak-check=no\tquiet=yes\n verbose=3  "), 0);
+  CU_ASSERT_EQUAL(o.leak_check, TT_LEAK_CHECK_NO);
+  CU_ASSERT_TRUE(o.quiet);
+  CU_ASSERT_EQUAL(o.verbose, 3);
+  CU_ASSERT_EQUAL(parse(""), 0);
+  CU_ASSERT_EQUAL(o.num_callers, 12);
+  CU_ASSERT_EQUAL(parse("   "), 0);
+}
+
+static void test_parse_colons(void) {
+  CU_ASSERT_EQUAL(parse("leak-check=summary:num-callers=30:error-exitcode=255"), 0);
+  CU_ASSERT_EQUAL(o.leak_check, TT_LEAK_CHECK_SUMMARY);
+  CU_ASSERT_EQUAL(o.num_callers, 30);
+  CU_ASSERT_EQUAL(o.error_exitcode, 255);
+  CU_ASSERT_EQUAL(parse(":: quiet=1 ::"), 0);
+  CU_ASSERT_TRUE(o.quiet);
+}
+
+static void test_parse_quoted(void) {
+  CU_ASSERT_EQUAL(parse("log-file='/tmp/my logs/t:%p.log' num-callers=20"), 0);
+  CU_ASSERT_STRING_EQUAL(o.log_file, "/tmp/my logs/t:%p.log");
+  CU_ASSERT_EQUAL(o.num_callers, 20);
+  CU_ASSERT_EQUAL(parse("log-file=\"a 'b' c\":quiet=on"), 0);
+  CU_ASSERT_STRING_EQUAL(o.log_file, "a 'b' c");
+  CU_ASSERT_TRUE(o.quiet);
+  CU_ASSERT_EQUAL(parse("log-file=''"), 0);
+  CU_ASSERT_STRING_EQUAL(o.log_file, "");
+  CU_ASSERT_EQUAL(parse("log-file=/tmp/x.log"), 0);
+  CU_ASSERT_STRING_EQUAL(o.log_file, "/tmp/x.log");
+}
+
+static void test_parse_underscores(void) {
+  CU_ASSERT_EQUAL(parse("leak_check=summary num_callers=7 show_leak_kinds=all"), 0);
+  CU_ASSERT_EQUAL(o.leak_check, TT_LEAK_CHECK_SUMMARY);
+  CU_ASSERT_EQUAL(o.num_callers, 7);
+  CU_ASSERT_EQUAL(o.show_leak_kinds, TT_KIND_ALL);
+  CU_ASSERT_EQUAL(parse("errors-for_leak-kinds=indirect"), 0);
+  CU_ASSERT_EQUAL(o.errors_for_leak_kinds, TT_KIND_INDIRECT);
+}
+
+static void test_values(void) {
+  CU_ASSERT_EQUAL(parse("leak-check=yes"), 0);
+  CU_ASSERT_EQUAL(o.leak_check, TT_LEAK_CHECK_FULL);
+  CU_ASSERT_EQUAL(
+      parse("use-other-mappings=no use-stacks=false use-globals=0 use-registers=off"), 0);
+  CU_ASSERT_FALSE(o.use_other_mappings);
+  CU_ASSERT_FALSE(o.use_stacks);
+  CU_ASSERT_FALSE(o.use_globals);
+  CU_ASSERT_FALSE(o.use_registers);
+  CU_ASSERT_EQUAL(parse("show-below-main=true num-callers=1"), 0);
+  CU_ASSERT_TRUE(o.show_below_main);
+  CU_ASSERT_EQUAL(o.num_callers, 1);
+  CU_ASSERT_EQUAL(parse("num-callers=256 error-exitcode=0"), 0);
+  CU_ASSERT_EQUAL(o.num_callers, 256);
+  /* the last one wins */
+  CU_ASSERT_EQUAL(parse("num-callers=5 num-callers=6"), 0);
+  CU_ASSERT_EQUAL(o.num_callers, 6);
+}
+
+static void test_error_unknown_key(void) {
+  CU_ASSERT_EQUAL(parse("leak-check=full bogus=1"), -1);
+  CU_ASSERT_STRING_EQUAL(err, "unknown option 'bogus'");
+  CU_ASSERT_EQUAL(parse("leak-checks=full"), -1);
+  CU_ASSERT_STRING_EQUAL(err, "unknown option 'leak-checks'");
+  CU_ASSERT_EQUAL(parse("leak=full"), -1);
+  CU_ASSERT_STRING_EQUAL(err, "unknown option 'leak'");
+}
+
+static void test_error_bad_enum(void) {
+  CU_ASSERT_EQUAL(parse("leak-check=maybe"), -1);
+  CU_ASSERT_STRING_EQUAL(err, "bad value 'maybe' for leak-check (expected no, summary or full)");
+  CU_ASSERT_EQUAL(parse("quiet=perhaps"), -1);
+  CU_ASSERT_STRING_EQUAL(err, "bad value 'perhaps' for quiet (expected yes or no)");
+  CU_ASSERT_EQUAL(parse("leak-check="), -1);
+  CU_ASSERT_STRING_EQUAL(err, "bad value '' for leak-check (expected no, summary or full)");
+}
+
+static void test_error_number_range(void) {
+  static const char *bad[] = {"num-callers=0", "num-callers=257", "num-callers=-1",
+                              "num-callers=12x", "num-callers=99999999999",
+                              "num-callers=4294967308"};
+  static const char *vals[] = {"0", "257", "-1", "12x", "99999999999", "4294967308"};
+  for (unsigned i = 0; i < TT_ARRAY_LEN(bad); i++) {
+    CU_ASSERT_EQUAL(parse(bad[i]), -1);
+    char want[200];
+    strcpy(want, "bad value '");
+    strcat(want, vals[i]);
+    strcat(want, "' for num-callers (expected a whole number in 1..256)");
+    CU_ASSERT_STRING_EQUAL(err, want);
+    CU_ASSERT_EQUAL(o.num_callers, 12);
+  }
+  CU_ASSERT_EQUAL(parse("error-exitcode=256"), -1);
+  CU_ASSERT_STRING_EQUAL(err,
+                         "bad value '256' for error-exitcode (expected a whole number in 0..255)");
+  CU_ASSERT_EQUAL(parse("verbose=4"), -1);
+  CU_ASSERT_STRING_EQUAL(err, "bad value '4' for verbose (expected a whole number in 0..3)");
+}
+
+static void test_error_not_key_value(void) {
+  CU_ASSERT_EQUAL(parse("quiet"), -1);
+  CU_ASSERT_STRING_EQUAL(err, "'quiet' is not key=value");
+  CU_ASSERT_EQUAL(parse("num-callers=3 leak-check full"), -1);
+  CU_ASSERT_STRING_EQUAL(err, "'leak-check' is not key=value"); /* the first error */
+  CU_ASSERT_EQUAL(o.num_callers, 3);
+}
+
+static void test_error_keeps_good_entries(void) {
+  /* every good entry is applied, before and after a bad one; err holds the
+   * first error */
+  CU_ASSERT_EQUAL(parse("num-callers=9 quiet bogus=1 leak-check=summary verbose=9 quiet=yes"),
+                  -1);
+  CU_ASSERT_STRING_EQUAL(err, "'quiet' is not key=value");
+  CU_ASSERT_EQUAL(o.num_callers, 9);
+  CU_ASSERT_EQUAL(o.leak_check, TT_LEAK_CHECK_SUMMARY);
+  CU_ASSERT_EQUAL(o.verbose, 0);
+  CU_ASSERT_TRUE(o.quiet);
+  CU_ASSERT_EQUAL(parse("leak-check=sometimes num-callers=20"), -1);
+  CU_ASSERT_STRING_EQUAL(err,
+                         "bad value 'sometimes' for leak-check (expected no, summary or full)");
+  CU_ASSERT_EQUAL(o.leak_check, TT_LEAK_CHECK_FULL);
+  CU_ASSERT_EQUAL(o.num_callers, 20);
+}
+
+static void test_error_unterminated_quote(void) {
+  CU_ASSERT_EQUAL(parse("log-file='/tmp/a b.log"), -1);
+  CU_ASSERT_STRING_EQUAL(err, "unterminated quote in value of 'log-file'");
+  CU_ASSERT_EQUAL(parse("num-callers=\"5"), -1);
+  CU_ASSERT_STRING_EQUAL(err, "unterminated quote in value of 'num-callers'");
+}
+
+static void test_error_kinds(void) {
+  CU_ASSERT_EQUAL(parse("show-leak-kinds=definite,"), -1);
+  CU_ASSERT_STRING_EQUAL(err, "bad value 'definite,' for show-leak-kinds (expected a "
+                              "comma-separated list of definite, indirect, possible, "
+                              "reachable; or all, none)");
+  CU_ASSERT_EQUAL(o.show_leak_kinds, TT_KIND_DEFINITE | TT_KIND_POSSIBLE);
+}
+
+/* A path of exactly TT_OPT_PATH_MAX bytes does not fit (the NUL needs one
+ * more). The message quotes the whole value, so it needs a big buffer to
+ * keep the part that names the option. */
+static void test_error_path_too_long_set(void) {
+  static char v[TT_OPT_PATH_MAX + 1], big[TT_OPT_PATH_MAX + 256];
+  memset(v, 'a', TT_OPT_PATH_MAX);
+  tt_options_defaults(&o);
+  CU_ASSERT_EQUAL(tt_options_set(&o, "log-file", 8, v, TT_OPT_PATH_MAX, big, sizeof big), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(big, "' for log-file (expected a path shorter than 4096 bytes)"));
+  CU_ASSERT_EQUAL(strncmp(big, "bad value 'aaaa", 15), 0);
+  CU_ASSERT_STRING_EQUAL(o.log_file, "");
+  CU_ASSERT_EQUAL(tt_options_set(&o, "log-file", 8, v, TT_OPT_PATH_MAX - 1, err, sizeof err), 0);
+  CU_ASSERT_EQUAL(strlen(o.log_file), TT_OPT_PATH_MAX - 1);
+}
+
+/* Through the parser a value longer than the buffer is refused whole, not
+ * cut: log-file stays unset, and the entries after it still count. */
+static void test_error_path_too_long_parse(void) {
+  static char s[TT_OPT_PATH_MAX + 64];
+  strcpy(s, "log-file=");
+  memset(s + 9, 'a', TT_OPT_PATH_MAX);
+  strcpy(s + 9 + TT_OPT_PATH_MAX, " num-callers=21");
+  CU_ASSERT_EQUAL(parse(s), -1);
+  CU_ASSERT_STRING_EQUAL(err, "value of 'log-file' is too long");
+  CU_ASSERT_STRING_EQUAL(o.log_file, "");
+  CU_ASSERT_EQUAL(o.num_callers, 21);
+  /* quoted */
+  strcpy(s, "log-file='");
+  memset(s + 10, 'a', TT_OPT_PATH_MAX);
+  strcpy(s + 10 + TT_OPT_PATH_MAX, "'");
+  CU_ASSERT_EQUAL(parse(s), -1);
+  CU_ASSERT_STRING_EQUAL(err, "value of 'log-file' is too long");
+  CU_ASSERT_STRING_EQUAL(o.log_file, "");
+  /* 4095 bytes fit */
+  s[10 + TT_OPT_PATH_MAX - 1] = '\'';
+  s[10 + TT_OPT_PATH_MAX] = '\0';
+  CU_ASSERT_EQUAL(parse(s), 0);
+  CU_ASSERT_EQUAL(strlen(o.log_file), TT_OPT_PATH_MAX - 1);
+}
+
+static void test_error_message_truncated(void) {
+  char small[16];
+  tt_options_defaults(&o);
+  CU_ASSERT_EQUAL(tt_options_parse(&o, "leak-check=maybe", small, sizeof small), -1);
+  CU_ASSERT_EQUAL(strlen(small), sizeof small - 1);
+  CU_ASSERT_STRING_EQUAL(small, "bad value 'mayb");
+}
+
+static void test_set_directly(void) {
+  tt_options_defaults(&o);
+  CU_ASSERT_EQUAL(tt_options_set(&o, "num_callers", 11, "40", 2, err, sizeof err), 0);
+  CU_ASSERT_EQUAL(o.num_callers, 40);
+  /* key and value are taken by length, not to a NUL */
+  CU_ASSERT_EQUAL(tt_options_set(&o, "quiet=yes", 5, "yes please", 3, err, sizeof err), 0);
+  CU_ASSERT_TRUE(o.quiet);
+  CU_ASSERT_EQUAL(tt_options_set(&o, "quietly", 7, "yes", 3, err, sizeof err), -1);
+  CU_ASSERT_STRING_EQUAL(err, "unknown option 'quietly'");
+}
+
+static void test_kinds_parse(void) {
+  unsigned k = 12345;
+#define KINDS(s) tt_options_parse_kinds((s), strlen(s), &k)
+  CU_ASSERT_EQUAL(KINDS("all"), 0);
+  CU_ASSERT_EQUAL(k, TT_KIND_ALL);
+  CU_ASSERT_EQUAL(KINDS("none"), 0);
+  CU_ASSERT_EQUAL(k, 0);
+  CU_ASSERT_EQUAL(KINDS("definite,indirect"), 0);
+  CU_ASSERT_EQUAL(k, TT_KIND_DEFINITE | TT_KIND_INDIRECT);
+  CU_ASSERT_EQUAL(KINDS("reachable"), 0);
+  CU_ASSERT_EQUAL(k, TT_KIND_REACHABLE);
+  CU_ASSERT_EQUAL(KINDS("possible,definite,possible"), 0);
+  CU_ASSERT_EQUAL(k, TT_KIND_POSSIBLE | TT_KIND_DEFINITE);
+  CU_ASSERT_EQUAL(KINDS("definite,indirect,possible,reachable"), 0);
+  CU_ASSERT_EQUAL(k, TT_KIND_ALL);
+  k = 77;
+  CU_ASSERT_EQUAL(KINDS("definite,"), -1);
+  CU_ASSERT_EQUAL(KINDS(",definite"), -1);
+  CU_ASSERT_EQUAL(KINDS("definite,,possible"), -1);
+  CU_ASSERT_EQUAL(KINDS("definitely"), -1);
+  CU_ASSERT_EQUAL(KINDS("definite,leaked"), -1);
+  CU_ASSERT_EQUAL(KINDS("all,definite"), -1);
+  CU_ASSERT_EQUAL(KINDS("Definite"), -1);
+  CU_ASSERT_EQUAL(KINDS(""), -1);
+  CU_ASSERT_EQUAL(k, 77); /* untouched on error */
+  /* by length: "definite" out of "definite,xyz" */
+  CU_ASSERT_EQUAL(tt_options_parse_kinds("definite,xyz", 8, &k), 0);
+  CU_ASSERT_EQUAL(k, TT_KIND_DEFINITE);
+#undef KINDS
+}
+
+static void test_kinds_str(void) {
+  char buf[64];
+  tt_options_kinds_str(0, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL(buf, "none");
+  tt_options_kinds_str(TT_KIND_DEFINITE | TT_KIND_POSSIBLE, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL(buf, "definite,possible");
+  tt_options_kinds_str(TT_KIND_ALL, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL(buf, "definite,indirect,possible,reachable");
+  tt_options_kinds_str(TT_KIND_REACHABLE, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL(buf, "reachable");
+  /* round trip */
+  for (unsigned k = 0; k <= TT_KIND_ALL; k++) {
+    unsigned back = 99;
+    tt_options_kinds_str(k, buf, sizeof buf);
+    CU_ASSERT_EQUAL(tt_options_parse_kinds(buf, strlen(buf), &back), 0);
+    CU_ASSERT_EQUAL(back, k);
+  }
+  /* a short buffer is cut and terminated */
+  char small[12];
+  memset(small, 'x', sizeof small);
+  tt_options_kinds_str(TT_KIND_ALL, small, sizeof small);
+  CU_ASSERT_STRING_EQUAL(small, "definite,in");
+}
+
+int options_init(void) { return 0; }
+int options_cleanup(void) { return 0; }
+
+CU_TestInfo options_tests[] = {
+    {"defaults", test_defaults},
+    {"table", test_table},
+    {"parse, spaces", test_parse_spaces},
+    {"parse, colons", test_parse_colons},
+    {"parse, quoted values", test_parse_quoted},
+    {"parse, '_' for '-'", test_parse_underscores},
+    {"values", test_values},
+    {"error: unknown key", test_error_unknown_key},
+    {"error: bad enum value", test_error_bad_enum},
+    {"error: number out of range", test_error_number_range},
+    {"error: not key=value", test_error_not_key_value},
+    {"error: good entries still applied", test_error_keeps_good_entries},
+    {"error: unterminated quote", test_error_unterminated_quote},
+    {"error: bad kinds", test_error_kinds},
+    {"error: path too long (set)", test_error_path_too_long_set},
+    {"error: path too long (parse)", test_error_path_too_long_parse},
+    {"error message truncated", test_error_message_truncated},
+    {"set directly", test_set_directly},
+    {"kinds parse", test_kinds_parse},
+    {"kinds_str", test_kinds_str},
+    CU_TEST_INFO_NULL,
+};

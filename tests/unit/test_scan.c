@@ -1,0 +1,842 @@
+/* SPDX-License-Identifier: MIT */
+/* tt_scan: the conservative mark and the leak classification, on synthetic
+ * heaps. Blocks are carved out of one calloc'd area (so their contents and
+ * their address order are ours to choose), roots are arrays of words we fill.
+ *
+ * The nine pointer chains are those of Valgrind's memcheck/tests/leak-cases.c
+ * ("-->" a start pointer, "-?->" an interior pointer):
+ *
+ *   p1 ---> A              A reachable
+ *   p2 ---> A ---> B       A reachable,        B reachable
+ *   p3      A              A definitely lost
+ *   p4      A ---> B       A definitely lost,  B indirectly lost
+ *   p5 -?-> A              A possibly lost
+ *   p6 ---> A -?-> B       A reachable,        B possibly lost
+ *   p7 -?-> A ---> B       A possibly lost,    B possibly lost
+ *   p8 -?-> A -?-> B       A possibly lost,    B possibly lost
+ *   p9      A -?-> B       A definitely lost,  B indirectly lost
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+
+#include "tt_scan.h"
+#include "units.h"
+
+#define R TT_STATE_REACHABLE
+#define P TT_STATE_POSSIBLE
+#define I TT_STATE_INDIRECT
+#define D TT_STATE_DEFINITE
+
+/* ======================================================================== */
+/* a synthetic heap                                                          */
+/* ======================================================================== */
+
+/* Block i lives at mem + i * SH_STRIDE; a block smaller than the stride
+ * leaves a gap after it. */
+#define SH_MAX 32
+#define SH_STRIDE 64
+#define SH_ROOTS 16
+
+struct sh {
+  char *mem;
+  size_t n;
+  size_t size[SH_MAX];
+  struct tt_block blocks[SH_MAX], tmp[SH_MAX];
+  uintptr_t roots[SH_ROOTS];
+  void *scratch;
+  struct tt_scan sc;
+};
+
+/* n blocks; sizes[i] bytes each (NULL: 32 bytes each). */
+static void sh_init(struct sh *h, size_t n, const size_t *sizes) {
+  memset(h, 0, sizeof *h);
+  CU_ASSERT_FATAL(n <= SH_MAX);
+  h->n = n;
+  h->mem = calloc(n ? n : 1, SH_STRIDE);
+  CU_ASSERT_FATAL(h->mem != NULL);
+  for (size_t i = 0; i < n; i++) {
+    h->size[i] = sizes ? sizes[i] : 32;
+    CU_ASSERT_FATAL(h->size[i] <= SH_STRIDE);
+  }
+}
+
+static uintptr_t sh_addr(const struct sh *h, size_t i) {
+  return (uintptr_t)(h->mem + i * SH_STRIDE);
+}
+
+static uintptr_t *sh_word(struct sh *h, size_t i, size_t w) {
+  return (uintptr_t *)(h->mem + i * SH_STRIDE) + w;
+}
+
+/* Word w of block from points to block to, plus off bytes. */
+static void sh_link(struct sh *h, size_t from, size_t w, size_t to, size_t off) {
+  *sh_word(h, from, w) = sh_addr(h, to) + off;
+}
+
+/* Records in a shuffled order, sorted, scan set up. */
+static void sh_prepare(struct sh *h) {
+  /* a fixed permutation: i -> (i * 7 + 3) mod n for n not a multiple of 7 */
+  for (size_t i = 0; i < h->n; i++) {
+    size_t j = h->n % 7 ? (i * 7 + 3) % h->n : h->n - 1 - i;
+    h->blocks[j].addr = sh_addr(h, i);
+    h->blocks[j].size_kind = h->size[i];
+    h->blocks[j].stack = (uint32_t)i;
+    h->blocks[j].owner = 0;
+  }
+  tt_scan_sort_blocks(h->blocks, h->n, h->tmp);
+  for (size_t i = 0; i < h->n; i++)
+    CU_ASSERT_FATAL(h->blocks[i].addr == sh_addr(h, i));
+  h->scratch = malloc(tt_scan_scratch_bytes(h->n));
+  CU_ASSERT_FATAL(h->scratch != NULL);
+  tt_scan_init(&h->sc, h->blocks, h->n, h->scratch);
+}
+
+static void sh_finish(struct sh *h) {
+  tt_scan_propagate(&h->sc);
+  tt_scan_classify(&h->sc);
+}
+
+/* Roots from h->roots as a root range. */
+static void sh_run(struct sh *h) {
+  sh_prepare(h);
+  tt_scan_root_range(&h->sc, (uintptr_t)h->roots, (uintptr_t)(h->roots + SH_ROOTS));
+  sh_finish(h);
+}
+
+static void sh_free(struct sh *h) {
+  free(h->scratch);
+  free(h->mem);
+  h->scratch = NULL;
+  h->mem = NULL;
+}
+
+static long sh_index(const struct sh *h, size_t i) {
+  long k = tt_scan_find(&h->sc, sh_addr(h, i));
+  CU_ASSERT_FATAL(k == (long)i);
+  return k;
+}
+
+static int sh_state(const struct sh *h, size_t i) { return h->sc.state[sh_index(h, i)]; }
+static uint64_t sh_ind(const struct sh *h, size_t i) { return h->sc.indirect[sh_index(h, i)]; }
+
+/* Block i has state st and leads ind indirect bytes. */
+#define EXPECT(h, i, st, ind)                   \
+  do {                                          \
+    CU_ASSERT_EQUAL(sh_state((h), (i)), (st));  \
+    CU_ASSERT_EQUAL(sh_ind((h), (i)), (ind));   \
+  } while (0)
+
+/* ======================================================================== */
+/* the nine chains of leak-cases.c                                           */
+/* ======================================================================== */
+
+enum link { NONE, START, INTERIOR };
+
+struct chain_case {
+  enum link root, ab; /* root -> A, A -> B (ab NONE: no B at all) */
+  bool has_b;
+  int want_a, want_b;
+  uint64_t want_a_ind;
+};
+
+static const struct chain_case cases[9] = {
+    {START, NONE, false, R, 0, 0},        /* p1 */
+    {START, START, true, R, R, 0},        /* p2 */
+    {NONE, NONE, false, D, 0, 0},         /* p3 */
+    {NONE, START, true, D, I, 32},        /* p4 */
+    {INTERIOR, NONE, false, P, 0, 0},     /* p5 */
+    {START, INTERIOR, true, R, P, 0},     /* p6 */
+    {INTERIOR, START, true, P, P, 0},     /* p7 */
+    {INTERIOR, INTERIOR, true, P, P, 0},  /* p8 */
+    {NONE, INTERIOR, true, D, I, 32},     /* p9 */
+};
+
+static size_t link_off(enum link l) { return l == INTERIOR ? 8 : 0; }
+
+/* One chain alone: A is block 0, B block 1. */
+static void run_case(int c) {
+  const struct chain_case *k = &cases[c];
+  struct sh h;
+  sh_init(&h, k->has_b ? 2 : 1, NULL);
+  if (k->root != NONE)
+    h.roots[3] = sh_addr(&h, 0) + link_off(k->root);
+  if (k->ab != NONE)
+    sh_link(&h, 0, 1, 1, link_off(k->ab));
+  sh_run(&h);
+  EXPECT(&h, 0, k->want_a, k->want_a_ind);
+  if (k->has_b)
+    EXPECT(&h, 1, k->want_b, 0);
+  sh_free(&h);
+}
+
+static void test_chain_p1_RRR(void) { run_case(0); }
+static void test_chain_p2_RRR_RRR(void) { run_case(1); }
+static void test_chain_p3_DL(void) { run_case(2); }
+static void test_chain_p4_DL_IL(void) { run_case(3); }
+static void test_chain_p5_interior_root(void) { run_case(4); }
+static void test_chain_p6_R_then_interior(void) { run_case(5); }
+static void test_chain_p7_interior_then_start(void) { run_case(6); }
+static void test_chain_p8_interior_interior(void) { run_case(7); }
+static void test_chain_p9_lost_interior(void) { run_case(8); }
+
+/* All nine chains in one heap, as leak-cases.c runs them. B sits below A in
+ * memory, so in p4 and p9 B leads a clique first and A absorbs it. */
+static void test_chain_all_nine_in_one_heap(void) {
+  struct sh h;
+  sh_init(&h, 18, NULL);
+  int nroots = 0;
+  for (int c = 0; c < 9; c++) {
+    size_t a = 2 * (size_t)c + 1, b = 2 * (size_t)c;
+    if (cases[c].root != NONE)
+      h.roots[nroots++] = sh_addr(&h, a) + link_off(cases[c].root);
+    if (cases[c].ab != NONE)
+      sh_link(&h, a, 2, b, link_off(cases[c].ab));
+  }
+  sh_run(&h);
+  for (int c = 0; c < 9; c++) {
+    size_t a = 2 * (size_t)c + 1, b = 2 * (size_t)c;
+    EXPECT(&h, a, cases[c].want_a, cases[c].want_a_ind);
+    /* a lone block in the chains without B is unreached: definitely lost */
+    EXPECT(&h, b, cases[c].has_b ? cases[c].want_b : D, 0);
+  }
+  sh_free(&h);
+}
+
+/* ======================================================================== */
+/* special blocks                                                            */
+/* ======================================================================== */
+
+static void test_zero_size_block_start_pointer(void) {
+  static const size_t sizes[] = {0, 0, 64, 0};
+  struct sh h;
+  sh_init(&h, 4, sizes);
+  h.roots[0] = sh_addr(&h, 0);     /* start of zero-size block 0 */
+  h.roots[1] = sh_addr(&h, 1) + 1; /* one past zero-size block 1: nothing */
+  h.roots[2] = sh_addr(&h, 2) + 64; /* one past block 2 == start of block 3 */
+  sh_run(&h);
+  CU_ASSERT_EQUAL(tt_scan_find(&h.sc, sh_addr(&h, 1)), 1);
+  CU_ASSERT_EQUAL(tt_scan_find(&h.sc, sh_addr(&h, 1) + 1), -1);
+  EXPECT(&h, 0, R, 0);
+  EXPECT(&h, 1, D, 0);
+  EXPECT(&h, 2, D, 0);
+  EXPECT(&h, 3, R, 0);
+  sh_free(&h);
+}
+
+static void test_zero_size_block_in_lost_clique(void) {
+  static const size_t sizes[] = {16, 0};
+  struct sh h;
+  sh_init(&h, 2, sizes);
+  sh_link(&h, 0, 0, 1, 0);
+  sh_run(&h);
+  EXPECT(&h, 0, D, 0);
+  EXPECT(&h, 1, I, 0);
+  sh_free(&h);
+}
+
+static void test_self_reference(void) {
+  struct sh h;
+  sh_init(&h, 4, NULL);
+  sh_link(&h, 0, 0, 0, 0); /* lost, points to its own start */
+  sh_link(&h, 1, 3, 1, 8); /* lost, points inside itself */
+  sh_link(&h, 2, 0, 2, 0); /* reachable, points to itself */
+  sh_link(&h, 3, 0, 3, 0); /* possibly lost, points to its own start */
+  h.roots[0] = sh_addr(&h, 2);
+  h.roots[1] = sh_addr(&h, 3) + 16;
+  sh_run(&h);
+  EXPECT(&h, 0, D, 0);
+  EXPECT(&h, 1, D, 0);
+  EXPECT(&h, 2, R, 0);
+  EXPECT(&h, 3, P, 0);
+  sh_free(&h);
+}
+
+/* ======================================================================== */
+/* cycles, trees, cliques                                                    */
+/* ======================================================================== */
+
+static void test_cycle_of_two(void) {
+  static const size_t sizes[] = {16, 48, 24, 40};
+  struct sh h;
+  sh_init(&h, 4, sizes);
+  sh_link(&h, 0, 0, 1, 0); /* 0 <-> 1 by start pointers */
+  sh_link(&h, 1, 5, 0, 0);
+  sh_link(&h, 2, 1, 3, 8); /* 2 <-> 3 by interior pointers */
+  sh_link(&h, 3, 4, 2, 16);
+  sh_run(&h);
+  EXPECT(&h, 0, D, 48);
+  EXPECT(&h, 1, I, 0);
+  EXPECT(&h, 2, D, 40);
+  EXPECT(&h, 3, I, 0);
+  sh_free(&h);
+}
+
+static void test_cycle_of_three(void) {
+  static const size_t sizes[] = {16, 32, 48, 8, 24, 40};
+  struct sh h;
+  sh_init(&h, 6, sizes);
+  sh_link(&h, 0, 1, 1, 0); /* 0 -> 1 -> 2 -> 0 */
+  sh_link(&h, 1, 2, 2, 0);
+  sh_link(&h, 2, 3, 0, 0);
+  sh_link(&h, 3, 0, 5, 0); /* 3 -> 5 -> 4 -> 3: the lowest leads */
+  sh_link(&h, 5, 4, 4, 0);
+  sh_link(&h, 4, 2, 3, 0);
+  sh_run(&h);
+  EXPECT(&h, 0, D, 32 + 48);
+  EXPECT(&h, 1, I, 0);
+  EXPECT(&h, 2, I, 0);
+  EXPECT(&h, 3, D, 24 + 40);
+  EXPECT(&h, 4, I, 0);
+  EXPECT(&h, 5, I, 0);
+  sh_free(&h);
+}
+
+static void test_reachable_cycle_stays_reachable(void) {
+  struct sh h;
+  sh_init(&h, 3, NULL);
+  sh_link(&h, 0, 0, 1, 0);
+  sh_link(&h, 1, 0, 2, 0);
+  sh_link(&h, 2, 0, 0, 0);
+  h.roots[7] = sh_addr(&h, 1);
+  sh_run(&h);
+  EXPECT(&h, 0, R, 0);
+  EXPECT(&h, 1, R, 0);
+  EXPECT(&h, 2, R, 0);
+  sh_free(&h);
+}
+
+static void test_lost_tree(void) {
+  /* 0 -> {1, 2}; 1 -> {3, 4}: the root first in memory */
+  static const size_t sizes[] = {16, 16, 24, 32, 40};
+  struct sh h;
+  sh_init(&h, 5, sizes);
+  sh_link(&h, 0, 0, 1, 0);
+  sh_link(&h, 0, 1, 2, 0);
+  sh_link(&h, 1, 0, 3, 0);
+  sh_link(&h, 1, 1, 4, 0);
+  sh_run(&h);
+  EXPECT(&h, 0, D, 16 + 24 + 32 + 40);
+  for (size_t i = 1; i < 5; i++)
+    EXPECT(&h, i, I, 0);
+  sh_free(&h);
+}
+
+static void test_lost_tree_root_last(void) {
+  /* 4 -> {1, 3}; 1 -> {0, 2}: leaves lead cliques first, the root absorbs */
+  static const size_t sizes[] = {8, 16, 24, 32, 40};
+  struct sh h;
+  sh_init(&h, 5, sizes);
+  sh_link(&h, 4, 0, 1, 0);
+  sh_link(&h, 4, 1, 3, 0);
+  sh_link(&h, 1, 0, 0, 0);
+  sh_link(&h, 1, 1, 2, 0);
+  sh_run(&h);
+  EXPECT(&h, 4, D, 8 + 16 + 24 + 32);
+  for (size_t i = 0; i < 4; i++)
+    EXPECT(&h, i, I, 0);
+  sh_free(&h);
+}
+
+static void test_later_clique_absorbs_earlier_leader(void) {
+  /* X(0) -> Z(1); Y(2) -> X: X led a clique of Z, then Y takes both */
+  static const size_t sizes[] = {16, 24, 40};
+  struct sh h;
+  sh_init(&h, 3, sizes);
+  sh_link(&h, 0, 0, 1, 0);
+  sh_link(&h, 2, 3, 0, 0);
+  sh_run(&h);
+  EXPECT(&h, 2, D, 16 + 24);
+  EXPECT(&h, 0, I, 0);
+  EXPECT(&h, 1, I, 0);
+  sh_free(&h);
+}
+
+static void test_absorption_chain(void) {
+  /* 3 -> 2 -> 1 -> 0 (each points down): every leader is absorbed in turn */
+  static const size_t sizes[] = {8, 16, 24, 32};
+  struct sh h;
+  sh_init(&h, 4, sizes);
+  sh_link(&h, 1, 0, 0, 0);
+  sh_link(&h, 2, 0, 1, 4); /* interior pointers join cliques too */
+  sh_link(&h, 3, 0, 2, 0);
+  sh_run(&h);
+  EXPECT(&h, 3, D, 8 + 16 + 24);
+  EXPECT(&h, 2, I, 0);
+  EXPECT(&h, 1, I, 0);
+  EXPECT(&h, 0, I, 0);
+  sh_free(&h);
+}
+
+static void test_lost_block_pointing_into_reachable(void) {
+  /* a lost block pointing at reachable and possible blocks leads nothing */
+  struct sh h;
+  sh_init(&h, 3, NULL);
+  h.roots[0] = sh_addr(&h, 1);
+  h.roots[1] = sh_addr(&h, 2) + 4;
+  sh_link(&h, 0, 0, 1, 0);
+  sh_link(&h, 0, 1, 2, 0);
+  sh_run(&h);
+  EXPECT(&h, 0, D, 0);
+  EXPECT(&h, 1, R, 0);
+  EXPECT(&h, 2, P, 0);
+  sh_free(&h);
+}
+
+/* ======================================================================== */
+/* interior pointers and possibly lost                                       */
+/* ======================================================================== */
+
+static void test_interior_root_last_byte(void) {
+  struct sh h;
+  sh_init(&h, 2, NULL);
+  h.roots[0] = sh_addr(&h, 0) + 31; /* last byte of a 32-byte block */
+  h.roots[1] = sh_addr(&h, 1) + 32; /* one past the end: no block */
+  sh_run(&h);
+  EXPECT(&h, 0, P, 0);
+  EXPECT(&h, 1, D, 0);
+  sh_free(&h);
+}
+
+static void test_possible_propagates_possible(void) {
+  /* root -?-> 0 -> 1 -> 2: everything under a possible block is possible */
+  struct sh h;
+  sh_init(&h, 3, NULL);
+  h.roots[0] = sh_addr(&h, 0) + 8;
+  sh_link(&h, 0, 0, 1, 0);
+  sh_link(&h, 1, 0, 2, 0);
+  sh_run(&h);
+  EXPECT(&h, 0, P, 0);
+  EXPECT(&h, 1, P, 0);
+  EXPECT(&h, 2, P, 0);
+  sh_free(&h);
+}
+
+static void test_possible_upgraded_to_reachable(void) {
+  /* roots: C (start), A + 8. A is marked possible and scanned first (B
+   * possible), then C's scan finds A's start: A and everything under it must
+   * become reachable. */
+  struct sh h;
+  sh_init(&h, 3, NULL); /* 0 = A, 1 = B, 2 = C */
+  h.roots[0] = sh_addr(&h, 2);
+  h.roots[1] = sh_addr(&h, 0) + 8;
+  sh_link(&h, 2, 0, 0, 0);
+  sh_link(&h, 0, 0, 1, 0);
+  sh_run(&h);
+  EXPECT(&h, 0, R, 0);
+  EXPECT(&h, 1, R, 0);
+  EXPECT(&h, 2, R, 0);
+  sh_free(&h);
+}
+
+static void test_start_and_interior_roots_reachable(void) {
+  /* order of the roots does not matter: a start pointer wins */
+  struct sh h;
+  sh_init(&h, 2, NULL);
+  h.roots[0] = sh_addr(&h, 0) + 8;
+  h.roots[1] = sh_addr(&h, 0);
+  h.roots[2] = sh_addr(&h, 1);
+  h.roots[3] = sh_addr(&h, 1) + 8;
+  sh_run(&h);
+  EXPECT(&h, 0, R, 0);
+  EXPECT(&h, 1, R, 0);
+  sh_free(&h);
+}
+
+/* ======================================================================== */
+/* root ranges and root words                                                */
+/* ======================================================================== */
+
+static void test_root_range_skips_live_blocks(void) {
+  /* The root range covers the whole heap area [mem, mem + 4 * stride): the
+   * gaps after each 32-byte block are roots, the blocks are not. */
+  struct sh h;
+  sh_init(&h, 4, NULL);
+  sh_link(&h, 0, 0, 1, 0);                    /* inside block 0: not a root */
+  *(uintptr_t *)(h.mem + 0 * SH_STRIDE + 40) = sh_addr(&h, 2); /* gap after 0 */
+  sh_link(&h, 3, 1, 2, 0);                    /* inside block 3 */
+  sh_prepare(&h);
+  tt_scan_root_range(&h.sc, (uintptr_t)h.mem, (uintptr_t)(h.mem + 4 * SH_STRIDE));
+  /* 4 gaps of 32 bytes: 16 words scanned, the 16 block words skipped */
+  CU_ASSERT_EQUAL(h.sc.words_scanned, 16);
+  sh_finish(&h);
+  EXPECT(&h, 0, D, 32);
+  EXPECT(&h, 1, I, 0);
+  EXPECT(&h, 2, R, 0);
+  EXPECT(&h, 3, D, 0);
+  sh_free(&h);
+}
+
+static void test_root_range_starts_and_ends_inside_blocks(void) {
+  struct sh h;
+  sh_init(&h, 5, NULL);
+  sh_link(&h, 0, 3, 4, 0);                                     /* in block 0, after lo */
+  *(uintptr_t *)(h.mem + 1 * SH_STRIDE + 48) = sh_addr(&h, 1) + 8; /* gap after 1 */
+  sh_link(&h, 2, 0, 3, 0);                                     /* in block 2, before hi */
+  sh_prepare(&h);
+  /* [inside block 0, inside block 2) */
+  tt_scan_root_range(&h.sc, sh_addr(&h, 0) + 8, sh_addr(&h, 2) + 16);
+  CU_ASSERT_EQUAL(h.sc.words_scanned, 8); /* the gaps after blocks 0 and 1 */
+  sh_finish(&h);
+  EXPECT(&h, 0, D, 32); /* its pointer to 4 was not a root */
+  EXPECT(&h, 1, P, 0);
+  EXPECT(&h, 2, D, 32);
+  EXPECT(&h, 3, I, 0);
+  EXPECT(&h, 4, I, 0);
+  sh_free(&h);
+}
+
+static void test_root_range_empty_and_reversed(void) {
+  struct sh h;
+  sh_init(&h, 1, NULL);
+  h.roots[0] = sh_addr(&h, 0);
+  sh_prepare(&h);
+  tt_scan_root_range(&h.sc, (uintptr_t)h.roots, (uintptr_t)h.roots);
+  tt_scan_root_range(&h.sc, (uintptr_t)(h.roots + 1), (uintptr_t)h.roots);
+  /* a range shorter than a word holds no aligned word */
+  tt_scan_root_range(&h.sc, (uintptr_t)h.roots, (uintptr_t)h.roots + 7);
+  sh_finish(&h);
+  EXPECT(&h, 0, D, 0);
+  CU_ASSERT_EQUAL(h.sc.words_scanned, 0);
+  sh_free(&h);
+}
+
+static void test_root_words(void) {
+  struct sh h;
+  sh_init(&h, 4, NULL);
+  uintptr_t regs[6] = {sh_addr(&h, 0), sh_addr(&h, 1) + 12, 0, UINTPTR_MAX, 42,
+                       sh_addr(&h, 3) + 32};
+  sh_prepare(&h);
+  tt_scan_root_words(&h.sc, regs, 6);
+  sh_finish(&h);
+  EXPECT(&h, 0, R, 0);
+  EXPECT(&h, 1, P, 0);
+  EXPECT(&h, 2, D, 0);
+  EXPECT(&h, 3, D, 0);
+  sh_free(&h);
+}
+
+/* ======================================================================== */
+/* lookup and sorting                                                        */
+/* ======================================================================== */
+
+static void test_find(void) {
+  static const size_t sizes[] = {32, 0, 17, 64, 8};
+  struct sh h;
+  sh_init(&h, 5, sizes);
+  sh_prepare(&h);
+  const struct tt_scan *sc = &h.sc;
+  for (size_t i = 0; i < 5; i++)
+    CU_ASSERT_EQUAL(tt_scan_find(sc, sh_addr(&h, i)), (long)i);
+  CU_ASSERT_EQUAL(tt_scan_find(sc, sh_addr(&h, 0) + 1), 0);
+  CU_ASSERT_EQUAL(tt_scan_find(sc, sh_addr(&h, 0) + 31), 0);
+  CU_ASSERT_EQUAL(tt_scan_find(sc, sh_addr(&h, 0) + 32), -1); /* one past the end */
+  CU_ASSERT_EQUAL(tt_scan_find(sc, sh_addr(&h, 0) + 63), -1); /* gap */
+  CU_ASSERT_EQUAL(tt_scan_find(sc, sh_addr(&h, 1) + 1), -1);  /* zero-size: one byte */
+  CU_ASSERT_EQUAL(tt_scan_find(sc, sh_addr(&h, 2) + 16), 2);
+  CU_ASSERT_EQUAL(tt_scan_find(sc, sh_addr(&h, 2) + 17), -1);
+  CU_ASSERT_EQUAL(tt_scan_find(sc, sh_addr(&h, 3) + 63), 3);
+  CU_ASSERT_EQUAL(tt_scan_find(sc, sh_addr(&h, 3) + 64), 4); /* adjacent: next start */
+  CU_ASSERT_EQUAL(tt_scan_find(sc, sh_addr(&h, 4) + 7), 4);
+  CU_ASSERT_EQUAL(tt_scan_find(sc, sh_addr(&h, 4) + 8), -1); /* past the last block */
+  CU_ASSERT_EQUAL(tt_scan_find(sc, sh_addr(&h, 0) - 1), -1); /* before the first */
+  CU_ASSERT_EQUAL(tt_scan_find(sc, 0), -1);
+  CU_ASSERT_EQUAL(tt_scan_find(sc, UINTPTR_MAX), -1);
+  CU_ASSERT_EQUAL(sc->lo, sh_addr(&h, 0));
+  CU_ASSERT_EQUAL(sc->hi, sh_addr(&h, 4) + 8);
+  sh_free(&h);
+}
+
+static uint64_t rng_state = 0x2545F4914F6CDD1Dull;
+static uint64_t rnd(void) {
+  rng_state ^= rng_state << 13;
+  rng_state ^= rng_state >> 7;
+  rng_state ^= rng_state << 17;
+  return rng_state;
+}
+
+static uint32_t tag_of(uintptr_t a) { return (uint32_t)((a * 0x9E3779B97F4A7C15ull) >> 32); }
+
+/* Sorts blocks[0..n) (addresses already filled in) after a shuffle and
+ * checks order, that every record moved whole, and that none was lost. */
+static void sort_and_check(struct tt_block *b, size_t n, bool shuffle) {
+  uintptr_t sum = 0, x = 0;
+  for (size_t i = 0; i < n; i++) {
+    b[i].stack = tag_of(b[i].addr);
+    b[i].size_kind = b[i].addr & 0xffff;
+    b[i].owner = ~b[i].stack;
+    sum += b[i].addr;
+    x ^= b[i].addr * 31;
+  }
+  for (size_t i = n; shuffle && i > 1; i--) {
+    size_t j = rnd() % i;
+    struct tt_block t = b[i - 1];
+    b[i - 1] = b[j];
+    b[j] = t;
+  }
+  struct tt_block *tmp = calloc(n ? n : 1, sizeof *tmp);
+  CU_ASSERT_FATAL(tmp != NULL);
+  tt_scan_sort_blocks(b, n, tmp);
+  free(tmp);
+  size_t bad = 0;
+  uintptr_t sum2 = 0, x2 = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (i && b[i - 1].addr > b[i].addr)
+      bad++;
+    if (b[i].stack != tag_of(b[i].addr) || b[i].owner != ~b[i].stack ||
+        b[i].size_kind != (b[i].addr & 0xffff))
+      bad++;
+    sum2 += b[i].addr;
+    x2 ^= b[i].addr * 31;
+  }
+  CU_ASSERT_EQUAL(bad, 0);
+  CU_ASSERT_EQUAL(sum, sum2);
+  CU_ASSERT_EQUAL(x, x2);
+}
+
+static void test_sort_shuffled(void) {
+  enum { N = 20000 };
+  struct tt_block *b = calloc(N, sizeof *b);
+  CU_ASSERT_FATAL(b != NULL);
+  for (size_t i = 0; i < N; i++)
+    b[i].addr = 0x550000000000ull + (rnd() % (1ull << 40)) * 16;
+  sort_and_check(b, N, true);
+  /* already sorted, and reversed */
+  sort_and_check(b, N, false);
+  for (size_t i = 0; i < N; i++)
+    b[i].addr = 0x7f0000000000ull - i * 48;
+  sort_and_check(b, N, false);
+  free(b);
+}
+
+static void test_sort_bits_outside_radix(void) {
+  enum { N = 512 };
+  struct tt_block b[N];
+  memset(b, 0, sizeof b);
+  /* differing only above bit 47 */
+  for (size_t i = 0; i < 256; i++)
+    b[i].addr = 0x1000 | ((uint64_t)i << 48);
+  sort_and_check(b, 256, true);
+  for (size_t i = 0; i < 256; i++)
+    CU_ASSERT_EQUAL(b[i].addr, 0x1000 | ((uint64_t)i << 48));
+  /* differing only below bit 4 */
+  for (size_t i = 0; i < 16; i++)
+    b[i].addr = 0x5550 + i;
+  sort_and_check(b, 16, true);
+  for (size_t i = 0; i < 16; i++)
+    CU_ASSERT_EQUAL(b[i].addr, 0x5550 + i);
+  /* all 64 bits random */
+  for (size_t i = 0; i < N; i++)
+    b[i].addr = rnd();
+  sort_and_check(b, N, true);
+  /* nothing and one */
+  sort_and_check(b, 0, true);
+  b[0].addr = 0x1234;
+  sort_and_check(b, 1, true);
+  CU_ASSERT_EQUAL(b[0].addr, 0x1234);
+}
+
+/* ======================================================================== */
+/* scale and edges                                                           */
+/* ======================================================================== */
+
+#define CHAIN_N 200000
+#define NODE 16
+
+struct big {
+  char *mem;
+  struct tt_block *blocks;
+  void *scratch;
+  struct tt_scan sc;
+};
+
+/* CHAIN_N adjacent 16-byte blocks; node i's first word is next(i) (or none). */
+static void big_build(struct big *g, long (*next)(long)) {
+  g->mem = calloc(CHAIN_N, NODE);
+  g->blocks = calloc(CHAIN_N, sizeof *g->blocks);
+  struct tt_block *tmp = calloc(CHAIN_N, sizeof *tmp);
+  g->scratch = malloc(tt_scan_scratch_bytes(CHAIN_N));
+  CU_ASSERT_FATAL(g->mem && g->blocks && tmp && g->scratch);
+  for (long i = 0; i < CHAIN_N; i++) {
+    long j = next(i);
+    if (j >= 0)
+      *(uintptr_t *)(g->mem + i * NODE) = (uintptr_t)(g->mem + j * NODE);
+    /* stored back to front: the sort has work to do */
+    g->blocks[CHAIN_N - 1 - i].addr = (uintptr_t)(g->mem + i * NODE);
+    g->blocks[CHAIN_N - 1 - i].size_kind = NODE;
+  }
+  tt_scan_sort_blocks(g->blocks, CHAIN_N, tmp);
+  free(tmp);
+  tt_scan_init(&g->sc, g->blocks, CHAIN_N, g->scratch);
+}
+
+static void big_free(struct big *g) {
+  free(g->mem);
+  free(g->blocks);
+  free(g->scratch);
+}
+
+static long next_up_cb(long i) { return i + 1 < CHAIN_N ? i + 1 : -1; }
+static long next_down_cb(long i) { return i - 1; }
+
+static size_t count_state(const struct big *g, int st) {
+  size_t c = 0;
+  for (size_t i = 0; i < CHAIN_N; i++)
+    c += g->sc.state[i] == st;
+  return c;
+}
+
+static void test_long_chain_reachable(void) {
+  struct big g;
+  big_build(&g, next_up_cb);
+  uintptr_t root = (uintptr_t)g.mem;
+  tt_scan_root_words(&g.sc, &root, 1);
+  tt_scan_propagate(&g.sc);
+  tt_scan_classify(&g.sc);
+  CU_ASSERT_EQUAL(count_state(&g, R), CHAIN_N);
+  big_free(&g);
+}
+
+static void test_long_chain_lost(void) {
+  struct big g;
+  big_build(&g, next_up_cb);
+  tt_scan_propagate(&g.sc);
+  tt_scan_classify(&g.sc);
+  CU_ASSERT_EQUAL(g.sc.state[0], D);
+  CU_ASSERT_EQUAL(g.sc.indirect[0], (uint64_t)(CHAIN_N - 1) * NODE);
+  CU_ASSERT_EQUAL(count_state(&g, I), CHAIN_N - 1);
+  big_free(&g);
+}
+
+static void test_long_chain_lost_pointing_down(void) {
+  /* the head is the highest block: 200,000 absorptions of earlier leaders */
+  struct big g;
+  big_build(&g, next_down_cb);
+  tt_scan_propagate(&g.sc);
+  tt_scan_classify(&g.sc);
+  CU_ASSERT_EQUAL(g.sc.state[CHAIN_N - 1], D);
+  CU_ASSERT_EQUAL(g.sc.indirect[CHAIN_N - 1], (uint64_t)(CHAIN_N - 1) * NODE);
+  CU_ASSERT_EQUAL(count_state(&g, I), CHAIN_N - 1);
+  uint64_t total = 0;
+  for (size_t i = 0; i < CHAIN_N; i++)
+    total += g.sc.indirect[i];
+  CU_ASSERT_EQUAL(total, (uint64_t)(CHAIN_N - 1) * NODE);
+  big_free(&g);
+}
+
+static void test_long_chain_possible(void) {
+  /* an interior root into the head: all 200,000 possibly lost, none twice */
+  struct big g;
+  big_build(&g, next_up_cb);
+  uintptr_t root = (uintptr_t)g.mem + 8;
+  tt_scan_root_words(&g.sc, &root, 1);
+  tt_scan_propagate(&g.sc);
+  tt_scan_classify(&g.sc);
+  CU_ASSERT_EQUAL(count_state(&g, P), CHAIN_N);
+  CU_ASSERT_EQUAL(g.sc.words_scanned, (uint64_t)CHAIN_N * NODE / sizeof(uintptr_t));
+  big_free(&g);
+}
+
+static void test_empty_heap(void) {
+  struct tt_scan sc;
+  uint64_t scratch[4];
+  struct tt_block one;
+  memset(&one, 0, sizeof one);
+  CU_ASSERT(tt_scan_scratch_bytes(0) <= sizeof scratch);
+  tt_scan_init(&sc, &one, 0, scratch);
+  uintptr_t roots[4] = {0, 8, 0x1000, (uintptr_t)&sc};
+  CU_ASSERT_EQUAL(tt_scan_find(&sc, 0x1000), -1);
+  CU_ASSERT_EQUAL(tt_scan_find(&sc, 0), -1);
+  tt_scan_root_range(&sc, (uintptr_t)roots, (uintptr_t)(roots + 4));
+  tt_scan_root_words(&sc, roots, 4);
+  tt_scan_propagate(&sc);
+  tt_scan_classify(&sc);
+  CU_ASSERT_EQUAL(sc.nwork, 0);
+}
+
+/* Regression: with no blocks (n == 0) the span was [UINTPTR_MAX, 0), so
+ * the range filter let a word of ~0 through and tt_scan_find read
+ * sc->blocks[0], which does not exist. tt_check scans an empty heap with
+ * blocks == NULL, and a saved register holding -1 reaches it through
+ * tt_scan_root_words: the program under test crashed at exit. Run in a
+ * child so a crash is a failure, not the end of the suite. */
+static void test_empty_heap_all_ones_word(void) {
+  fflush(NULL);
+  pid_t pid = fork();
+  CU_ASSERT_FATAL(pid >= 0);
+  if (pid == 0) {
+    if (!freopen("/dev/null", "w", stderr))
+      _exit(4);
+    struct tt_scan sc;
+    uint64_t *scratch = malloc(tt_scan_scratch_bytes(0)); /* as tt_check maps it */
+    tt_scan_init(&sc, NULL, 0, scratch);
+    uintptr_t regs[2] = {UINTPTR_MAX, 0x1000};
+    tt_scan_root_words(&sc, regs, 2);
+    long k = tt_scan_find(&sc, UINTPTR_MAX);
+    free(scratch);
+    _exit(k == -1 ? 0 : 3);
+  }
+  int status = 0;
+  CU_ASSERT_FATAL(waitpid(pid, &status, 0) == pid);
+  CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void test_scratch_bytes(void) {
+  /* starts, indirect, the 2n + 1 mark stack and the state bytes */
+  for (size_t n = 0; n < 100; n++) {
+    size_t need = n * 8 + n * 8 + (2 * n + 1) * 4 + n;
+    CU_ASSERT(tt_scan_scratch_bytes(n) >= need);
+  }
+}
+
+/* ======================================================================== */
+
+int scan_init(void) { return 0; }
+int scan_cleanup(void) { return 0; }
+
+CU_TestInfo scan_tests[] = {
+    {"leak-cases p1: root -> A", test_chain_p1_RRR},
+    {"leak-cases p2: root -> A -> B", test_chain_p2_RRR_RRR},
+    {"leak-cases p3: A", test_chain_p3_DL},
+    {"leak-cases p4: A -> B", test_chain_p4_DL_IL},
+    {"leak-cases p5: root -?-> A", test_chain_p5_interior_root},
+    {"leak-cases p6: root -> A -?-> B", test_chain_p6_R_then_interior},
+    {"leak-cases p7: root -?-> A -> B", test_chain_p7_interior_then_start},
+    {"leak-cases p8: root -?-> A -?-> B", test_chain_p8_interior_interior},
+    {"leak-cases p9: A -?-> B", test_chain_p9_lost_interior},
+    {"leak-cases: all nine in one heap", test_chain_all_nine_in_one_heap},
+    {"zero-size block found by its start", test_zero_size_block_start_pointer},
+    {"zero-size block in a lost clique", test_zero_size_block_in_lost_clique},
+    {"self-reference", test_self_reference},
+    {"cycle of two", test_cycle_of_two},
+    {"cycle of three", test_cycle_of_three},
+    {"reachable cycle", test_reachable_cycle_stays_reachable},
+    {"lost tree", test_lost_tree},
+    {"lost tree, root at the highest address", test_lost_tree_root_last},
+    {"later clique absorbs an earlier leader", test_later_clique_absorbs_earlier_leader},
+    {"chain of absorptions", test_absorption_chain},
+    {"lost block pointing at live blocks", test_lost_block_pointing_into_reachable},
+    {"interior root at the last byte", test_interior_root_last_byte},
+    {"possibly lost propagates", test_possible_propagates_possible},
+    {"possible upgraded to reachable", test_possible_upgraded_to_reachable},
+    {"start and interior roots", test_start_and_interior_roots_reachable},
+    {"root range skips live blocks", test_root_range_skips_live_blocks},
+    {"root range bounds inside blocks", test_root_range_starts_and_ends_inside_blocks},
+    {"root range empty or reversed", test_root_range_empty_and_reversed},
+    {"root words", test_root_words},
+    {"find", test_find},
+    {"sort shuffled", test_sort_shuffled},
+    {"sort bits outside the radix passes", test_sort_bits_outside_radix},
+    {"200,000-block chain reachable", test_long_chain_reachable},
+    {"200,000-block chain lost", test_long_chain_lost},
+    {"200,000-block chain lost, pointing down", test_long_chain_lost_pointing_down},
+    {"200,000-block chain possibly lost", test_long_chain_possible},
+    {"empty heap", test_empty_heap},
+    {"empty heap, root word ~0", test_empty_heap_all_ones_word},
+    {"scratch size", test_scratch_bytes},
+    CU_TEST_INFO_NULL,
+};

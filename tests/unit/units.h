@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* The unit test suites: each tests/unit/test_<module>.c exports its test
+ * table and its init/cleanup; run_unit.c lists them all in one table. */
+#ifndef TT_UNITS_H
+#define TT_UNITS_H
+
+#include <CUnit/CUnit.h>
+
+#define TT_UNIT_SUITE(name)               \
+  extern CU_TestInfo name##_tests[];      \
+  int name##_init(void);                  \
+  int name##_cleanup(void);
+
+TT_UNIT_SUITE(arena)
+TT_UNIT_SUITE(fmt)
+TT_UNIT_SUITE(heap)
+TT_UNIT_SUITE(log)
+TT_UNIT_SUITE(options)
+TT_UNIT_SUITE(report)
+TT_UNIT_SUITE(scan)
+TT_UNIT_SUITE(stacks)
+
+#undef TT_UNIT_SUITE
+
+
+#endif
