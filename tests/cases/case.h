@@ -1,0 +1,19 @@
+/* Shared helpers for tether's case programs (tests/cases). */
+#ifndef TETHER_CASE_H
+#define TETHER_CASE_H
+
+#include <stddef.h>
+
+#define NOINLINE __attribute__((noinline))
+
+/* Zero the dead stack below the caller, so that no stale copy of a fixture pointer
+ * left by an earlier helper call survives into the frames of the exit path (both
+ * Valgrind and tether scan the live stack conservatively at exit). */
+static NOINLINE __attribute__((unused)) void scrub_stack(void)
+{
+    volatile char buf[32768];
+    for (size_t i = 0; i < sizeof buf; i++)
+        buf[i] = 0;
+}
+
+#endif
