@@ -4,7 +4,8 @@
  * Notes on locking: a check runs inside tt_os_with_loader_locked, so no
  * thread can be stopped while it holds the dynamic loader's lock (the roots
  * walk the module list). Then it takes every tether lock in this order:
- *   check_lock -> depot shards -> depot ids -> arena -> thread registry -> heap shards
+ *   check_lock -> depot shards -> depot ids -> quarantine shards -> arena
+ *   -> thread registry -> heap shards
  * and only then stops the other threads, so none of them is stopped holding
  * a lock the check needs. While the world is stopped nothing calls malloc:
  * all scratch memory comes from tt_os_map. fork's handlers take the same
@@ -14,18 +15,23 @@
 #include <string.h>
 
 #include "tt_arena.h"
+#include "tt_errors.h"
+#include "tt_quarantine.h"
 #include "tt_heap.h"
 #include "tt_os.h"
 #include "tt_roots.h"
 #include "tt_scan.h"
 #include "tt_stacks.h"
+uint64_t tt_stacks_fill_fails(uint64_t *fills);
 
 #define TT_CHECK_MAX_THREADS 4096
+#define TT_CHECK_MAX_DANGLING 4096 /* findings kept from one scan */
 
 static tt_spinlock_t check_lock = TT_SPINLOCK_INIT;
 
 void tt_check_lock_all(void) {
   tt_stacks_lock_all();
+  tt_quarantine_lock_all();
   tt_arena_lock();
   tt_roots_lock();
   tt_heap_lock_all();
@@ -35,6 +41,7 @@ void tt_check_unlock_all(void) {
   tt_heap_unlock_all();
   tt_roots_unlock();
   tt_arena_unlock();
+  tt_quarantine_unlock_all();
   tt_stacks_unlock_all();
 }
 
@@ -42,6 +49,10 @@ struct ctx {
   const struct tt_check_request *req;
   struct tt_block *blocks;
   size_t n, blocks_bytes;
+  struct tt_block *qblocks; /* the quarantine, for dangling pointers */
+  size_t nq, qbytes;
+  struct tt_dangling *found;
+  size_t found_bytes;
   void *scratch;
   size_t scratch_bytes;
   struct tt_scan sc;
@@ -53,6 +64,7 @@ static void *map_or_null(size_t bytes) { return bytes ? tt_os_map(bytes) : NULL;
 
 static void root_cb(uintptr_t lo, uintptr_t hi, enum tt_root_kind kind, void *arg) {
   struct tt_scan *sc = arg;
+  sc->root_kind = kind;
   if (kind == TT_ROOT_REGISTERS)
     tt_scan_root_words(sc, (const uintptr_t *)lo, (hi - lo) / sizeof(uintptr_t));
   else
@@ -81,21 +93,41 @@ static void stopped_world_cb(void *arg) {
   c->t_stop = tt_os_now_ns() - t0;
 
   /* Snapshot the index, sort it by address. */
-  c->n = tt_heap_count_locked();
+  c->n = tt_heap_count_locked(&c->nq);
   c->blocks_bytes = c->n * sizeof(struct tt_block);
   c->blocks = map_or_null(c->blocks_bytes);
-  struct tt_block *tmp = map_or_null(c->blocks_bytes);
-  if (tmp && c->blocks) {
-    tt_heap_snapshot_locked(c->blocks, c->n);
+  size_t tmp_bytes = (c->n > c->nq ? c->n : c->nq) * sizeof(struct tt_block);
+  struct tt_block *tmp = map_or_null(tmp_bytes);
+  bool dangling = c->req->opts->check_dangling != TT_DANGLING_NO;
+  c->qbytes = dangling ? c->nq * sizeof(struct tt_block) : 0;
+  c->qblocks = map_or_null(c->qbytes);
+  if (!c->qblocks)
+    c->nq = 0;
+  if (tmp && (c->blocks || !c->n)) {
+    tt_heap_snapshot_locked(c->blocks, c->n, c->qblocks, c->nq);
     tt_scan_sort_blocks(c->blocks, c->n, tmp);
+    tt_scan_sort_blocks(c->qblocks, c->nq, tmp);
   }
-  tt_os_unmap(tmp, c->blocks_bytes); /* before the scan's scratch: a lower peak */
+  tt_os_unmap(tmp, tmp_bytes); /* before the scan's scratch: a lower peak */
   c->scratch_bytes = tt_scan_scratch_bytes(c->n);
   c->scratch = map_or_null(c->scratch_bytes);
+  c->found_bytes = TT_CHECK_MAX_DANGLING * sizeof(struct tt_dangling);
+  c->found = c->nq ? map_or_null(c->found_bytes) : NULL;
   if (c->n && (!c->blocks || !tmp || !c->scratch)) {
     c->rc = -12;
   } else {
     tt_scan_init(&c->sc, c->blocks, c->n, c->scratch);
+    if (c->found) {
+      /* yes: start pointers kept in the program's data and in live blocks,
+       * the places a program keeps handles it means to use again. all: any
+       * pointer into a freed block, anywhere (stale locals and allocator
+       * bookkeeping included). */
+      unsigned mask = 1u << TT_ROOT_GLOBAL | TT_SCAN_DANGLING_HEAP | TT_SCAN_DANGLING_START_ONLY;
+      if (c->req->opts->check_dangling == TT_DANGLING_ALL)
+        mask = 1u << TT_ROOT_GLOBAL | 1u << TT_ROOT_OTHER | 1u << TT_ROOT_STACK |
+               1u << TT_ROOT_REGISTERS | TT_SCAN_DANGLING_HEAP;
+      tt_scan_set_quarantine(&c->sc, c->qblocks, c->nq, c->found, TT_CHECK_MAX_DANGLING, mask);
+    }
     if (c->req->opts->leak_check != TT_LEAK_CHECK_NO) {
       struct tt_roots_input in = {c->req->opts, threads, others + 1, c->req->malloc_fn};
       tt_roots_enumerate(&in, root_cb, &c->sc);
@@ -207,6 +239,18 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
     return c.rc;
   }
 
+  /* Dangling pointers, reported now that the world runs again (reports
+   * symbolize, and symbolizing allocates). Only from memory still in use:
+   * a pointer held by a lost block is part of the leak, not a hazard. */
+  for (size_t i = 0; c.found && i < c.sc.nfound; i++) {
+    const struct tt_dangling *d = &c.found[i];
+    if (d->holder >= 0 && c.sc.state[d->holder] > TT_STATE_POSSIBLE)
+      continue;
+    tt_errors_dangling(d->where, (enum tt_root_kind)d->root_kind,
+                       d->holder >= 0 ? &c.blocks[d->holder] : NULL, d->value,
+                       &c.qblocks[d->target]);
+  }
+
   /* Aggregate loss records by (stack, owner, state). */
   struct rec_table t = {0};
   size_t cap_hint = (size_t)tt_stacks_count() * 4 + 16;
@@ -284,6 +328,11 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
                    (unsigned long long)hs.index_bytes,
                    (unsigned long long)(hs.live_blocks ? hs.index_bytes / hs.live_blocks : 0),
                    tt_stacks_count(), tt_stacks_bytes(), tt_arena_mapped());
+    uint64_t hits, misses;
+    tt_stacks_capture_stats(&hits, &misses);
+    uint64_t fills, fails = tt_stacks_fill_fails(&fills);
+    tt_report_line(o, "stack captures: %'llu from the cache, %'llu unwound (%llu fills, %llu failed)",
+                   (unsigned long long)hits, (unsigned long long)misses, (unsigned long long)fills, (unsigned long long)fails);
   }
 
 out:
@@ -292,6 +341,8 @@ out:
   tt_os_unmap(tmp, recs_bytes);
   tt_os_unmap(c.blocks, c.blocks_bytes);
   tt_os_unmap(c.scratch, c.scratch_bytes);
+  tt_os_unmap(c.qblocks, c.qbytes);
+  tt_os_unmap(c.found, c.found_bytes);
   tt_spin_unlock(&check_lock);
   return c.rc;
 }

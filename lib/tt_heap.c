@@ -21,7 +21,8 @@
 struct shard {
   tt_spinlock_t lock;
   uint32_t mask;
-  uint64_t count;
+  uint64_t count;             /* records of every state */
+  uint64_t quarantined, untracked;
   struct tt_block *slots;
   uint64_t allocs, frees, bytes_allocated, live_bytes;
 } __attribute__((aligned(64)));
@@ -69,8 +70,9 @@ static bool grow_locked(struct shard *s) {
   return true;
 }
 
-bool tt_heap_insert(uintptr_t addr, size_t size, uint32_t stack, uint32_t owner,
-                    enum tt_alloc_kind kind) {
+/* Puts a record in; replaces one at the same address (a block freed behind
+ * tether's back, which the allocator handed out again). */
+static bool insert(uintptr_t addr, uint64_t size_kind, uint32_t stack, uint32_t owner) {
   uint64_t h = mix(addr);
   struct shard *s = shard_of(h);
   tt_spin_lock(&s->lock);
@@ -84,31 +86,67 @@ bool tt_heap_insert(uintptr_t addr, size_t size, uint32_t stack, uint32_t owner,
   uint32_t i = (uint32_t)h & s->mask;
   while (s->slots[i].addr && s->slots[i].addr != addr)
     i = (i + 1) & s->mask;
-  if (!s->slots[i].addr)
+  struct tt_block *b = &s->slots[i];
+  if (!b->addr) {
     s->count++;
-  else /* a block at this address was never freed through us: replace it */
-    s->live_bytes -= tt_block_size(&s->slots[i]);
-  s->slots[i].addr = addr;
-  s->slots[i].size_kind = ((uint64_t)size & TT_SIZE_MASK) | ((uint64_t)kind << TT_SIZE_BITS);
-  s->slots[i].stack = stack;
-  s->slots[i].owner = owner;
-  s->allocs++;
-  s->bytes_allocated += size;
-  s->live_bytes += size;
+  } else {
+    unsigned f = tt_block_flags(b);
+    if (f & TT_BLOCK_QUARANTINED)
+      s->quarantined--;
+    else if (f & TT_BLOCK_UNTRACKED)
+      s->untracked--;
+    else
+      s->live_bytes -= tt_block_size(b);
+  }
+  b->addr = addr;
+  b->size_kind = size_kind;
+  b->stack = stack;
+  b->owner = owner;
+  if ((size_kind >> 56) & TT_BLOCK_QUARANTINED) {
+    s->quarantined++;
+  } else if ((size_kind >> 56) & TT_BLOCK_UNTRACKED) {
+    s->untracked++;
+  } else {
+    s->allocs++;
+    s->bytes_allocated += size_kind & TT_SIZE_MASK;
+    s->live_bytes += size_kind & TT_SIZE_MASK;
+  }
   tt_spin_unlock(&s->lock);
   return true;
 }
 
+bool tt_heap_insert(uintptr_t addr, size_t size, uint32_t stack, uint32_t owner,
+                    enum tt_alloc_kind kind) {
+  return insert(addr, ((uint64_t)size & TT_SIZE_MASK) | ((uint64_t)kind << TT_SIZE_BITS), stack,
+                owner);
+}
+
+bool tt_heap_insert_untracked(uintptr_t addr, size_t size) {
+  return insert(addr, ((uint64_t)size & TT_SIZE_MASK) | ((uint64_t)TT_BLOCK_UNTRACKED << 56), 0,
+                0);
+}
+
 void tt_heap_restore(const struct tt_block *b) {
-  if (!tt_heap_insert(b->addr, tt_block_size(b), b->stack, b->owner,
-                      (enum tt_alloc_kind)tt_block_kind(b)))
+  if (!insert(b->addr, b->size_kind, b->stack, b->owner))
     return;
+  if (tt_block_flags(b) & (TT_BLOCK_QUARANTINED | TT_BLOCK_UNTRACKED))
+    return; /* no counters moved for these */
   struct shard *s = shard_of(mix(b->addr));
   tt_spin_lock(&s->lock);
   s->allocs--;
   s->frees--;
   s->bytes_allocated -= tt_block_size(b);
   tt_spin_unlock(&s->lock);
+}
+
+void tt_heap_prefetch(uintptr_t addr) {
+  uint64_t h = mix(addr);
+  struct shard *s = shard_of(h);
+  /* A racy read on purpose: a stale table only wastes the prefetch. */
+  struct tt_block *slots = __atomic_load_n(&s->slots, __ATOMIC_RELAXED);
+  uint32_t mask = __atomic_load_n(&s->mask, __ATOMIC_RELAXED);
+  if (slots)
+    __builtin_prefetch(&slots[(uint32_t)h & mask], 1);
 }
 
 static int find_locked(const struct shard *s, uintptr_t addr, uint64_t h) {
@@ -125,23 +163,18 @@ static int find_locked(const struct shard *s, uintptr_t addr, uint64_t h) {
   }
 }
 
-bool tt_heap_remove(uintptr_t addr, struct tt_block *out) {
-  uint64_t h = mix(addr);
-  struct shard *s = shard_of(h);
-  tt_spin_lock(&s->lock);
-  int found = find_locked(s, addr, h);
-  if (found < 0) {
-    tt_spin_unlock(&s->lock);
-    return false;
-  }
-  uint32_t i = (uint32_t)found, j = i, mask = s->mask;
-  if (out)
-    *out = s->slots[i];
-  s->live_bytes -= tt_block_size(&s->slots[i]);
-  s->frees++;
+/* Takes slot i out of s's table: backward-shift deletion pulls later
+ * members of the probe run into the hole unless their home slot lies
+ * cyclically in (i, j]. */
+static void delete_slot_locked(struct shard *s, uint32_t i) {
+  uint32_t j = i, mask = s->mask;
+  struct tt_block *b = &s->slots[i];
+  unsigned f = tt_block_flags(b);
+  if (f & TT_BLOCK_QUARANTINED)
+    s->quarantined--;
+  else if (f & TT_BLOCK_UNTRACKED)
+    s->untracked--;
   s->count--;
-  /* Backward-shift deletion: pull later members of the probe run into the
-   * hole unless their home slot lies cyclically in (i, j]. */
   for (;;) {
     j = (j + 1) & mask;
     if (!s->slots[j].addr)
@@ -154,8 +187,79 @@ bool tt_heap_remove(uintptr_t addr, struct tt_block *out) {
     i = j;
   }
   s->slots[i].addr = 0;
+}
+
+bool tt_heap_remove(uintptr_t addr, struct tt_block *out) {
+  uint64_t h = mix(addr);
+  struct shard *s = shard_of(h);
+  tt_spin_lock(&s->lock);
+  int found = find_locked(s, addr, h);
+  if (found < 0) {
+    tt_spin_unlock(&s->lock);
+    return false;
+  }
+  struct tt_block *b = &s->slots[found];
+  if (out)
+    *out = *b;
+  if (!(tt_block_flags(b) & (TT_BLOCK_QUARANTINED | TT_BLOCK_UNTRACKED))) {
+    s->live_bytes -= tt_block_size(b);
+    s->frees++;
+  }
+  delete_slot_locked(s, (uint32_t)found);
   tt_spin_unlock(&s->lock);
   return true;
+}
+
+enum tt_free_status tt_heap_mark_freed(uintptr_t addr, uint32_t free_stack,
+                                       enum tt_release_kind how, struct tt_block *out) {
+  uint64_t h = mix(addr);
+  struct shard *s = shard_of(h);
+  tt_spin_lock(&s->lock);
+  int found = find_locked(s, addr, h);
+  if (found < 0) {
+    tt_spin_unlock(&s->lock);
+    return TT_FREE_UNKNOWN;
+  }
+  struct tt_block *b = &s->slots[found];
+  *out = *b;
+  unsigned f = tt_block_flags(b);
+  enum tt_free_status st;
+  if (f & TT_BLOCK_QUARANTINED) {
+    st = TT_FREE_QUARANTINED;
+  } else if (f & TT_BLOCK_UNTRACKED) {
+    delete_slot_locked(s, (uint32_t)found);
+    st = TT_FREE_UNTRACKED;
+  } else {
+    uint64_t flags = TT_BLOCK_QUARANTINED | ((uint64_t)how << TT_BLOCK_RELEASE_SHIFT);
+    b->size_kind = (b->size_kind & ((1ull << 56) - 1)) | (flags << 56);
+    b->owner = free_stack;
+    s->quarantined++;
+    s->live_bytes -= tt_block_size(b);
+    s->frees++;
+    st = TT_FREE_LIVE;
+  }
+  tt_spin_unlock(&s->lock);
+  return st;
+}
+
+bool tt_heap_find_containing(uintptr_t addr, struct tt_block *out) {
+  bool found = false;
+  for (int i = 0; i < TT_HEAP_SHARDS && !found; i++) {
+    struct shard *s = &shards[i];
+    tt_spin_lock(&s->lock);
+    for (uint32_t j = 0; s->slots && j <= s->mask; j++) {
+      const struct tt_block *b = &s->slots[j];
+      size_t size = tt_block_size(b);
+      if (!b->addr || (tt_block_flags(b) & TT_BLOCK_UNTRACKED) || addr < b->addr ||
+          addr - b->addr >= (size ? size : 1))
+        continue;
+      *out = *b;
+      found = true;
+      break;
+    }
+    tt_spin_unlock(&s->lock);
+  }
+  return found;
 }
 
 bool tt_heap_lookup(uintptr_t addr, struct tt_block *out) {
@@ -177,7 +281,9 @@ void tt_heap_stats(struct tt_heap_stats *st) {
     st->allocs += s->allocs;
     st->frees += s->frees;
     st->bytes_allocated += s->bytes_allocated;
-    st->live_blocks += s->count;
+    st->live_blocks += s->count - s->quarantined - s->untracked;
+    st->quarantined_blocks += s->quarantined;
+    st->untracked_blocks += s->untracked;
     st->live_bytes += s->live_bytes;
     st->index_bytes += s->slots ? (uint64_t)(s->mask + 1) * sizeof(struct tt_block) : 0;
     tt_spin_unlock(&s->lock);
@@ -194,24 +300,38 @@ void tt_heap_unlock_all(void) {
     tt_spin_unlock(&shards[i].lock);
 }
 
-size_t tt_heap_count_locked(void) {
-  size_t n = 0;
-  for (int i = 0; i < TT_HEAP_SHARDS; i++)
-    n += shards[i].count;
+size_t tt_heap_count_locked(size_t *quar) {
+  size_t n = 0, q = 0;
+  for (int i = 0; i < TT_HEAP_SHARDS; i++) {
+    n += shards[i].count - shards[i].quarantined - shards[i].untracked;
+    q += shards[i].quarantined;
+  }
+  if (quar)
+    *quar = q;
   return n;
 }
 
-size_t tt_heap_snapshot_locked(struct tt_block *out, size_t max) {
-  size_t n = 0;
+size_t tt_heap_snapshot_locked(struct tt_block *live, size_t max, struct tt_block *quar,
+                               size_t qmax) {
+  size_t n = 0, q = 0;
   for (int i = 0; i < TT_HEAP_SHARDS; i++) {
     struct shard *s = &shards[i];
     if (!s->slots)
       continue;
     for (uint32_t j = 0; j <= s->mask; j++) {
-      if (!s->slots[j].addr)
+      const struct tt_block *b = &s->slots[j];
+      if (!b->addr)
         continue;
+      unsigned f = tt_block_flags(b);
+      if (f & TT_BLOCK_UNTRACKED)
+        continue;
+      if (f & TT_BLOCK_QUARANTINED) {
+        if (quar && q < qmax)
+          quar[q++] = *b;
+        continue;
+      }
       if (n < max)
-        out[n] = s->slots[j];
+        live[n] = *b;
       n++;
     }
   }
@@ -248,6 +368,44 @@ static const struct {
                                             "std::nothrow_t const&)",
                                             TT_FAMILY_NEW_ARRAY},
 };
+
+static const struct {
+  const char *name;
+  enum tt_alloc_family family;
+} releases[TT_RELEASE_KIND_COUNT] = {
+    [TT_RELEASE_FREE] = {"free", TT_FAMILY_MALLOC},
+    [TT_RELEASE_REALLOC] = {"realloc", TT_FAMILY_MALLOC},
+    [TT_RELEASE_DELETE] = {"operator delete(void*)", TT_FAMILY_NEW},
+    [TT_RELEASE_DELETE_SIZED] = {"operator delete(void*, unsigned long)", TT_FAMILY_NEW},
+    [TT_RELEASE_DELETE_NOTHROW] = {"operator delete(void*, std::nothrow_t const&)", TT_FAMILY_NEW},
+    [TT_RELEASE_DELETE_ALIGNED] = {"operator delete(void*, std::align_val_t)", TT_FAMILY_NEW},
+    [TT_RELEASE_DELETE_SIZED_ALIGNED] = {"operator delete(void*, unsigned long, std::align_val_t)",
+                                         TT_FAMILY_NEW},
+    [TT_RELEASE_DELETE_ALIGNED_NOTHROW] = {"operator delete(void*, std::align_val_t, "
+                                           "std::nothrow_t const&)",
+                                           TT_FAMILY_NEW},
+    [TT_RELEASE_DELETE_ARRAY] = {"operator delete[](void*)", TT_FAMILY_NEW_ARRAY},
+    [TT_RELEASE_DELETE_ARRAY_SIZED] = {"operator delete[](void*, unsigned long)",
+                                       TT_FAMILY_NEW_ARRAY},
+    [TT_RELEASE_DELETE_ARRAY_NOTHROW] = {"operator delete[](void*, std::nothrow_t const&)",
+                                         TT_FAMILY_NEW_ARRAY},
+    [TT_RELEASE_DELETE_ARRAY_ALIGNED] = {"operator delete[](void*, std::align_val_t)",
+                                         TT_FAMILY_NEW_ARRAY},
+    [TT_RELEASE_DELETE_ARRAY_SIZED_ALIGNED] = {"operator delete[](void*, unsigned long, "
+                                               "std::align_val_t)",
+                                               TT_FAMILY_NEW_ARRAY},
+    [TT_RELEASE_DELETE_ARRAY_ALIGNED_NOTHROW] = {"operator delete[](void*, std::align_val_t, "
+                                                 "std::nothrow_t const&)",
+                                                 TT_FAMILY_NEW_ARRAY},
+};
+
+enum tt_alloc_family tt_release_family_of(enum tt_release_kind k) {
+  return k < TT_RELEASE_KIND_COUNT ? releases[k].family : TT_FAMILY_MALLOC;
+}
+
+const char *tt_release_kind_name(enum tt_release_kind k) {
+  return k < TT_RELEASE_KIND_COUNT ? releases[k].name : "free";
+}
 
 enum tt_alloc_family tt_alloc_family_of(enum tt_alloc_kind k) {
   return k < TT_ALLOC_KIND_COUNT ? kinds[k].family : TT_FAMILY_MALLOC;

@@ -29,11 +29,40 @@ enum tt_alloc_kind {
   TT_ALLOC_KIND_COUNT
 };
 
+/* How a block was released (the entry point), for reports. */
+enum tt_release_kind {
+  TT_RELEASE_FREE,
+  TT_RELEASE_REALLOC,
+  TT_RELEASE_DELETE,
+  TT_RELEASE_DELETE_SIZED,
+  TT_RELEASE_DELETE_NOTHROW,
+  TT_RELEASE_DELETE_ALIGNED,
+  TT_RELEASE_DELETE_SIZED_ALIGNED,
+  TT_RELEASE_DELETE_ALIGNED_NOTHROW,
+  TT_RELEASE_DELETE_ARRAY,
+  TT_RELEASE_DELETE_ARRAY_SIZED,
+  TT_RELEASE_DELETE_ARRAY_NOTHROW,
+  TT_RELEASE_DELETE_ARRAY_ALIGNED,
+  TT_RELEASE_DELETE_ARRAY_SIZED_ALIGNED,
+  TT_RELEASE_DELETE_ARRAY_ALIGNED_NOTHROW,
+  TT_RELEASE_KIND_COUNT
+};
+
 /* Allocator families: a block must be released by its own family. */
 enum tt_alloc_family { TT_FAMILY_MALLOC, TT_FAMILY_NEW, TT_FAMILY_NEW_ARRAY };
 enum tt_alloc_family tt_alloc_family_of(enum tt_alloc_kind k) TT_HIDDEN;
 /* The allocation function as Valgrind names it, e.g. "operator new[](unsigned long)". */
 const char *tt_alloc_kind_name(enum tt_alloc_kind k) TT_HIDDEN;
+enum tt_alloc_family tt_release_family_of(enum tt_release_kind k) TT_HIDDEN;
+/* e.g. "operator delete(void*, unsigned long)" */
+const char *tt_release_kind_name(enum tt_release_kind k) TT_HIDDEN;
+
+/* Record flags (the top byte of size_kind): a freed block waiting in the
+ * quarantine keeps its record, with its free stack in the owner field and
+ * how it was released in bits 2..6; an untracked block is tether's own or
+ * the C runtime's made while tether worked (never reported). */
+enum { TT_BLOCK_QUARANTINED = 1, TT_BLOCK_UNTRACKED = 2 };
+#define TT_BLOCK_RELEASE_SHIFT 2
 
 #define TT_SIZE_BITS 48
 #define TT_SIZE_MASK ((1ull << TT_SIZE_BITS) - 1)
@@ -53,21 +82,53 @@ static inline unsigned tt_block_kind(const struct tt_block *b) {
 static inline unsigned tt_block_flags(const struct tt_block *b) {
   return (unsigned)(b->size_kind >> 56);
 }
+static inline bool tt_block_quarantined(const struct tt_block *b) {
+  return tt_block_flags(b) & TT_BLOCK_QUARANTINED;
+}
+/* For a quarantined block: how it was released, and where. */
+static inline unsigned tt_block_release_kind(const struct tt_block *b) {
+  return (tt_block_flags(b) >> TT_BLOCK_RELEASE_SHIFT) & 0x1f;
+}
+static inline uint32_t tt_block_free_stack(const struct tt_block *b) { return b->owner; }
 
 /* Records a new block; false when tether is out of memory (it disables). */
 bool tt_heap_insert(uintptr_t addr, size_t size, uint32_t stack, uint32_t owner,
                     enum tt_alloc_kind kind) TT_HIDDEN;
-/* Removes addr's record into *out (may be NULL); false if addr is not a live block. */
+/* Records a block the program did not allocate itself (made while tether's
+ * guard was up): known, so its free is no error, but never reported. */
+bool tt_heap_insert_untracked(uintptr_t addr, size_t size) TT_HIDDEN;
+/* Removes addr's record (live, quarantined or untracked) into *out (may be
+ * NULL); false if there is none. A live block's removal counts as a free. */
 bool tt_heap_remove(uintptr_t addr, struct tt_block *out) TT_HIDDEN;
+
+enum tt_free_status {
+  TT_FREE_LIVE,        /* was live: now quarantined (*out: the record before) */
+  TT_FREE_QUARANTINED, /* already freed: a double free (*out: the record) */
+  TT_FREE_UNTRACKED,   /* an untracked block: its record is gone, free it */
+  TT_FREE_UNKNOWN      /* no record at this address */
+};
+/* free() of addr, atomically: a live block is marked quarantined with its
+ * free stack and release kind (counted as a free). */
+enum tt_free_status tt_heap_mark_freed(uintptr_t addr, uint32_t free_stack,
+                                       enum tt_release_kind how, struct tt_block *out) TT_HIDDEN;
+/* The live or quarantined block whose [start, start + size) contains addr
+ * (a zero-size block counts as one byte). Visits every shard: for error
+ * reports only. */
+bool tt_heap_find_containing(uintptr_t addr, struct tt_block *out) TT_HIDDEN;
 /* Puts back a record tt_heap_remove took out (a failed realloc), undoing
  * the free it counted. */
 void tt_heap_restore(const struct tt_block *b) TT_HIDDEN;
+/* Starts loading the index slot of addr into the cache (no lock, no
+ * effect on correctness): callers issue it before other work to hide the
+ * miss. */
+void tt_heap_prefetch(uintptr_t addr) TT_HIDDEN;
 /* Copies addr's record into *out; false if addr is not a live block. */
 bool tt_heap_lookup(uintptr_t addr, struct tt_block *out) TT_HIDDEN;
 
 struct tt_heap_stats {
   uint64_t allocs, frees, bytes_allocated; /* since start */
   uint64_t live_blocks, live_bytes;
+  uint64_t quarantined_blocks, untracked_blocks;
   uint64_t index_bytes;                    /* memory of the index itself */
 };
 void tt_heap_stats(struct tt_heap_stats *st) TT_HIDDEN;
@@ -75,9 +136,12 @@ void tt_heap_stats(struct tt_heap_stats *st) TT_HIDDEN;
 /* Stopped world and fork: every shard lock, in shard order. */
 void tt_heap_lock_all(void) TT_HIDDEN;
 void tt_heap_unlock_all(void) TT_HIDDEN;
-/* With every lock held: copies all live records into out (at most max);
- * returns how many there are. */
-size_t tt_heap_snapshot_locked(struct tt_block *out, size_t max) TT_HIDDEN;
-size_t tt_heap_count_locked(void) TT_HIDDEN;
+/* With every lock held: copies the live records into live (at most max) and
+ * the quarantined ones into quar (at most qmax; quar may be NULL); returns
+ * how many live records there are. Untracked records are left out. */
+size_t tt_heap_snapshot_locked(struct tt_block *live, size_t max, struct tt_block *quar,
+                               size_t qmax) TT_HIDDEN;
+/* With every lock held: live records, and quarantined ones into *quar. */
+size_t tt_heap_count_locked(size_t *quar) TT_HIDDEN;
 
 #endif

@@ -21,6 +21,8 @@
 
 #include "tether.h"
 #include "tt_check.h"
+#include "tt_errors.h"
+#include "tt_quarantine.h"
 #include "tt_heap.h"
 #include "tt_log.h"
 #include "tt_options.h"
@@ -57,6 +59,10 @@ static int resolve_state;
 static int init_done;
 static volatile int tracking; /* recording blocks: after start-up, until the exit check */
 static int exit_done;
+/* While the C runtimes free their own state at exit, freed blocks skip the
+ * quarantine: libc keeps pointers to them in its own data afterwards, and
+ * those are not the program's dangling pointers. */
+static volatile int in_freeres;
 static struct tt_options opts;
 static uintptr_t self_lo, self_hi;
 static char self_path[4096];
@@ -142,21 +148,35 @@ static inline bool should_record(void) {
  * the real allocator runs, so the new block's address is not live in
  * tether's frames while libunwind walks: tether must not leave copies of the
  * program's pointers in dead stack memory that a later scan reads. */
-static TT_NOINLINE uint32_t capture_stack(void) {
+static TT_NOINLINE uint32_t capture_stack_at(uintptr_t ra_slot) {
   if (TT_UNLIKELY(!thread_known)) {
     thread_known = true;
     tt_roots_thread_start();
   }
-  uintptr_t pcs[TT_MAX_FRAMES];
-  int n = tt_unwind_capture(pcs, opts.num_callers - 1, self_lo, self_hi);
-  return tt_stacks_intern(pcs, n);
+  return tt_stacks_capture(ra_slot, opts.num_callers - 1, self_lo, self_hi);
+}
+
+/* The return-address slot of the entry point this expands in (tether is
+ * built with frame pointers: the return address sits just above the frame
+ * pointer). Expands in the exported function or in a static inline one
+ * that the compiler inlined into it. */
+#define TT_RA_SLOT() ((uintptr_t)__builtin_frame_address(0) + sizeof(void *))
+#define capture_stack() capture_stack_at(TT_RA_SLOT())
+
+/* An allocation made while tether's guard is up (by libunwind, libdw, libc
+ * on tether's behalf) is still put in the index, untracked, so that its
+ * free is recognised and not reported as invalid. */
+static TT_NOINLINE void *untracked(void *p, size_t size) {
+  if (p && tracking && !tt_disabled)
+    tt_heap_insert_untracked((uintptr_t)p, size);
+  return p;
 }
 
 /* Runs the real allocation expression and records its result. */
 #define TT_TRACKED(expr, size, kind)                          \
   do {                                                        \
     if (!should_record())                                     \
-      return (expr);                                          \
+      return guard ? untracked((expr), (size)) : (expr);      \
     guard++;                                                  \
     uint32_t id_ = capture_stack();                           \
     void *p_ = (expr);                                        \
@@ -166,14 +186,62 @@ static TT_NOINLINE uint32_t capture_stack(void) {
     return p_;                                                \
   } while (0)
 
-static inline void release(void *p) {
+/* free() and every operator delete: how says which (for reports and the
+ * family check). A bad release never reaches the real allocator. */
+static TT_NOINLINE void release_checked(void *p, enum tt_release_kind how) {
+  /* The block and its index slot are often cold: start loading both now,
+   * the stack capture below takes long enough to hide the misses. */
+  __builtin_prefetch(p, 1);
+  __builtin_prefetch((char *)p + TT_QUARANTINE_FILL_MAX - 1, 1); /* the fill spans two lines */
+  tt_heap_prefetch((uintptr_t)p);
+  guard++;
+  uint32_t stack = capture_stack();
+  struct tt_block b;
+  bool quarantine = tt_quarantine_volume() != 0 && !in_freeres;
+  enum tt_free_status st;
+  if (quarantine) {
+    st = tt_heap_mark_freed((uintptr_t)p, stack, how, &b);
+  } else {
+    st = tt_heap_remove((uintptr_t)p, &b) ? TT_FREE_LIVE : TT_FREE_UNKNOWN;
+    if (st == TT_FREE_LIVE && (tt_block_flags(&b) & TT_BLOCK_UNTRACKED))
+      st = TT_FREE_UNTRACKED;
+  }
+  switch (st) {
+  case TT_FREE_LIVE:
+    if (tt_alloc_family_of((enum tt_alloc_kind)tt_block_kind(&b)) != tt_release_family_of(how))
+      tt_errors_bad_free(TT_ERR_MISMATCHED_FREE, how, stack, (uintptr_t)p, &b);
+    if (!quarantine || !tt_quarantine_push((uintptr_t)p, tt_block_size(&b))) {
+      if (quarantine) /* too big to keep: its record goes now */
+        tt_heap_remove((uintptr_t)p, NULL);
+      real.free(p);
+    }
+    break;
+  case TT_FREE_UNTRACKED:
+    real.free(p);
+    break;
+  case TT_FREE_QUARANTINED:
+    tt_errors_bad_free(TT_ERR_DOUBLE_FREE, how, stack, (uintptr_t)p, &b);
+    break;
+  case TT_FREE_UNKNOWN:
+    tt_errors_bad_free(TT_ERR_INVALID_FREE, how, stack, (uintptr_t)p, NULL);
+    break;
+  }
+  guard--;
+}
+
+static inline void release(void *p, enum tt_release_kind how) {
   if (!p || TT_UNLIKELY(is_boot(p)))
     return;
   if (TT_UNLIKELY(!real.free) && !resolve())
     return; /* nothing to free it with yet: keep it */
-  if (tracking && !tt_disabled)
+  if (!tracking || tt_disabled) {
+    real.free(p);
+  } else if (guard) { /* tether's own, or libc's on tether's behalf */
     tt_heap_remove((uintptr_t)p, NULL);
-  real.free(p);
+    real.free(p);
+  } else {
+    release_checked(p, how);
+  }
 }
 
 /* A bootstrap block moved to the real allocator. */
@@ -195,12 +263,39 @@ static void *realloc_common(void *p, size_t size, enum tt_alloc_kind kind) {
     TT_TRACKED(real.malloc(size), size, kind);
   if (TT_UNLIKELY(is_boot(p)))
     TT_TRACKED(boot_move(p, size), size, kind);
-  if (!tracking || tt_disabled || guard)
+  if (!tracking || tt_disabled)
     return real.realloc(p, size);
+  if (guard) {
+    struct tt_block old;
+    bool had = tt_heap_remove((uintptr_t)p, &old);
+    void *q = real.realloc(p, size);
+    if (q)
+      untracked(q, size);
+    else if (had && size != 0)
+      tt_heap_restore(&old);
+    return q;
+  }
   guard++;
   uint32_t id = capture_stack();
   struct tt_block old;
-  bool had = tt_heap_remove((uintptr_t)p, &old);
+  bool had = tt_heap_lookup((uintptr_t)p, &old);
+  if (!had || tt_block_quarantined(&old)) {
+    /* realloc of a freed block or of a pointer tether never handed out: an
+     * invalid free; the program gets NULL and the heap stays intact */
+    tt_errors_bad_free(had ? TT_ERR_DOUBLE_FREE : TT_ERR_INVALID_FREE, TT_RELEASE_REALLOC, id,
+                       (uintptr_t)p, had ? &old : NULL);
+    guard--;
+    errno = ENOMEM;
+    return NULL;
+  }
+  if (tt_block_flags(&old) & TT_BLOCK_UNTRACKED) {
+    tt_heap_remove((uintptr_t)p, NULL); /* the program's from now on */
+    had = false;
+  } else {
+    had = tt_heap_remove((uintptr_t)p, &old);
+  }
+  /* The block may grow in place: glibc's realloc runs as is. A block it
+   * moves is freed inside realloc, so it does not pass the quarantine. */
   void *q = real.realloc(p, size);
   if (q)
     tt_heap_insert((uintptr_t)q, size, id, 0, kind);
@@ -220,7 +315,7 @@ TT_EXPORT void *malloc(size_t size) {
   TT_TRACKED(real.malloc(size), size, TT_ALLOC_MALLOC);
 }
 
-TT_EXPORT void free(void *p) { release(p); }
+TT_EXPORT void free(void *p) { release(p, TT_RELEASE_FREE); }
 
 TT_EXPORT void *calloc(size_t n, size_t size) {
   if (TT_UNLIKELY(!real.calloc) && !resolve()) {
@@ -362,27 +457,28 @@ TT_NEW(_ZnwmSt11align_val_tRKSt9nothrow_t, (size_t n, size_t al, const void *nt)
 TT_NEW(_ZnamSt11align_val_tRKSt9nothrow_t, (size_t n, size_t al, const void *nt), ((void)nt, n),
        al, TT_ALLOC_NEW_ARRAY_ALIGNED_NOTHROW)
 
-/* operator delete: plain, sized, nothrow and aligned forms. */
-TT_EXPORT void _ZdlPv(void *p) { release(p); }
-TT_EXPORT void _ZdaPv(void *p) { release(p); }
-TT_EXPORT void _ZdlPvm(void *p, size_t n) { (void)n; release(p); }
-TT_EXPORT void _ZdaPvm(void *p, size_t n) { (void)n; release(p); }
-TT_EXPORT void _ZdlPvRKSt9nothrow_t(void *p, const void *nt) { (void)nt; release(p); }
-TT_EXPORT void _ZdaPvRKSt9nothrow_t(void *p, const void *nt) { (void)nt; release(p); }
-TT_EXPORT void _ZdlPvSt11align_val_t(void *p, size_t al) { (void)al; release(p); }
-TT_EXPORT void _ZdaPvSt11align_val_t(void *p, size_t al) { (void)al; release(p); }
-TT_EXPORT void _ZdlPvmSt11align_val_t(void *p, size_t n, size_t al) { (void)n; (void)al; release(p); }
-TT_EXPORT void _ZdaPvmSt11align_val_t(void *p, size_t n, size_t al) { (void)n; (void)al; release(p); }
-TT_EXPORT void _ZdlPvSt11align_val_tRKSt9nothrow_t(void *p, size_t al, const void *nt) {
-  (void)al;
-  (void)nt;
-  release(p);
-}
-TT_EXPORT void _ZdaPvSt11align_val_tRKSt9nothrow_t(void *p, size_t al, const void *nt) {
-  (void)al;
-  (void)nt;
-  release(p);
-}
+/* operator delete: plain, sized, nothrow and aligned forms. The size and
+ * alignment arguments are the allocation's; the index knows both. */
+#define TT_DELETE(mangled, params, how) \
+  TT_EXPORT void mangled params { release(p, how); }
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+TT_DELETE(_ZdlPv, (void *p), TT_RELEASE_DELETE)
+TT_DELETE(_ZdaPv, (void *p), TT_RELEASE_DELETE_ARRAY)
+TT_DELETE(_ZdlPvm, (void *p, size_t n), TT_RELEASE_DELETE_SIZED)
+TT_DELETE(_ZdaPvm, (void *p, size_t n), TT_RELEASE_DELETE_ARRAY_SIZED)
+TT_DELETE(_ZdlPvRKSt9nothrow_t, (void *p, const void *nt), TT_RELEASE_DELETE_NOTHROW)
+TT_DELETE(_ZdaPvRKSt9nothrow_t, (void *p, const void *nt), TT_RELEASE_DELETE_ARRAY_NOTHROW)
+TT_DELETE(_ZdlPvSt11align_val_t, (void *p, size_t al), TT_RELEASE_DELETE_ALIGNED)
+TT_DELETE(_ZdaPvSt11align_val_t, (void *p, size_t al), TT_RELEASE_DELETE_ARRAY_ALIGNED)
+TT_DELETE(_ZdlPvmSt11align_val_t, (void *p, size_t n, size_t al), TT_RELEASE_DELETE_SIZED_ALIGNED)
+TT_DELETE(_ZdaPvmSt11align_val_t, (void *p, size_t n, size_t al),
+          TT_RELEASE_DELETE_ARRAY_SIZED_ALIGNED)
+TT_DELETE(_ZdlPvSt11align_val_tRKSt9nothrow_t, (void *p, size_t al, const void *nt),
+          TT_RELEASE_DELETE_ALIGNED_NOTHROW)
+TT_DELETE(_ZdaPvSt11align_val_tRKSt9nothrow_t, (void *p, size_t al, const void *nt),
+          TT_RELEASE_DELETE_ARRAY_ALIGNED_NOTHROW)
+#pragma GCC diagnostic pop
 
 /* ======================================================================== */
 /* dlclose: keep the module known for symbols                                */
@@ -504,10 +600,12 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp) {
   guard--;
   /* The C and C++ runtimes free what they keep for the whole run, as under
    * Valgrind; their frees are still recorded. */
+  in_freeres = 1;
   if (opts.run_cxx_freeres)
     tt_os_run_cxx_freeres();
   if (opts.run_libc_freeres)
     tt_os_run_libc_freeres();
+  in_freeres = 0;
   tracking = 0;
   guard++;
 
@@ -516,6 +614,8 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp) {
     open_log();
     print_banner();
   }
+  tt_quarantine_flush_thread();
+  tt_quarantine_check_all(); /* writes after free still waiting to be found */
   struct tt_out o;
   tt_out_init(&o, tt_log_fd());
   struct tt_check_request req = {&opts, &o, entry_sp, true, opts.quiet, (void *)real.malloc};
@@ -523,11 +623,14 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp) {
   int rc = tt_check_run(&req, &t);
   if (rc != 0)
     tt_report_line(&o, "tether: the leak check could not run (errno %d)", -rc);
+  uint64_t lifetime_errors, lifetime_contexts;
+  tt_errors_counts(&lifetime_errors, &lifetime_contexts);
   if (!opts.quiet)
-    tt_report_error_summary(&o, t.error_records, t.error_records);
+    tt_report_error_summary(&o, t.error_records + lifetime_errors,
+                            t.error_records + lifetime_contexts);
   tt_out_flush(&o);
 
-  bool gate = false;
+  bool gate = lifetime_errors > 0;
   if (opts.leak_check != TT_LEAK_CHECK_NO)
     for (int s = 0; s < 4; s++)
       if (t.blocks[s] && (opts.errors_for_leak_kinds & kind_bit_of_state(s)))
@@ -544,6 +647,8 @@ static void exit_cb(int status, void *arg) {
   (void)arg;
   exit_check(tt_os_current_sp());
 }
+
+static void real_free_hook(void *p) { real.free(p); }
 
 static void init(void) {
   if (!tt_os_environ_ready())
@@ -583,7 +688,26 @@ static void init(void) {
       [TT_ALLOC_NEW_ARRAY_ALIGNED] = (uintptr_t)&_ZnamSt11align_val_t,
       [TT_ALLOC_NEW_ARRAY_ALIGNED_NOTHROW] = (uintptr_t)&_ZnamSt11align_val_tRKSt9nothrow_t,
   };
-  tt_report_set_entry_points(entry, self_path[0] ? self_path : "libtether.so");
+  uintptr_t rel[TT_RELEASE_KIND_COUNT] = {
+      [TT_RELEASE_FREE] = (uintptr_t)&free,
+      [TT_RELEASE_REALLOC] = (uintptr_t)&realloc,
+      [TT_RELEASE_DELETE] = (uintptr_t)&_ZdlPv,
+      [TT_RELEASE_DELETE_SIZED] = (uintptr_t)&_ZdlPvm,
+      [TT_RELEASE_DELETE_NOTHROW] = (uintptr_t)&_ZdlPvRKSt9nothrow_t,
+      [TT_RELEASE_DELETE_ALIGNED] = (uintptr_t)&_ZdlPvSt11align_val_t,
+      [TT_RELEASE_DELETE_SIZED_ALIGNED] = (uintptr_t)&_ZdlPvmSt11align_val_t,
+      [TT_RELEASE_DELETE_ALIGNED_NOTHROW] = (uintptr_t)&_ZdlPvSt11align_val_tRKSt9nothrow_t,
+      [TT_RELEASE_DELETE_ARRAY] = (uintptr_t)&_ZdaPv,
+      [TT_RELEASE_DELETE_ARRAY_SIZED] = (uintptr_t)&_ZdaPvm,
+      [TT_RELEASE_DELETE_ARRAY_NOTHROW] = (uintptr_t)&_ZdaPvRKSt9nothrow_t,
+      [TT_RELEASE_DELETE_ARRAY_ALIGNED] = (uintptr_t)&_ZdaPvSt11align_val_t,
+      [TT_RELEASE_DELETE_ARRAY_SIZED_ALIGNED] = (uintptr_t)&_ZdaPvmSt11align_val_t,
+      [TT_RELEASE_DELETE_ARRAY_ALIGNED_NOTHROW] = (uintptr_t)&_ZdaPvSt11align_val_tRKSt9nothrow_t,
+  };
+  tt_report_set_entry_points(entry, rel, self_path[0] ? self_path : "libtether.so");
+  tt_errors_init(&opts);
+  struct tt_quarantine_hooks qh = {real_free_hook, tt_errors_write_after_free};
+  tt_quarantine_init(opts.freelist_vol, &qh);
 
   tt_unwind_init();
   tt_roots_init();

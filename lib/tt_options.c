@@ -111,6 +111,8 @@ void tt_options_kinds_str(unsigned kinds, char *buf, size_t size) {
 static int parse_range_int(const char *v, size_t n, const char *values, int *out);
 static int parse_leak_check(const char *v, size_t n, int *out);
 static int copy_string(char *dst, size_t size, const char *v, size_t n);
+static int parse_size(const char *v, size_t n, size_t *out);
+static int parse_dangling(const char *v, size_t n, int *out);
 
 /* Sets option number index from text; the macros pick the parser by type. */
 static int set_value(struct tt_options *o, int index, const char *v, size_t n) {
@@ -123,6 +125,8 @@ static int set_value(struct tt_options *o, int index, const char *v, size_t n) {
 #define set_LEAKCHECK(p, sz, v, n, values) ((void)(sz), (void)(values), parse_leak_check(v, n, p))
 #define set_KINDS(p, sz, v, n, values) ((void)(sz), (void)(values), tt_options_parse_kinds(v, n, p))
 #define set_STRING(p, sz, v, n, values) ((void)(values), copy_string(*(p), sz, v, n))
+#define set_SIZE(p, sz, v, n, values) ((void)(sz), (void)(values), parse_size(v, n, p))
+#define set_DANGLING(p, sz, v, n, values) ((void)(sz), (void)(values), parse_dangling(v, n, p))
 #include "tt_options.inc"
 #undef TT_OPT
   return -1;
@@ -133,6 +137,8 @@ static int set_value(struct tt_options *o, int index, const char *v, size_t n) {
 #undef set_LEAKCHECK
 #undef set_KINDS
 #undef set_STRING
+#undef set_SIZE
+#undef set_DANGLING
 
 static int parse_range_int(const char *v, size_t n, const char *values, int *out) {
   /* values is "LO..HI" */
@@ -159,6 +165,46 @@ static int parse_leak_check(const char *v, size_t n, int *out) {
   return 0;
 }
 
+/* A byte count: digits with an optional K, M or G (powers of 1024). */
+static int parse_size(const char *v, size_t n, size_t *out) {
+  if (n == 0 || n > 20)
+    return -1;
+  unsigned shift = 0;
+  char last = v[n - 1];
+  if (last == 'K' || last == 'k')
+    shift = 10;
+  else if (last == 'M' || last == 'm')
+    shift = 20;
+  else if (last == 'G' || last == 'g')
+    shift = 30;
+  if (shift)
+    n--;
+  if (n == 0)
+    return -1;
+  uint64_t x = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (v[i] < '0' || v[i] > '9' || x > (UINT64_MAX - 9) / 10)
+      return -1;
+    x = x * 10 + (uint64_t)(v[i] - '0');
+  }
+  if (shift && x > (UINT64_MAX >> shift))
+    return -1;
+  *out = (size_t)(x << shift);
+  return 0;
+}
+
+static int parse_dangling(const char *v, size_t n, int *out) {
+  if (word_is(v, n, "no"))
+    *out = TT_DANGLING_NO;
+  else if (word_is(v, n, "yes"))
+    *out = TT_DANGLING_YES;
+  else if (word_is(v, n, "all"))
+    *out = TT_DANGLING_ALL;
+  else
+    return -1;
+  return 0;
+}
+
 static int copy_string(char *dst, size_t size, const char *v, size_t n) {
   if (n >= size)
     return -1;
@@ -180,6 +226,8 @@ static void expected_text(const struct tt_option_info *info, char *buf, size_t s
     tt_fmt(buf, size, "yes or no");
   } else if (strstr(info->values, "..")) {
     tt_fmt(buf, size, "a whole number in %s", info->values);
+  } else if (strcmp(info->values, "BYTES") == 0) {
+    tt_fmt(buf, size, "a byte count, optionally with K, M or G");
   } else if (strcmp(info->values, "PATH") == 0) {
     tt_fmt(buf, size, "a path shorter than %d bytes", TT_OPT_PATH_MAX);
   } else {

@@ -10,6 +10,7 @@
 struct tt_out;
 
 enum tt_leak_check { TT_LEAK_CHECK_NO, TT_LEAK_CHECK_SUMMARY, TT_LEAK_CHECK_FULL };
+enum tt_check_dangling { TT_DANGLING_NO, TT_DANGLING_YES, TT_DANGLING_ALL };
 /* Leak kinds as a bit set. */
 enum {
   TT_KIND_DEFINITE = 1,
@@ -25,11 +26,15 @@ enum {
 #define TT_TYPE_LEAKCHECK int
 #define TT_TYPE_KINDS unsigned
 #define TT_TYPE_STRING char
+#define TT_TYPE_SIZE size_t
+#define TT_TYPE_DANGLING int
 #define TT_DIM_BOOL
 #define TT_DIM_INT
 #define TT_DIM_LEAKCHECK
 #define TT_DIM_KINDS
 #define TT_DIM_STRING [TT_OPT_PATH_MAX]
+#define TT_DIM_SIZE
+#define TT_DIM_DANGLING
 
 struct tt_options {
 #define TT_OPT(type, field, flag, def, values, help) TT_TYPE_##type field TT_DIM_##type;

@@ -67,6 +67,9 @@ bool tt_os_module_span(uintptr_t addr, uintptr_t *lo, uintptr_t *hi, char *path,
 /* The file mapped at addr, as /proc/self/maps names it (an absolute path,
  * whatever name the module was loaded by), into buf; false if none. */
 bool tt_os_mapped_file(uintptr_t addr, char *buf, size_t size) TT_HIDDEN;
+/* The name /proc/self/maps gives the mapping holding addr ("" for an
+ * anonymous one, "[stack]", a path...) into buf; false if addr is unmapped. */
+bool tt_os_mapping_name(uintptr_t addr, char *buf, size_t size) TT_HIDDEN;
 
 /* ---- memory map ----------------------------------------------------------- */
 enum { TT_MAP_R = 1, TT_MAP_W = 2, TT_MAP_X = 4, TT_MAP_SHARED = 8 };

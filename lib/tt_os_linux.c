@@ -832,11 +832,12 @@ struct mapped_file_find {
   char *buf;
   size_t size;
   bool found;
+  bool files_only;
 };
 
 static void mapped_file_cb(const struct tt_mapping *m, void *arg) {
   struct mapped_file_find *f = arg;
-  if (f->found || f->addr < m->lo || f->addr >= m->hi || m->name[0] != '/')
+  if (f->found || f->addr < m->lo || f->addr >= m->hi || (f->files_only && m->name[0] != '/'))
     return;
   size_t n = strlen(m->name);
   if (n >= f->size)
@@ -845,13 +846,21 @@ static void mapped_file_cb(const struct tt_mapping *m, void *arg) {
   f->found = true;
 }
 
-bool tt_os_mapped_file(uintptr_t addr, char *buf, size_t size) {
+static bool find_mapping(uintptr_t addr, char *buf, size_t size, bool files_only) {
   size_t bytes = (size_t)4 << 20;
   char *text = tt_os_map(bytes);
   if (!text)
     return false;
-  struct mapped_file_find f = {addr, buf, size, false};
+  struct mapped_file_find f = {addr, buf, size, false, files_only};
   tt_os_for_each_mapping(text, bytes, mapped_file_cb, &f);
   tt_os_unmap(text, bytes);
   return f.found;
+}
+
+bool tt_os_mapped_file(uintptr_t addr, char *buf, size_t size) {
+  return find_mapping(addr, buf, size, true);
+}
+
+bool tt_os_mapping_name(uintptr_t addr, char *buf, size_t size) {
+  return find_mapping(addr, buf, size, false);
 }

@@ -13,11 +13,15 @@
 #include "tt_stacks.h"
 #include "tt_symbolize.h"
 
-static uintptr_t entry_pcs[TT_ALLOC_KIND_COUNT];
+static uintptr_t entry_pcs[TT_ALLOC_KIND_COUNT], release_pcs[TT_RELEASE_KIND_COUNT];
 static const char *self_path = "libtether.so";
 
-void tt_report_set_entry_points(const uintptr_t *pcs, const char *path) {
-  memcpy(entry_pcs, pcs, sizeof entry_pcs);
+void tt_report_set_entry_points(const uintptr_t *alloc_pcs, const uintptr_t *rel_pcs,
+                                const char *path) {
+  if (alloc_pcs)
+    memcpy(entry_pcs, alloc_pcs, sizeof entry_pcs);
+  if (rel_pcs)
+    memcpy(release_pcs, rel_pcs, sizeof release_pcs);
   if (path)
     self_path = path;
 }
@@ -71,11 +75,26 @@ static bool is_below_main(const char *fn) {
          strncmp(fn, "__libc_start_main@", 18) == 0 || strcmp(fn, "_start") == 0;
 }
 
+static void stack_frames(struct tt_out *o, uint32_t stack, const struct tt_options *opts);
+
 void tt_report_stack(struct tt_out *o, uint32_t stack, unsigned kind,
                      const struct tt_options *opts) {
   tt_report_line(o, "   at 0x%lX: %s (in %s)",
                  (unsigned long)(kind < TT_ALLOC_KIND_COUNT ? entry_pcs[kind] : 0),
                  tt_alloc_kind_name((enum tt_alloc_kind)kind), self_path);
+  stack_frames(o, stack, opts);
+}
+
+void tt_report_release_stack(struct tt_out *o, uint32_t stack, unsigned how,
+                             const struct tt_options *opts) {
+  tt_report_line(o, "   at 0x%lX: %s (in %s)",
+                 (unsigned long)(how < TT_RELEASE_KIND_COUNT ? release_pcs[how] : 0),
+                 tt_release_kind_name((enum tt_release_kind)how), self_path);
+  stack_frames(o, stack, opts);
+}
+
+/* The captured frames of a stack, "by" lines. */
+static void stack_frames(struct tt_out *o, uint32_t stack, const struct tt_options *opts) {
   const uintptr_t *pcs;
   int n = tt_stacks_get(stack, &pcs);
   for (int i = 0; i < n; i++) {

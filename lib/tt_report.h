@@ -29,8 +29,10 @@ struct tt_leak_totals {
 };
 
 /* Where the entry points live, to print frame 0 ("at 0x...: malloc (in
- * /path/libtether.so)"). */
-void tt_report_set_entry_points(const uintptr_t *pcs, const char *self_path) TT_HIDDEN;
+ * /path/libtether.so)"): the allocation functions by enum tt_alloc_kind and
+ * the release functions by enum tt_release_kind. */
+void tt_report_set_entry_points(const uintptr_t *alloc_pcs, const uintptr_t *release_pcs,
+                                const char *self_path) TT_HIDDEN;
 
 /* "==PID== " prefixed output. */
 void tt_report_line(struct tt_out *o, const char *fmt, ...) TT_HIDDEN
@@ -41,6 +43,9 @@ void tt_report_heap_summary(struct tt_out *o, const struct tt_leak_totals *t) TT
  * frames, cut after main unless show_below_main. */
 void tt_report_stack(struct tt_out *o, uint32_t stack, unsigned kind,
                      const struct tt_options *opts) TT_HIDDEN;
+/* The same with a release function (enum tt_release_kind) as frame 0. */
+void tt_report_release_stack(struct tt_out *o, uint32_t stack, unsigned how,
+                             const struct tt_options *opts) TT_HIDDEN;
 void tt_report_loss_record(struct tt_out *o, const struct tt_loss_record *r, size_t index,
                            size_t total, const struct tt_options *opts) TT_HIDDEN;
 void tt_report_leak_summary(struct tt_out *o, const struct tt_leak_totals *t,

@@ -34,11 +34,13 @@ struct thread_rec {
   struct thread_rec *next;
   uintptr_t lo, hi;
   int tid;
+  int number; /* Valgrind's thread number; the main thread is 1 */
   bool alive;
 };
 
 static struct thread_rec *threads;
 static size_t nthread_recs;
+static int next_thread_number = 2;
 static tt_spinlock_t threads_lock = TT_SPINLOCK_INIT;
 static __thread struct thread_rec *self_rec __attribute__((tls_model("initial-exec")));
 
@@ -77,6 +79,7 @@ void tt_roots_thread_start(void) {
   r->lo = lo;
   r->hi = hi;
   r->tid = tt_os_gettid();
+  r->number = __atomic_fetch_add(&next_thread_number, 1, __ATOMIC_RELAXED);
   __atomic_store_n(&r->alive, true, __ATOMIC_RELEASE);
   self_rec = r;
   if (fresh) {
@@ -87,6 +90,21 @@ void tt_roots_thread_start(void) {
     tt_spin_unlock(&threads_lock);
   }
   tt_os_thread_exit_arm(r);
+}
+
+int tt_roots_thread_of(uintptr_t addr) {
+  int number = 0;
+  tt_spin_lock(&threads_lock);
+  for (struct thread_rec *r = threads; r && !number; r = r->next)
+    if (r->alive && addr >= r->lo && addr < r->hi)
+      number = r->number;
+  tt_spin_unlock(&threads_lock);
+  if (number)
+    return number;
+  char name[64];
+  if (tt_os_mapping_name(addr, name, sizeof name) && strcmp(name, "[stack]") == 0)
+    return 1;
+  return 0;
 }
 
 void tt_roots_after_fork_child(void) {

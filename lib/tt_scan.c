@@ -168,19 +168,67 @@ static inline void mark_word(struct tt_scan *sc, uintptr_t w, bool definite, lon
   }
 }
 
+void tt_scan_set_quarantine(struct tt_scan *sc, const struct tt_block *q, size_t nq,
+                            struct tt_dangling *out, size_t max, unsigned mask) {
+  sc->q = q;
+  sc->nq = nq;
+  sc->found = out;
+  sc->nfound = 0;
+  sc->maxfound = max;
+  sc->dangling_mask = mask;
+  sc->qlo = sc->qhi = 0;
+  if (nq) {
+    size_t last = tt_block_size(&q[nq - 1]);
+    sc->qlo = q[0].addr;
+    sc->qhi = q[nq - 1].addr + (last ? last : 1);
+  }
+}
+
+/* w, found at p, points into the freed blocks' span: is it inside one? */
+static void note_dangling(struct tt_scan *sc, const uintptr_t *p, uintptr_t w, long self) {
+  unsigned place = self >= 0 ? TT_SCAN_DANGLING_HEAP : 1u << sc->root_kind;
+  if (!(sc->dangling_mask & place) || sc->nfound >= sc->maxfound)
+    return;
+  size_t a = 0, b = sc->nq;
+  while (b - a > 1) {
+    size_t mid = a + (b - a) / 2;
+    if (sc->q[mid].addr <= w)
+      a = mid;
+    else
+      b = mid;
+  }
+  size_t size = tt_block_size(&sc->q[a]);
+  if (w < sc->q[a].addr || w - sc->q[a].addr >= (size ? size : 1))
+    return;
+  if ((sc->dangling_mask & TT_SCAN_DANGLING_START_ONLY) && w != sc->q[a].addr)
+    return;
+  struct tt_dangling *d = &sc->found[sc->nfound++];
+  d->where = (uintptr_t)p;
+  d->value = w;
+  d->holder = self;
+  d->target = (uint32_t)a;
+  d->root_kind = (uint8_t)sc->root_kind;
+}
+
 static void scan_words(struct tt_scan *sc, uintptr_t lo, uintptr_t hi, bool definite, long self) {
   lo = TT_ALIGN_UP(lo, sizeof(uintptr_t));
   const uintptr_t blo = sc->lo, span = sc->hi - sc->lo;
+  const uintptr_t qlo = sc->qlo, qspan = sc->qhi - sc->qlo;
   for (const uintptr_t *p = (const uintptr_t *)lo; (uintptr_t)(p + 1) <= hi; p++) {
     uintptr_t w = *p;
     if (w - blo < span)
       mark_word(sc, w, definite, self);
+    if (TT_UNLIKELY(w - qlo < qspan))
+      note_dangling(sc, p, w, self);
   }
   sc->words_scanned += (hi > lo ? hi - lo : 0) / sizeof(uintptr_t);
 }
 
 void tt_scan_root_range(struct tt_scan *sc, uintptr_t lo, uintptr_t hi) {
-  if (hi <= lo || !sc->n) {
+  if (hi <= lo || (!sc->n && !sc->nq))
+    return;
+  if (!sc->n) { /* nothing to skip or mark: only freed blocks to look for */
+    scan_words(sc, lo, hi, true, -1);
     return;
   }
   /* Skip the live blocks inside [lo, hi): find the first block ending after lo. */
@@ -218,9 +266,12 @@ void tt_scan_root_range(struct tt_scan *sc, uintptr_t lo, uintptr_t hi) {
 }
 
 void tt_scan_root_words(struct tt_scan *sc, const uintptr_t *words, size_t n) {
-  for (size_t k = 0; k < n; k++)
+  for (size_t k = 0; k < n; k++) {
     if (words[k] - sc->lo < sc->hi - sc->lo)
       mark_word(sc, words[k], true, -1);
+    if (TT_UNLIKELY(words[k] - sc->qlo < sc->qhi - sc->qlo))
+      note_dangling(sc, &words[k], words[k], -1);
+  }
 }
 
 void tt_scan_propagate(struct tt_scan *sc) {

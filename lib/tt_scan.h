@@ -16,6 +16,14 @@ enum tt_leak_state {
   TT_STATE_UNREACHED = 4  /* internal, before classification */
 };
 
+/* A word in live memory that points into a freed (quarantined) block. */
+struct tt_dangling {
+  uintptr_t where, value;
+  long holder;        /* index of the live block holding the word, or -1 for a root */
+  uint32_t target;    /* index into the quarantine array */
+  uint8_t root_kind;  /* enum tt_root_kind, when holder is -1 */
+};
+
 struct tt_scan {
   const struct tt_block *blocks; /* sorted by address, non-overlapping */
   size_t n;
@@ -26,7 +34,20 @@ struct tt_scan {
   size_t nwork;
   uintptr_t lo, hi;   /* [lo, hi): span of all blocks, the cheap filter */
   uint64_t words_scanned;
+  /* Dangling pointers (optional): freed blocks sorted by address, where to
+   * put what is found, and which places count (bit 1 << root kind for
+   * roots, TT_SCAN_DANGLING_HEAP for live blocks). */
+  const struct tt_block *q;
+  size_t nq;
+  uintptr_t qlo, qhi;
+  struct tt_dangling *found;
+  size_t nfound, maxfound;
+  unsigned dangling_mask;
+  int root_kind;      /* the kind of the root range being scanned */
 };
+
+#define TT_SCAN_DANGLING_HEAP 0x100
+#define TT_SCAN_DANGLING_START_ONLY 0x200 /* only words equal to a block's start */
 
 /* Bytes of scratch memory tt_scan_init needs for n blocks. */
 size_t tt_scan_scratch_bytes(size_t n) TT_HIDDEN;
@@ -36,6 +57,11 @@ void tt_scan_init(struct tt_scan *sc, const struct tt_block *blocks, size_t n, v
     TT_HIDDEN;
 /* Sorts blocks by address; tmp has room for n blocks. */
 void tt_scan_sort_blocks(struct tt_block *blocks, size_t n, struct tt_block *tmp) TT_HIDDEN;
+
+/* Looks for pointers into the freed blocks q[0..nq) (sorted by address) in
+ * the places mask names, recording up to max of them into out. */
+void tt_scan_set_quarantine(struct tt_scan *sc, const struct tt_block *q, size_t nq,
+                            struct tt_dangling *out, size_t max, unsigned mask) TT_HIDDEN;
 
 /* Index of the block containing addr (its start or inside; a zero-size block
  * counts as one byte), or -1. */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "tt_arena.h"
+#include "tt_unwind.h"
 #include "tt_uthash.h"
 
 #define TT_DEPOT_SHARDS 16
@@ -163,4 +164,126 @@ void tt_stacks_unlock_all(void) {
   tt_spin_unlock(&id_lock);
   for (int i = TT_DEPOT_SHARDS - 1; i >= 0; i--)
     tt_spin_unlock(&shards[i].lock);
+}
+
+/* ======================================================================== */
+/* the capture cache                                                         */
+/* ======================================================================== */
+
+/* A stack is the list of return addresses in its frames. If, at the same
+ * address of the first return-address slot, every slot a previous capture
+ * found still holds the value it held, each frame returns to the same call
+ * site from the same place: the same stack. The slots are found once, by
+ * libunwind's full frame walk (exact, slower), for call paths seen twice,
+ * and checked with a few loads on every later capture. The check assumes a
+ * function's frame has the same size each time it reaches the same call,
+ * which alloca or a variable-length array can break; the walk then also
+ * has to reach the same stack address by another path to be fooled. */
+#define TT_CAPTURE_CACHE 32
+#define TT_CAPTURE_FRAMES 16
+
+struct capture_entry {
+  uintptr_t key; /* ra_slot */
+  uint32_t id;
+  uint16_t n;      /* frames checked; 0: not filled */
+  uint16_t fails;  /* fills since its last hit */
+  uint32_t off[TT_CAPTURE_FRAMES]; /* slot - key */
+  uintptr_t pcs[TT_CAPTURE_FRAMES];
+};
+
+static __thread struct capture_entry ccache[TT_CAPTURE_CACHE]
+    __attribute__((tls_model("initial-exec")));
+static __thread uint8_t ccache_victim[TT_CAPTURE_CACHE / 2]
+    __attribute__((tls_model("initial-exec")));
+/* A fill costs a slow frame walk (microseconds): it is done only when the
+ * same stack came twice in a row at this slot (a loop), and given up on a
+ * path that missed after TT_CAPTURE_MAX_FAILS fills without a hit between
+ * them, so call paths too varied to cache cost almost nothing extra. */
+#define TT_CAPTURE_MAX_FAILS 4
+static uint64_t cache_hits, cache_misses, cache_fills, cache_fill_fails;
+
+static void fill(struct capture_entry *e, uintptr_t ra_slot, int max, uintptr_t skip_lo,
+                 uintptr_t skip_hi, const uintptr_t *pcs, int n, uint32_t id) {
+  uintptr_t pcs2[TT_CAPTURE_FRAMES], slots[TT_CAPTURE_FRAMES];
+  int m = tt_unwind_capture_slots(pcs2, slots, max, skip_lo, skip_hi);
+  __atomic_fetch_add(&cache_fills, 1, __ATOMIC_RELAXED);
+  if (m != n || m == 0) {
+    __atomic_fetch_add(&cache_fill_fails, 1, __ATOMIC_RELAXED);
+    return;
+  }
+  for (int i = 0; i < m; i++)
+    if (pcs2[i] != pcs[i] || slots[i] < ra_slot || slots[i] - ra_slot > UINT32_MAX ||
+        (i && slots[i] <= slots[i - 1])) {
+      __atomic_fetch_add(&cache_fill_fails, 1, __ATOMIC_RELAXED);
+      return;
+    }
+  for (int i = 0; i < m; i++) {
+    e->off[i] = (uint32_t)(slots[i] - ra_slot);
+    e->pcs[i] = pcs[i];
+  }
+  e->key = ra_slot;
+  e->id = id;
+  e->n = (uint16_t)m;
+}
+
+uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintptr_t skip_hi) {
+  uintptr_t pcs[TT_MAX_FRAMES];
+  if (max > TT_CAPTURE_FRAMES || !ra_slot) {
+    int n = tt_unwind_capture(pcs, max, skip_lo, skip_hi);
+    return tt_stacks_intern(pcs, n);
+  }
+  /* Two ways a set. One key (the slot address) can serve two call paths
+   * (malloc from a() and free from b(), both called from main at the same
+   * depth): an entry is the key and its first return address. */
+  unsigned set = (unsigned)((ra_slot * 0x9E3779B97F4A7C15ull) >> 60) % (TT_CAPTURE_CACHE / 2);
+  struct capture_entry *way = &ccache[set * 2];
+  for (int w = 0; w < 2; w++) {
+    struct capture_entry *c = &way[w];
+    if (c->key != ra_slot || !c->n)
+      continue;
+    int i = 0;
+    while (i < c->n && *(const uintptr_t *)(ra_slot + c->off[i]) == c->pcs[i])
+      i++;
+    if (i == c->n) {
+      c->fails = 0;
+      __atomic_fetch_add(&cache_hits, 1, __ATOMIC_RELAXED);
+      return c->id;
+    }
+  }
+  __atomic_fetch_add(&cache_misses, 1, __ATOMIC_RELAXED);
+  int n = tt_unwind_capture(pcs, max, skip_lo, skip_hi);
+  uint32_t id = tt_stacks_intern(pcs, n);
+  if (id && n > 0) {
+    struct capture_entry *e = NULL;
+    for (int w = 0; w < 2 && !e; w++)
+      if (way[w].key == ra_slot && way[w].pcs[0] == pcs[0])
+        e = &way[w];
+    if (!e) { /* a new path: track it */
+      e = !way[0].key ? &way[0] : !way[1].key ? &way[1] : &way[ccache_victim[set]++ & 1];
+      e->key = ra_slot;
+      e->pcs[0] = pcs[0];
+      e->n = 0;
+      e->id = id;
+      e->fails = 0;
+    } else if (id == e->id && e->fails < TT_CAPTURE_MAX_FAILS) {
+      /* The very same stack twice in a row here: a loop. Worth a fill. */
+      e->fails++;
+      fill(e, ra_slot, max, skip_lo, skip_hi, pcs, n, id);
+    } else {
+      e->id = id;
+      e->n = 0;
+    }
+  }
+  return id;
+}
+
+uint64_t tt_stacks_fill_fails(uint64_t *fills);
+uint64_t tt_stacks_fill_fails(uint64_t *fills) {
+  *fills = cache_fills;
+  return cache_fill_fails;
+}
+
+void tt_stacks_capture_stats(uint64_t *hits, uint64_t *misses) {
+  *hits = __atomic_load_n(&cache_hits, __ATOMIC_RELAXED);
+  *misses = __atomic_load_n(&cache_misses, __ATOMIC_RELAXED);
 }

@@ -11,6 +11,17 @@
 /* The id of this stack (interned on first sight); 0 if out of memory.
  * Lock-free when the calling thread saw the same stack recently. */
 uint32_t tt_stacks_intern(const uintptr_t *pcs, int n) TT_HIDDEN;
+/* Captures the calling thread's stack (up to max frames, the leading ones in
+ * [skip_lo, skip_hi) dropped) and returns its id. ra_slot is the address
+ * of the return address of the outermost tether frame (the allocation
+ * function's). A per-thread cache remembers, for a hot call path, where
+ * each frame's return address is kept; when every one of them still holds
+ * the same value, the stack is the same and the unwind is skipped. */
+uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintptr_t skip_hi)
+    TT_HIDDEN;
+/* Counters of the capture cache (hits, misses), for -v. */
+void tt_stacks_capture_stats(uint64_t *hits, uint64_t *misses) TT_HIDDEN;
+
 /* The frames of id; returns their number (0 for id 0 or an unknown id). */
 int tt_stacks_get(uint32_t id, const uintptr_t **pcs) TT_HIDDEN;
 /* How many distinct stacks, and the bytes they use. */

@@ -218,3 +218,30 @@ void tt_symbolize(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) {
   }
   tt_spin_unlock(&sym_lock);
 }
+
+bool tt_symbolize_data(uintptr_t addr, const char **name, size_t *offset) {
+  bool ok = false;
+  tt_spin_lock(&sym_lock);
+  if (dwfl_stale || !dwfl)
+    rebuild_locked();
+  Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, addr) : NULL;
+  if (!mod) {
+    tt_os_for_each_module(retain_cb, NULL);
+    if (dwfl_stale) {
+      rebuild_locked();
+      mod = dwfl ? dwfl_addrmodule(dwfl, addr) : NULL;
+    }
+  }
+  if (mod) {
+    GElf_Sym sym;
+    GElf_Off off = 0;
+    const char *n = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
+    if (n && GELF_ST_TYPE(sym.st_info) == STT_OBJECT && off < (sym.st_size ? sym.st_size : 1)) {
+      *name = tt_arena_strdup(n);
+      *offset = off;
+      ok = *name != NULL;
+    }
+  }
+  tt_spin_unlock(&sym_lock);
+  return ok;
+}

@@ -24,4 +24,8 @@ void tt_symbolize_retain_modules(void) TT_HIDDEN;
  * The strings live until the process ends. */
 void tt_symbolize(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) TT_HIDDEN;
 
+/* The data symbol (a global or static variable) containing addr: its name
+ * and addr's offset in it; false if none is known. */
+bool tt_symbolize_data(uintptr_t addr, const char **name, size_t *offset) TT_HIDDEN;
+
 #endif

@@ -12,4 +12,11 @@ void tt_unwind_init(void) TT_HIDDEN;
  * own code). Returns the number of frames stored. */
 int tt_unwind_capture(uintptr_t *pcs, int max, uintptr_t skip_lo, uintptr_t skip_hi) TT_HIDDEN;
 
+/* Like tt_unwind_capture, and also where each frame's return address is
+ * kept: slots[i] is the stack address holding pcs[i] (a frame walk with
+ * libunwind's full unwinder: slower, for filling caches). Returns the
+ * number of frames, 0 if the walk failed. */
+int tt_unwind_capture_slots(uintptr_t *pcs, uintptr_t *slots, int max, uintptr_t skip_lo,
+                            uintptr_t skip_hi) TT_HIDDEN;
+
 #endif

@@ -31,3 +31,33 @@ int tt_unwind_capture(uintptr_t *pcs, int max, uintptr_t skip_lo, uintptr_t skip
     pcs[out++] = (uintptr_t)raw[i];
   return out;
 }
+
+int tt_unwind_capture_slots(uintptr_t *pcs, uintptr_t *slots, int max, uintptr_t skip_lo,
+                            uintptr_t skip_hi) {
+  unw_context_t uc;
+  unw_cursor_t cur;
+  if (max > TT_UNWIND_MAX)
+    max = TT_UNWIND_MAX;
+  if (max <= 0 || unw_getcontext(&uc) != 0 || unw_init_local(&cur, &uc) != 0)
+    return 0;
+  int out = 0, guard = 0;
+  bool skipping = true;
+  /* Frame k's pc, once k >= 1, is the return address its callee's call
+   * pushed: it sits just below frame k's stack pointer. */
+  while (out < max && guard++ < max + TT_UNWIND_SLACK + 64) {
+    if (unw_step(&cur) <= 0)
+      break;
+    unw_word_t ip = 0, sp = 0;
+    if (unw_get_reg(&cur, UNW_REG_IP, &ip) != 0 || unw_get_reg(&cur, UNW_REG_SP, &sp) != 0)
+      return 0;
+    if (skipping && ip >= skip_lo && ip < skip_hi)
+      continue;
+    skipping = false;
+    pcs[out] = (uintptr_t)ip;
+    slots[out] = (uintptr_t)sp - sizeof(uintptr_t);
+    if (*(const uintptr_t *)slots[out] != (uintptr_t)ip)
+      return 0; /* not a plain call frame (a signal frame...): do not trust */
+    out++;
+  }
+  return out;
+}

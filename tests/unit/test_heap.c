@@ -210,10 +210,10 @@ static void test_snapshot_under_lock_all(void) {
   unsigned char *seen = calloc(N, 1);
   CU_ASSERT_FATAL(out && seen);
   tt_heap_lock_all();
-  size_t count = tt_heap_count_locked();
-  size_t n = count <= N ? tt_heap_snapshot_locked(out, N + 8) : 0;
+  size_t count = tt_heap_count_locked(NULL);
+  size_t n = count <= N ? tt_heap_snapshot_locked(out, N + 8, NULL, 0) : 0;
   out[2].addr = 0x77; /* a short snapshot still counts everything ... */
-  size_t n_short = tt_heap_snapshot_locked(out, 2);
+  size_t n_short = tt_heap_snapshot_locked(out, 2, NULL, 0);
   tt_heap_unlock_all();
   /* ... and writes no more than it was given room for */
   CU_ASSERT_EQUAL(out[2].addr, 0x77);
@@ -224,7 +224,7 @@ static void test_snapshot_under_lock_all(void) {
   /* the lock is free again */
   CU_ASSERT_TRUE(tt_heap_lookup(base + 48, NULL));
   tt_heap_lock_all();
-  n = tt_heap_snapshot_locked(out, N + 8);
+  n = tt_heap_snapshot_locked(out, N + 8, NULL, 0);
   tt_heap_unlock_all();
   size_t bad = 0;
   for (size_t j = 0; j < n && j < N; j++) {

@@ -282,7 +282,9 @@ int report_init(void) {
   uintptr_t pcs[TT_ALLOC_KIND_COUNT] = {0};
   pcs[TT_ALLOC_MALLOC] = 0x4C2A1B0;
   pcs[TT_ALLOC_NEW_ARRAY] = 0x4C2B5F0;
-  tt_report_set_entry_points(pcs, "/usr/lib/libtether.so");
+  uintptr_t rel[TT_RELEASE_KIND_COUNT] = {0};
+  rel[TT_RELEASE_FREE] = 0x4C2A9D0;
+  tt_report_set_entry_points(pcs, rel, "/usr/lib/libtether.so");
   tt_options_defaults(&opts);
   return 0;
 }

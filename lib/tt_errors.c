@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/* Lifetime errors (see tt_errors.h). Reports are written as they happen,
+ * one whole error at a time under errors_lock so threads do not interleave.
+ *
+ * Notes on locking: errors_lock protects the context table and the output of
+ * one report; under it the heap index, the symbolizer and the arena are
+ * taken (never the other way round). */
+#include "tt_errors.h"
+
+#include <string.h>
+
+#include "tt_arena.h"
+#include "tt_log.h"
+#include "tt_report.h"
+#include "tt_symbolize.h"
+#include "tt_uthash.h"
+
+struct context {
+  UT_hash_handle hh;
+  struct {
+    uint32_t kind;
+    uint32_t stack;  /* the stack that identifies the context */
+    uint32_t extra;  /* a second stack or a location class */
+  } key;
+  uint64_t count;
+};
+
+static const struct tt_options *opts;
+static tt_spinlock_t errors_lock = TT_SPINLOCK_INIT;
+static struct context *contexts;
+static uint64_t n_errors, n_contexts;
+
+static const char *const kind_ids[TT_ERR_KIND_COUNT] = {
+    "invalid_free", "double_free", "mismatched_free", "write_after_free", "dangling_pointer"};
+
+const char *tt_error_kind_id(enum tt_error_kind kind) {
+  return kind < TT_ERR_KIND_COUNT ? kind_ids[kind] : "unknown";
+}
+
+void tt_errors_init(const struct tt_options *o) { opts = o; }
+
+void tt_errors_counts(uint64_t *errors, uint64_t *ctxs) {
+  tt_spin_lock(&errors_lock);
+  *errors = n_errors;
+  *ctxs = n_contexts;
+  tt_spin_unlock(&errors_lock);
+}
+
+/* Counts an occurrence; true if its context is new (then it is reported).
+ * Called with errors_lock held. */
+static bool count_locked(enum tt_error_kind kind, uint32_t stack, uint32_t extra) {
+  struct context probe, *c = NULL;
+  memset(&probe, 0, sizeof probe);
+  probe.key.kind = kind;
+  probe.key.stack = stack;
+  probe.key.extra = extra;
+  n_errors++;
+  HASH_FIND(hh, contexts, &probe.key, sizeof probe.key, c);
+  if (c) {
+    c->count++;
+    return false;
+  }
+  c = tt_arena_alloc(sizeof *c);
+  if (c) {
+    c->key = probe.key;
+    c->count = 1;
+    HASH_ADD(hh, contexts, key, sizeof c->key, c);
+  }
+  n_contexts++;
+  return true;
+}
+
+/* Errors are only as useful as they are visible: with -q they still print. */
+static void begin(struct tt_out *o) { tt_out_init(o, tt_log_fd()); }
+
+static void end(struct tt_out *o) {
+  tt_report_line(o, "%s", "");
+  tt_out_flush(o);
+}
+
+/* " Address 0x... is ..." for an address tether holds no record for. */
+static void describe_address(struct tt_out *o, uintptr_t addr) {
+  struct tt_block b;
+  if (tt_heap_find_containing(addr, &b)) {
+    size_t off = addr - b.addr;
+    if (tt_block_quarantined(&b)) {
+      tt_report_line(o, " Address 0x%lx is %'zu bytes inside a block of size %'zu free'd",
+                     (unsigned long)addr, off, tt_block_size(&b));
+      tt_report_release_stack(o, tt_block_free_stack(&b), tt_block_release_kind(&b), opts);
+      tt_report_line(o, " Block was alloc'd at");
+    } else {
+      tt_report_line(o, " Address 0x%lx is %'zu bytes inside a block of size %'zu alloc'd",
+                     (unsigned long)addr, off, tt_block_size(&b));
+    }
+    tt_report_stack(o, b.stack, tt_block_kind(&b), opts);
+    return;
+  }
+  int thread = tt_roots_thread_of(addr);
+  if (thread) {
+    tt_report_line(o, " Address 0x%lx is on thread %d's stack", (unsigned long)addr, thread);
+    return;
+  }
+  const char *name;
+  size_t off;
+  if (tt_symbolize_data(addr, &name, &off)) {
+    tt_report_line(o, " Address 0x%lx is %'zu bytes inside data symbol \"%s\"", (unsigned long)addr,
+                   off, name);
+    return;
+  }
+  tt_report_line(o, " Address 0x%lx is not stack'd, malloc'd or (recently) free'd",
+                 (unsigned long)addr);
+}
+
+void tt_errors_bad_free(enum tt_error_kind kind, enum tt_release_kind how, uint32_t stack,
+                        uintptr_t addr, const struct tt_block *b) {
+  tt_spin_lock(&errors_lock);
+  if (!count_locked(kind, stack, 0)) {
+    tt_spin_unlock(&errors_lock);
+    return;
+  }
+  struct tt_out o;
+  begin(&o);
+  if (kind == TT_ERR_MISMATCHED_FREE)
+    tt_report_line(&o, "Mismatched free() / delete / delete []");
+  else
+    tt_report_line(&o, "Invalid free() / delete / delete[] / realloc()");
+  tt_report_release_stack(&o, stack, how, opts);
+  if (!b) {
+    describe_address(&o, addr);
+  } else if (tt_block_quarantined(b)) {
+    tt_report_line(&o, " Address 0x%lx is %'zu bytes inside a block of size %'zu free'd",
+                   (unsigned long)addr, (size_t)(addr - b->addr), tt_block_size(b));
+    tt_report_release_stack(&o, tt_block_free_stack(b), tt_block_release_kind(b), opts);
+    tt_report_line(&o, " Block was alloc'd at");
+    tt_report_stack(&o, b->stack, tt_block_kind(b), opts);
+  } else {
+    tt_report_line(&o, " Address 0x%lx is %'zu bytes inside a block of size %'zu alloc'd",
+                   (unsigned long)addr, (size_t)(addr - b->addr), tt_block_size(b));
+    tt_report_stack(&o, b->stack, tt_block_kind(b), opts);
+  }
+  end(&o);
+  tt_spin_unlock(&errors_lock);
+}
+
+void tt_errors_write_after_free(uintptr_t addr, size_t size, size_t first, size_t last) {
+  struct tt_block b;
+  if (!tt_heap_lookup(addr, &b) || !tt_block_quarantined(&b))
+    return;
+  tt_spin_lock(&errors_lock);
+  if (!count_locked(TT_ERR_WRITE_AFTER_FREE, tt_block_free_stack(&b), b.stack)) {
+    tt_spin_unlock(&errors_lock);
+    return;
+  }
+  struct tt_out o;
+  begin(&o);
+  tt_report_line(&o, "Write after free() / delete / delete[]");
+  tt_report_line(&o, " Bytes %'zu..%'zu of a block of size %'zu free'd were modified", first, last,
+                 size);
+  tt_report_release_stack(&o, tt_block_free_stack(&b), tt_block_release_kind(&b), opts);
+  tt_report_line(&o, " Block was alloc'd at");
+  tt_report_stack(&o, b.stack, tt_block_kind(&b), opts);
+  end(&o);
+  tt_spin_unlock(&errors_lock);
+}
+
+void tt_errors_dangling(uintptr_t where, enum tt_root_kind root_kind,
+                        const struct tt_block *holder, uintptr_t value,
+                        const struct tt_block *target) {
+  /* One context per (freed block's free stack, where the pointer sits: the
+   * holder's allocation stack, or the kind of root). */
+  uint32_t place = holder ? holder->stack : 0x80000000u | (uint32_t)root_kind;
+  tt_spin_lock(&errors_lock);
+  if (!count_locked(TT_ERR_DANGLING_POINTER, tt_block_free_stack(target), place)) {
+    tt_spin_unlock(&errors_lock);
+    return;
+  }
+  struct tt_out o;
+  begin(&o);
+  tt_report_line(&o, "Dangling pointer to free'd block");
+  if (holder) {
+    tt_report_line(&o, " Address 0x%lx is %'zu bytes inside a block of size %'zu alloc'd",
+                   (unsigned long)where, (size_t)(where - holder->addr), tt_block_size(holder));
+    tt_report_stack(&o, holder->stack, tt_block_kind(holder), opts);
+  } else {
+    const char *name;
+    size_t off;
+    int thread;
+    struct tt_frame_info fi;
+    if (root_kind == TT_ROOT_GLOBAL && tt_symbolize_data(where, &name, &off))
+      tt_report_line(&o, " Address 0x%lx is %'zu bytes inside data symbol \"%s\"",
+                     (unsigned long)where, off, name);
+    else if (root_kind == TT_ROOT_GLOBAL && (tt_symbolize(where, false, &fi), fi.object))
+      tt_report_line(&o, " Address 0x%lx is in the data of %s", (unsigned long)where, fi.object);
+    else if (root_kind == TT_ROOT_STACK && (thread = tt_roots_thread_of(where)) != 0)
+      tt_report_line(&o, " Address 0x%lx is on thread %d's stack", (unsigned long)where, thread);
+    else if (root_kind == TT_ROOT_REGISTERS)
+      tt_report_line(&o, " A register of a thread");
+    else
+      tt_report_line(&o, " Address 0x%lx is in writable memory outside the heap",
+                     (unsigned long)where);
+  }
+  tt_report_line(&o, " holds 0x%lx, %'zu bytes inside a block of size %'zu free'd",
+                 (unsigned long)value, (size_t)(value - target->addr), tt_block_size(target));
+  tt_report_release_stack(&o, tt_block_free_stack(target), tt_block_release_kind(target), opts);
+  tt_report_line(&o, " Block was alloc'd at");
+  tt_report_stack(&o, target->stack, tt_block_kind(target), opts);
+  end(&o);
+  tt_spin_unlock(&errors_lock);
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* Lifetime errors: double, invalid and mismatched frees, writes after free,
+ * dangling pointers. Each is reported once per distinct context (kind and
+ * the stack that explains it), as it happens, in Valgrind's layout with up
+ * to three stacks; every occurrence is counted for the ERROR SUMMARY. */
+#ifndef TT_ERRORS_H
+#define TT_ERRORS_H
+
+#include "tt_heap.h"
+#include "tt_options.h"
+#include "tt_roots.h"
+
+enum tt_error_kind {
+  TT_ERR_INVALID_FREE,
+  TT_ERR_DOUBLE_FREE,
+  TT_ERR_MISMATCHED_FREE,
+  TT_ERR_WRITE_AFTER_FREE,
+  TT_ERR_DANGLING_POINTER,
+  TT_ERR_KIND_COUNT
+};
+
+void tt_errors_init(const struct tt_options *opts) TT_HIDDEN;
+
+/* A release (how, at stack) of addr that must not happen. b: the record at
+ * addr when there is one (the freed block of a double free, the live block
+ * of a mismatched free), else NULL (invalid free: the address is described). */
+void tt_errors_bad_free(enum tt_error_kind kind, enum tt_release_kind how, uint32_t stack,
+                        uintptr_t addr, const struct tt_block *b) TT_HIDDEN;
+/* Bytes first..last of the quarantined block at addr changed. */
+void tt_errors_write_after_free(uintptr_t addr, size_t size, size_t first, size_t last) TT_HIDDEN;
+/* A word at where (in a root of kind root_kind, or inside the live block
+ * holder when holder is not NULL) points into the freed block target. */
+void tt_errors_dangling(uintptr_t where, enum tt_root_kind root_kind,
+                        const struct tt_block *holder, uintptr_t value,
+                        const struct tt_block *target) TT_HIDDEN;
+
+/* Occurrences and distinct contexts reported so far. */
+void tt_errors_counts(uint64_t *errors, uint64_t *contexts) TT_HIDDEN;
+/* A stable name for each kind ("double_free", ...), for tests and JSON. */
+const char *tt_error_kind_id(enum tt_error_kind kind) TT_HIDDEN;
+
+#endif

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/* The quarantine (see tt_quarantine.h): a FIFO ring of freed blocks per
+ * shard (by address), with one byte budget for all of them. Pushing to a
+ * shard evicts that shard's oldest blocks first, then the other shards' in
+ * turn, so the whole is close to first-in first-out without a global lock.
+ *
+ * Notes on locking: shard[i].lock protects shard i's ring; it nests outside
+ * the arena lock (the ring grows with tt_arena_alloc) and is never held while
+ * the heap index or the allocator is called. Lock-all order: shard 0 to
+ * TT_QUARANTINE_SHARDS - 1. */
+#include "tt_quarantine.h"
+
+#include <string.h>
+
+#include "tt_arena.h"
+#include "tt_heap.h"
+
+#define TT_QUARANTINE_SHARDS 8
+#define TT_QUARANTINE_EVICT_BATCH 64
+
+struct entry {
+  uintptr_t addr;
+  size_t size;
+};
+
+static struct qshard {
+  tt_spinlock_t lock;
+  struct entry *ring;
+  size_t cap, head, len; /* oldest at head */
+} __attribute__((aligned(64))) shards[TT_QUARANTINE_SHARDS];
+
+static size_t volume;
+static size_t total_bytes; /* atomic */
+static unsigned evict_cursor;
+static struct tt_quarantine_hooks hooks;
+
+void tt_quarantine_init(size_t vol, const struct tt_quarantine_hooks *h) {
+  volume = vol;
+  hooks = *h;
+}
+
+size_t tt_quarantine_volume(void) { return volume; }
+
+static unsigned shard_index(uintptr_t addr) {
+  uint64_t x = (uint64_t)addr >> 12;
+  x *= 0x9E3779B97F4A7C15ull;
+  return (unsigned)(x >> 61) % TT_QUARANTINE_SHARDS;
+}
+
+bool tt_quarantine_find_modified(const void *p, size_t size, size_t *first, size_t *last) {
+  const unsigned char *b = p;
+  size_t n = size < TT_QUARANTINE_FILL_MAX ? size : TT_QUARANTINE_FILL_MAX;
+  size_t lo = n, hi = 0;
+  size_t i = 0;
+  const uint64_t pat = 0x0101010101010101ull * TT_QUARANTINE_PATTERN;
+  /* words while they match, bytes where they do not */
+  while (i < n) {
+    if (i + 8 <= n && ((uintptr_t)(b + i) & 7) == 0) {
+      uint64_t w;
+      memcpy(&w, b + i, 8);
+      if (w == pat) {
+        i += 8;
+        continue;
+      }
+    }
+    if (b[i] != TT_QUARANTINE_PATTERN) {
+      if (lo == n)
+        lo = i;
+      hi = i;
+    }
+    i++;
+  }
+  if (lo == n)
+    return false;
+  *first = lo;
+  *last = hi;
+  return true;
+}
+
+static void check_one(uintptr_t addr, size_t size) {
+  size_t first, last;
+  if (hooks.modified && tt_quarantine_find_modified((const void *)addr, size, &first, &last))
+    hooks.modified(addr, size, first, last);
+}
+
+/* Takes up to max of the oldest entries out of shard s. */
+static size_t pop_locked(struct qshard *s, struct entry *out, size_t max, size_t need_bytes) {
+  size_t k = 0, got = 0;
+  while (s->len && k < max && got < need_bytes) {
+    out[k] = s->ring[s->head];
+    got += out[k].size ? out[k].size : 1;
+    k++;
+    s->head = (s->head + 1) % s->cap;
+    s->len--;
+  }
+  return k;
+}
+
+static bool grow_locked(struct qshard *s) {
+  size_t cap = s->cap ? s->cap * 2 : 1024;
+  struct entry *ring = tt_arena_alloc(cap * sizeof *ring);
+  if (!ring)
+    return false;
+  for (size_t i = 0; i < s->len; i++)
+    ring[i] = s->ring[(s->head + i) % s->cap];
+  tt_arena_free(s->ring, s->cap * sizeof *s->ring);
+  s->ring = ring;
+  s->cap = cap;
+  s->head = 0;
+  return true;
+}
+
+static void evict(struct entry *e, size_t n) {
+  /* The oldest blocks are cold: ask for all their cache lines at once so
+   * the misses overlap instead of following one another. */
+  for (size_t i = 0; i < n; i++) {
+    __builtin_prefetch((const void *)e[i].addr, 1);
+    __builtin_prefetch((const char *)e[i].addr + TT_QUARANTINE_FILL_MAX - 1, 1);
+    tt_heap_prefetch(e[i].addr);
+  }
+  for (size_t i = 0; i < n; i++) {
+    check_one(e[i].addr, e[i].size);
+    tt_heap_remove(e[i].addr, NULL);
+    __atomic_fetch_sub(&total_bytes, e[i].size ? e[i].size : 1, __ATOMIC_RELAXED);
+    hooks.release((void *)e[i].addr);
+  }
+}
+
+/* Blocks freed by this thread, not yet filled and queued: the fill is done
+ * a batch at a time, after prefetches, so the cache misses of many cold
+ * blocks overlap (a write within the last few frees of the thread, before
+ * its batch is filled, goes unseen). */
+#define TT_QUARANTINE_PENDING 16
+static __thread struct entry pending[TT_QUARANTINE_PENDING] __attribute__((tls_model("initial-exec")));
+static __thread unsigned npending __attribute__((tls_model("initial-exec")));
+
+static void evict_over_budget(unsigned first_shard) {
+  size_t total = __atomic_load_n(&total_bytes, __ATOMIC_RELAXED);
+  /* Over budget by a little slack: evict a batch back down to the volume,
+   * the pushing shard first, then the others in turn. */
+  if (total <= volume + volume / 64)
+    return;
+  struct entry batch[TT_QUARANTINE_EVICT_BATCH];
+  for (unsigned tries = 0; total > volume && tries < 2 * TT_QUARANTINE_SHARDS; tries++) {
+    unsigned si = tries == 0 ? first_shard
+                             : __atomic_fetch_add(&evict_cursor, 1, __ATOMIC_RELAXED) %
+                                   TT_QUARANTINE_SHARDS;
+    struct qshard *v = &shards[si];
+    tt_spin_lock(&v->lock);
+    size_t n = pop_locked(v, batch, TT_QUARANTINE_EVICT_BATCH, total - volume);
+    tt_spin_unlock(&v->lock);
+    evict(batch, n);
+    total = __atomic_load_n(&total_bytes, __ATOMIC_RELAXED);
+  }
+}
+
+void tt_quarantine_flush_thread(void) {
+  unsigned n = npending;
+  if (!n)
+    return;
+  npending = 0;
+  size_t bytes = 0;
+  for (unsigned i = 0; i < n; i++) {
+    memset((void *)pending[i].addr, TT_QUARANTINE_PATTERN,
+           pending[i].size < TT_QUARANTINE_FILL_MAX ? pending[i].size : TT_QUARANTINE_FILL_MAX);
+    bytes += pending[i].size ? pending[i].size : 1;
+  }
+  /* One shard per thread, mostly: no contention between threads. */
+  unsigned si = shard_index((uintptr_t)&npending);
+  struct qshard *s = &shards[si];
+  unsigned queued = 0;
+  tt_spin_lock(&s->lock);
+  while (queued < n && (s->len < s->cap || grow_locked(s))) {
+    s->ring[(s->head + s->len) % s->cap] = pending[queued++];
+    s->len++;
+  }
+  tt_spin_unlock(&s->lock);
+  /* Out of memory for the ring: the rest go back to the allocator now. */
+  for (unsigned i = queued; i < n; i++) {
+    bytes -= pending[i].size ? pending[i].size : 1;
+    tt_heap_remove(pending[i].addr, NULL);
+    hooks.release((void *)pending[i].addr);
+  }
+  __atomic_add_fetch(&total_bytes, bytes, __ATOMIC_RELAXED);
+  evict_over_budget(si);
+}
+
+bool tt_quarantine_push(uintptr_t addr, size_t size) {
+  size_t cost = size ? size : 1;
+  if (cost > volume)
+    return false;
+  __builtin_prefetch((const void *)addr, 1);
+  __builtin_prefetch((const char *)addr + TT_QUARANTINE_FILL_MAX - 1, 1);
+  pending[npending].addr = addr;
+  pending[npending].size = size;
+  if (++npending == TT_QUARANTINE_PENDING)
+    tt_quarantine_flush_thread();
+  return true;
+}
+
+void tt_quarantine_check_all(void) {
+  for (int i = 0; i < TT_QUARANTINE_SHARDS; i++) {
+    struct qshard *s = &shards[i];
+    tt_spin_lock(&s->lock);
+    for (size_t k = 0; k < s->len; k++) {
+      struct entry e = s->ring[(s->head + k) % s->cap];
+      check_one(e.addr, e.size);
+      /* refill so a second check does not report the same write again */
+      memset((void *)e.addr, TT_QUARANTINE_PATTERN,
+             e.size < TT_QUARANTINE_FILL_MAX ? e.size : TT_QUARANTINE_FILL_MAX);
+    }
+    tt_spin_unlock(&s->lock);
+  }
+}
+
+void tt_quarantine_stats(size_t *bytes, size_t *blocks) {
+  size_t n = 0;
+  for (int i = 0; i < TT_QUARANTINE_SHARDS; i++)
+    n += __atomic_load_n(&shards[i].len, __ATOMIC_RELAXED);
+  *bytes = __atomic_load_n(&total_bytes, __ATOMIC_RELAXED);
+  *blocks = n;
+}
+
+void tt_quarantine_lock_all(void) {
+  for (int i = 0; i < TT_QUARANTINE_SHARDS; i++)
+    tt_spin_lock(&shards[i].lock);
+}
+
+void tt_quarantine_unlock_all(void) {
+  for (int i = TT_QUARANTINE_SHARDS - 1; i >= 0; i--)
+    tt_spin_unlock(&shards[i].lock);
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* The quarantine: freed blocks kept back from reuse, bounded in bytes
+ * (--freelist-vol), filled with a pattern. A block whose pattern changed by
+ * the time it leaves (or at exit) was written after it was freed. */
+#ifndef TT_QUARANTINE_H
+#define TT_QUARANTINE_H
+
+#include "tt_common.h"
+
+#define TT_QUARANTINE_PATTERN 0xFB
+/* Bytes of a freed block filled and checked: the head of a large block. */
+#define TT_QUARANTINE_FILL_MAX ((size_t)64)
+
+struct tt_quarantine_hooks {
+  /* Gives a block back to the allocator (the real free). */
+  void (*release)(void *p);
+  /* Bytes first..last of the block at addr (size bytes) changed while it
+   * waited; called before the block is released. */
+  void (*modified)(uintptr_t addr, size_t size, size_t first, size_t last);
+};
+
+/* volume: bytes to hold at most (0: no quarantine). */
+void tt_quarantine_init(size_t volume, const struct tt_quarantine_hooks *hooks) TT_HIDDEN;
+size_t tt_quarantine_volume(void) TT_HIDDEN;
+/* Fills the freed block [addr, addr + size) with the pattern and queues it
+ * (a few frees later: the fill is batched per thread), then evicts the oldest blocks (checked, removed from the heap index,
+ * released) while the quarantine holds more than its volume. Returns false,
+ * doing nothing, when the block is larger than the whole volume: the caller
+ * releases it. */
+bool tt_quarantine_push(uintptr_t addr, size_t size) TT_HIDDEN;
+/* Queues the calling thread's pending frees now (a thread that exits, a
+ * check about to look at the quarantine). */
+void tt_quarantine_flush_thread(void) TT_HIDDEN;
+/* Checks the pattern of every block still queued (at exit). */
+void tt_quarantine_check_all(void) TT_HIDDEN;
+/* Bytes and blocks queued now. */
+void tt_quarantine_stats(size_t *bytes, size_t *blocks) TT_HIDDEN;
+
+/* The pattern check itself: true if any of the first min(size,
+ * TT_QUARANTINE_FILL_MAX) bytes of p differ from the pattern; *first and
+ * *last are the first and last differing byte offsets. */
+bool tt_quarantine_find_modified(const void *p, size_t size, size_t *first, size_t *last)
+    TT_HIDDEN;
+
+/* fork and the stopped world: every quarantine lock. */
+void tt_quarantine_lock_all(void) TT_HIDDEN;
+void tt_quarantine_unlock_all(void) TT_HIDDEN;
+
+#endif
