@@ -3,6 +3,9 @@
  * probing and backward-shift deletion (no tombstones), one per shard; the
  * shard is picked by the address hash so threads rarely share a lock.
  * A table grows at 3/4 load, so a live block costs 32-64 bytes of index.
+ * Deletion leaves a tombstone (a backward shift walks the whole probe run,
+ * and runs are long where a page's blocks sit together); tombstones are
+ * reused by inserts and swept when a table is rebuilt.
  *
  * Notes on locking: shard[i].lock protects shard i's table and counters. It
  * is a leaf except for tt_os_map/unmap during growth. Lock-all order: shard
@@ -18,10 +21,14 @@
 #define TT_HEAP_SHARD_SHIFT 58 /* 64 - log2(TT_HEAP_SHARDS) */
 #define TT_HEAP_INITIAL_SLOTS 1024
 
+#define TOMB ((uintptr_t)1) /* a deleted slot: never a block address */
+#define LIVE_SLOT(a) ((a) > TOMB)
+
 struct shard {
   tt_spinlock_t lock;
   uint32_t mask;
   uint64_t count;             /* records of every state */
+  uint64_t tombs;             /* deleted slots not yet reused */
   uint64_t quarantined, untracked;
   struct tt_block *slots;
   uint64_t allocs, frees, bytes_allocated, live_bytes;
@@ -48,7 +55,9 @@ static inline uint64_t mix(uintptr_t addr) {
 static inline struct shard *shard_of(uint64_t h) { return &shards[h >> TT_HEAP_SHARD_SHIFT]; }
 
 static bool grow_locked(struct shard *s) {
-  uint32_t nslots = s->slots ? (s->mask + 1) * 2 : TT_HEAP_INITIAL_SLOTS;
+  uint32_t nslots = !s->slots ? TT_HEAP_INITIAL_SLOTS
+                    : s->tombs > s->count / 2 ? s->mask + 1 /* mostly tombstones: sweep */
+                                              : (s->mask + 1) * 2;
   struct tt_block *fresh = tt_os_map((size_t)nslots * sizeof *fresh);
   if (!fresh)
     return false;
@@ -56,7 +65,7 @@ static bool grow_locked(struct shard *s) {
   if (s->slots) {
     for (uint32_t i = 0; i <= s->mask; i++) {
       struct tt_block *b = &s->slots[i];
-      if (!b->addr)
+      if (!LIVE_SLOT(b->addr))
         continue;
       uint32_t j = (uint32_t)mix(b->addr) & mask;
       while (fresh[j].addr)
@@ -67,6 +76,7 @@ static bool grow_locked(struct shard *s) {
   }
   s->slots = fresh;
   s->mask = mask;
+  s->tombs = 0;
   return true;
 }
 
@@ -76,7 +86,7 @@ static bool insert(uintptr_t addr, uint64_t size_kind, uint32_t stack, uint32_t 
   uint64_t h = mix(addr);
   struct shard *s = shard_of(h);
   tt_spin_lock(&s->lock);
-  if (TT_UNLIKELY(!s->slots || (s->count + 1) * 4 > (uint64_t)(s->mask + 1) * 3)) {
+  if (TT_UNLIKELY(!s->slots || (s->count + s->tombs + 1) * 4 > (uint64_t)(s->mask + 1) * 3)) {
     if (!grow_locked(s)) {
       tt_spin_unlock(&s->lock);
       tt_self_disable("out of memory for the heap index");
@@ -84,11 +94,19 @@ static bool insert(uintptr_t addr, uint64_t size_kind, uint32_t stack, uint32_t 
     }
   }
   uint32_t i = (uint32_t)h & s->mask;
-  while (s->slots[i].addr && s->slots[i].addr != addr)
+  int64_t tomb = -1;
+  while (s->slots[i].addr && s->slots[i].addr != addr) {
+    if (s->slots[i].addr == TOMB && tomb < 0)
+      tomb = i;
     i = (i + 1) & s->mask;
+  }
   struct tt_block *b = &s->slots[i];
   if (!b->addr) {
     s->count++;
+    if (tomb >= 0) { /* reuse the first tombstone of the run */
+      b = &s->slots[tomb];
+      s->tombs--;
+    }
   } else {
     unsigned f = tt_block_flags(b);
     if (f & TT_BLOCK_QUARANTINED)
@@ -163,11 +181,8 @@ static int find_locked(const struct shard *s, uintptr_t addr, uint64_t h) {
   }
 }
 
-/* Takes slot i out of s's table: backward-shift deletion pulls later
- * members of the probe run into the hole unless their home slot lies
- * cyclically in (i, j]. */
+/* Takes slot i out of s's table: a tombstone, reused by a later insert. */
 static void delete_slot_locked(struct shard *s, uint32_t i) {
-  uint32_t j = i, mask = s->mask;
   struct tt_block *b = &s->slots[i];
   unsigned f = tt_block_flags(b);
   if (f & TT_BLOCK_QUARANTINED)
@@ -175,18 +190,17 @@ static void delete_slot_locked(struct shard *s, uint32_t i) {
   else if (f & TT_BLOCK_UNTRACKED)
     s->untracked--;
   s->count--;
-  for (;;) {
-    j = (j + 1) & mask;
-    if (!s->slots[j].addr)
-      break;
-    uint32_t k = (uint32_t)mix(s->slots[j].addr) & mask;
-    bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
-    if (stays)
-      continue;
-    s->slots[i] = s->slots[j];
-    i = j;
+  /* A tombstone followed by an empty slot ends the run: it can be empty too. */
+  if (!s->slots[(i + 1) & s->mask].addr) {
+    b->addr = 0;
+    for (uint32_t j = (i - 1) & s->mask; s->slots[j].addr == TOMB; j = (j - 1) & s->mask) {
+      s->slots[j].addr = 0;
+      s->tombs--;
+    }
+  } else {
+    b->addr = TOMB;
+    s->tombs++;
   }
-  s->slots[i].addr = 0;
 }
 
 bool tt_heap_remove(uintptr_t addr, struct tt_block *out) {
@@ -250,7 +264,7 @@ bool tt_heap_find_containing(uintptr_t addr, struct tt_block *out) {
     for (uint32_t j = 0; s->slots && j <= s->mask; j++) {
       const struct tt_block *b = &s->slots[j];
       size_t size = tt_block_size(b);
-      if (!b->addr || (tt_block_flags(b) & TT_BLOCK_UNTRACKED) || addr < b->addr ||
+      if (!LIVE_SLOT(b->addr) || (tt_block_flags(b) & TT_BLOCK_UNTRACKED) || addr < b->addr ||
           addr - b->addr >= (size ? size : 1))
         continue;
       *out = *b;
@@ -320,7 +334,7 @@ size_t tt_heap_snapshot_locked(struct tt_block *live, size_t max, struct tt_bloc
       continue;
     for (uint32_t j = 0; j <= s->mask; j++) {
       const struct tt_block *b = &s->slots[j];
-      if (!b->addr)
+      if (!LIVE_SLOT(b->addr))
         continue;
       unsigned f = tt_block_flags(b);
       if (f & TT_BLOCK_UNTRACKED)

@@ -195,9 +195,11 @@ static TT_NOINLINE void release_checked(void *p, enum tt_release_kind how) {
   __builtin_prefetch((char *)p + TT_QUARANTINE_FILL_MAX - 1, 1); /* the fill spans two lines */
   tt_heap_prefetch((uintptr_t)p);
   guard++;
-  uint32_t stack = capture_stack();
-  struct tt_block b;
   bool quarantine = tt_quarantine_volume() != 0 && !in_freeres;
+  /* The free stack is kept with a quarantined block; without a quarantine
+   * it is needed only for an error report. */
+  uint32_t stack = quarantine ? capture_stack() : 0;
+  struct tt_block b;
   enum tt_free_status st;
   if (quarantine) {
     st = tt_heap_mark_freed((uintptr_t)p, stack, how, &b);
@@ -205,6 +207,10 @@ static TT_NOINLINE void release_checked(void *p, enum tt_release_kind how) {
     st = tt_heap_remove((uintptr_t)p, &b) ? TT_FREE_LIVE : TT_FREE_UNKNOWN;
     if (st == TT_FREE_LIVE && (tt_block_flags(&b) & TT_BLOCK_UNTRACKED))
       st = TT_FREE_UNTRACKED;
+    bool mismatch = st == TT_FREE_LIVE && tt_alloc_family_of((enum tt_alloc_kind)tt_block_kind(&b)) !=
+                                              tt_release_family_of(how);
+    if (mismatch || st == TT_FREE_UNKNOWN)
+      stack = capture_stack();
   }
   switch (st) {
   case TT_FREE_LIVE:

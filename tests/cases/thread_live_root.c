@@ -14,7 +14,7 @@
 // EXPECT line: ^100 bytes in 1 blocks are still reachable in loss record 1 of 2$
 // EXPECT[valgrind] line: ^272 bytes in 1 blocks are possibly lost in loss record 2 of 2$
 // EXPECT[tether] line: ^336 bytes in 1 blocks are possibly lost in loss record 2 of 2$
-// EXPECT line: ^   by 0x[0-9A-F]+: worker \(thread_live_root.c:32\)$
+// EXPECT line: ^   by 0x[0-9A-F]+: worker \(thread_live_root.c:36\)$
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdlib.h>
