@@ -656,6 +656,14 @@ static void exit_cb(int status, void *arg) {
 
 static void real_free_hook(void *p) { real.free(p); }
 
+/* A thread's last few frees wait in its batch: queue them as it exits, or
+ * they would never be released. */
+static void thread_exit_hook(void) {
+  guard++;
+  tt_quarantine_flush_thread();
+  guard--;
+}
+
 static void init(void) {
   if (!tt_os_environ_ready())
     return; /* too early: the environment is not set up; try again later */
@@ -714,6 +722,7 @@ static void init(void) {
   tt_errors_init(&opts);
   struct tt_quarantine_hooks qh = {real_free_hook, tt_errors_write_after_free};
   tt_quarantine_init(opts.freelist_vol, &qh);
+  tt_roots_set_thread_exit_hook(thread_exit_hook);
 
   tt_unwind_init();
   tt_roots_init();

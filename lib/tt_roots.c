@@ -44,8 +44,14 @@ static int next_thread_number = 2;
 static tt_spinlock_t threads_lock = TT_SPINLOCK_INIT;
 static __thread struct thread_rec *self_rec __attribute__((tls_model("initial-exec")));
 
+static void (*exit_hook)(void);
+
+void tt_roots_set_thread_exit_hook(void (*fn)(void)) { exit_hook = fn; }
+
 static void thread_exit_cb(void *arg) {
   struct thread_rec *r = arg;
+  if (exit_hook)
+    exit_hook();
   __atomic_store_n(&r->alive, false, __ATOMIC_RELEASE);
 }
 

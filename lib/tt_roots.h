@@ -39,6 +39,8 @@ int tt_roots_enumerate(const struct tt_roots_input *in, tt_root_cb cb, void *arg
 void tt_roots_thread_start(void) TT_HIDDEN;
 void tt_roots_after_fork_child(void) TT_HIDDEN;
 void tt_roots_init(void) TT_HIDDEN;
+/* fn runs in each registered thread as it exits (before its TLS goes). */
+void tt_roots_set_thread_exit_hook(void (*fn)(void)) TT_HIDDEN;
 /* Valgrind's thread number (1: the main thread; others in the order they
  * first allocated) of the live thread whose stack holds addr; 0 if none. */
 int tt_roots_thread_of(uintptr_t addr) TT_HIDDEN;
