@@ -354,10 +354,12 @@ size_t tt_heap_snapshot_locked(struct tt_block *live, size_t max, struct tt_bloc
 
 /* ---- allocation kinds ----------------------------------------------------- */
 
-static const struct {
+struct kind_info {
   const char *name;
   enum tt_alloc_family family;
-} kinds[TT_ALLOC_KIND_COUNT] = {
+};
+
+static const struct kind_info kinds[TT_ALLOC_KIND_COUNT] = {
     [TT_ALLOC_MALLOC] = {"malloc", TT_FAMILY_MALLOC},
     [TT_ALLOC_CALLOC] = {"calloc", TT_FAMILY_MALLOC},
     [TT_ALLOC_REALLOC] = {"realloc", TT_FAMILY_MALLOC},
@@ -383,10 +385,7 @@ static const struct {
                                             TT_FAMILY_NEW_ARRAY},
 };
 
-static const struct {
-  const char *name;
-  enum tt_alloc_family family;
-} releases[TT_RELEASE_KIND_COUNT] = {
+static const struct kind_info releases[TT_RELEASE_KIND_COUNT] = {
     [TT_RELEASE_FREE] = {"free", TT_FAMILY_MALLOC},
     [TT_RELEASE_REALLOC] = {"realloc", TT_FAMILY_MALLOC},
     [TT_RELEASE_DELETE] = {"operator delete(void*)", TT_FAMILY_NEW},

@@ -582,6 +582,11 @@ static void fork_parent(void) {
 static void fork_child(void) {
   tt_check_unlock_all();
   tt_roots_after_fork_child();
+  /* The child's errors belong in its own report from its first line on. */
+  if (opts.log_file[0] && strstr(opts.log_file, "%p")) {
+    open_log();
+    print_banner();
+  }
   guard--;
 }
 

@@ -118,19 +118,22 @@ static void evict(struct entry *e, size_t n) {
     __builtin_prefetch((const char *)e[i].addr + TT_QUARANTINE_FILL_MAX - 1, 1);
     tt_heap_prefetch(e[i].addr);
   }
+  size_t bytes = 0;
   for (size_t i = 0; i < n; i++) {
     check_one(e[i].addr, e[i].size);
     tt_heap_remove(e[i].addr, NULL);
-    __atomic_fetch_sub(&total_bytes, e[i].size ? e[i].size : 1, __ATOMIC_RELAXED);
+    bytes += e[i].size ? e[i].size : 1;
     hooks.release((void *)e[i].addr);
   }
+  __atomic_fetch_sub(&total_bytes, bytes, __ATOMIC_RELAXED); /* once a batch: a shared line */
 }
 
-/* Blocks freed by this thread, not yet filled and queued: the fill is done
- * a batch at a time, after prefetches, so the cache misses of many cold
- * blocks overlap (a write within the last few frees of the thread, before
- * its batch is filled, goes unseen). */
+/* Blocks freed by this thread, filled but not yet queued: the queueing is
+ * done a batch at a time (one lock, one budget update). The addresses are
+ * kept scrambled: this is tether's memory, inside the thread's TLS, and a
+ * scan must not take it for the program's pointers to freed blocks. */
 #define TT_QUARANTINE_PENDING 16
+#define TT_QUARANTINE_SCRAMBLE ((uintptr_t)0xA5A5A5A5A5A5A5A5ull)
 static __thread struct entry pending[TT_QUARANTINE_PENDING] __attribute__((tls_model("initial-exec")));
 static __thread unsigned npending __attribute__((tls_model("initial-exec")));
 
@@ -159,11 +162,12 @@ void tt_quarantine_flush_thread(void) {
   if (!n)
     return;
   npending = 0;
+  struct entry batch[TT_QUARANTINE_PENDING];
   size_t bytes = 0;
   for (unsigned i = 0; i < n; i++) {
-    memset((void *)pending[i].addr, TT_QUARANTINE_PATTERN,
-           pending[i].size < TT_QUARANTINE_FILL_MAX ? pending[i].size : TT_QUARANTINE_FILL_MAX);
-    bytes += pending[i].size ? pending[i].size : 1;
+    batch[i].addr = pending[i].addr ^ TT_QUARANTINE_SCRAMBLE;
+    batch[i].size = pending[i].size;
+    bytes += batch[i].size ? batch[i].size : 1;
   }
   /* One shard per thread, mostly: no contention between threads. */
   unsigned si = shard_index((uintptr_t)&npending);
@@ -171,15 +175,15 @@ void tt_quarantine_flush_thread(void) {
   unsigned queued = 0;
   tt_spin_lock(&s->lock);
   while (queued < n && (s->len < s->cap || grow_locked(s))) {
-    s->ring[(s->head + s->len) % s->cap] = pending[queued++];
+    s->ring[(s->head + s->len) % s->cap] = batch[queued++];
     s->len++;
   }
   tt_spin_unlock(&s->lock);
   /* Out of memory for the ring: the rest go back to the allocator now. */
   for (unsigned i = queued; i < n; i++) {
-    bytes -= pending[i].size ? pending[i].size : 1;
-    tt_heap_remove(pending[i].addr, NULL);
-    hooks.release((void *)pending[i].addr);
+    bytes -= batch[i].size ? batch[i].size : 1;
+    tt_heap_remove(batch[i].addr, NULL);
+    hooks.release((void *)batch[i].addr);
   }
   __atomic_add_fetch(&total_bytes, bytes, __ATOMIC_RELAXED);
   evict_over_budget(si);
@@ -189,9 +193,9 @@ bool tt_quarantine_push(uintptr_t addr, size_t size) {
   size_t cost = size ? size : 1;
   if (cost > volume)
     return false;
-  __builtin_prefetch((const void *)addr, 1);
-  __builtin_prefetch((const char *)addr + TT_QUARANTINE_FILL_MAX - 1, 1);
-  pending[npending].addr = addr;
+  /* Filled now, so a write right after the free is seen. */
+  memset((void *)addr, TT_QUARANTINE_PATTERN, size < TT_QUARANTINE_FILL_MAX ? size : TT_QUARANTINE_FILL_MAX);
+  pending[npending].addr = addr ^ TT_QUARANTINE_SCRAMBLE;
   pending[npending].size = size;
   if (++npending == TT_QUARANTINE_PENDING)
     tt_quarantine_flush_thread();

@@ -23,7 +23,7 @@ struct tt_quarantine_hooks {
 void tt_quarantine_init(size_t volume, const struct tt_quarantine_hooks *hooks) TT_HIDDEN;
 size_t tt_quarantine_volume(void) TT_HIDDEN;
 /* Fills the freed block [addr, addr + size) with the pattern and queues it
- * (a few frees later: the fill is batched per thread), then evicts the oldest blocks (checked, removed from the heap index,
+ * (a few frees later: queueing is batched per thread), then evicts the oldest blocks (checked, removed from the heap index,
  * released) while the quarantine holds more than its volume. Returns false,
  * doing nothing, when the block is larger than the whole volume: the caller
  * releases it. */

@@ -299,13 +299,8 @@ int tt_roots_enumerate(const struct tt_roots_input *in, tt_root_cb cb, void *arg
   segs.segs = tt_os_map(segbytes);
   segs.excl = &ex;
   if (!ex.r || !segs.segs) {
-    tt_os_unmap(ex.r, exbytes);
-    tt_os_unmap(segs.segs, segbytes);
-    if (buf)
-      tt_os_unmap(buf, bufsize);
-    if (ms.m)
-      tt_os_unmap(ms.m, msbytes);
-    return -12;
+    rc = -12;
+    goto out;
   }
   struct range self = {0, 0};
   tt_os_for_each_module(self_span_cb, &self);
@@ -406,6 +401,7 @@ int tt_roots_enumerate(const struct tt_roots_input *in, tt_root_cb cb, void *arg
     }
   }
 
+out:
   tt_os_unmap(ex.r, exbytes);
   tt_os_unmap(segs.segs, segbytes);
   if (buf)

@@ -19,6 +19,14 @@ Directives, read from comment lines of SRC (``// KEY: value``):
   EXPECT reports: N        number of processes that printed a HEAP SUMMARY (default 1)
   EXPECT stdout: TEXT      program stdout; repeated directives are joined with
                            newlines; compared after stripping trailing newlines
+  EXPECT errors: N from M  the main report's "ERROR SUMMARY: N errors from M contexts"
+  EXPECT seq: REGEX        ordered matching: the seq and next directives, in file
+  EXPECT next: REGEX       order, must match lines of the main report in that order;
+                           a seq line anywhere after the previous match, a next line
+                           immediately after it (so "seq" + "next"... pins one error
+                           record: its headline, then its stack line by line)
+  TOOLS: tool...           the case applies only to these tools; with another, the
+                           checker prints SKIP and exits 77 (e.g. tether-only options)
 Tool qualifier: any directive may name one tool, e.g. "RUN-OPTS[valgrind]: ..." or
 "EXPECT[tether] line: ..."; it is then used only with that tool (ignored otherwise).
 This is for genuine tool differences (option spellings, Valgrind's names for its own
@@ -33,16 +41,19 @@ with WORKDIR as the current directory and stdout/stderr captured.
 
 Reports: the tool is run with --log-file=WORKDIR/report.%p.txt, so each process
 writes its own file. A report is a file containing "HEAP SUMMARY:"; the "==PID== "
-prefix is stripped from each line before matching. The *main* report, to which the
-category, line and no-line expectations apply, is the one written by the process the
-checker started (its PID equals the PID of the spawned tool process, as Valgrind and
-an exec-in-place launcher keep it); if no report has that PID, it is the report with
-the lowest PID (the parent of a fork/exec family, barring PID wrap-around).
-"All heap blocks were freed -- no leaks are possible" means every category is
-"0 bytes in 0 blocks". A report with a HEAP SUMMARY but neither a LEAK SUMMARY nor
-that line (e.g. --leak-check=no) cannot satisfy the category expectations.
+prefix is stripped from each line before matching, and every line of a report must
+carry the same PID (a process's lines in another's file fail the case). The *main*
+report, to which the category, line, no-line, errors, seq and next expectations
+apply, is the one written by the process the checker started (its PID equals the PID
+of the spawned tool process, as Valgrind and an exec-in-place launcher keep it); if
+no report has that PID, it is the report with the lowest PID (the parent of a
+fork/exec family, barring PID wrap-around). "All heap blocks were freed -- no leaks
+are possible" means every category is "0 bytes in 0 blocks". A report with a HEAP
+SUMMARY but neither a LEAK SUMMARY nor that line (e.g. --leak-check=no) cannot
+satisfy the category expectations.
 
-Exit status: 0 when everything matches, 1 on mismatch, 2 on usage/setup errors.
+Exit status: 0 when everything matches, 1 on mismatch, 2 on usage/setup errors,
+77 when the case does not apply to the tool (TOOLS).
 """
 import argparse
 import glob
@@ -59,10 +70,13 @@ CATEGORIES = [  # directive name, LEAK SUMMARY label
     ("reachable", "still reachable"),
 ]
 DIRECTIVE_RE = re.compile(
-    r"^\s*(?://+|/?\*+)\s*(RUN-OPTS|RUN-ARGS|EXPECT)(?:\[([a-z]+)\])?((?:\s+[a-z-]+)?)\s*:\s?(.*?)\s*(?:\*/)?\s*$")
+    r"^\s*(?://+|/?\*+)\s*(RUN-OPTS|RUN-ARGS|EXPECT|TOOLS)(?:\[([a-z]+)\])?((?:\s+[a-z-]+)?)\s*:\s?(.*?)\s*(?:\*/)?\s*$")
 TOOLS = ("tether", "valgrind")
 PREFIX_RE = re.compile(r"^==(\d+)== ?(.*)$")
 AMOUNT_RE = re.compile(r"^([\d,]+) bytes in ([\d,]+) blocks$")
+ERRORS_RE = re.compile(r"^([\d,]+) from ([\d,]+)$")
+SUMMARY_RE = re.compile(r"ERROR SUMMARY: ([\d,]+) errors from ([\d,]+) contexts")
+SKIP = 77
 
 
 def die(msg):
@@ -81,9 +95,38 @@ def fmt_amount(a):
     return "{:,} bytes in {:,} blocks".format(*a) if a else "(missing)"
 
 
+def parse_errors(text, where):
+    m = ERRORS_RE.match(text.strip())
+    if not m:
+        die("%s: expected 'N from M', got %r" % (where, text))
+    return (int(m.group(1).replace(",", "")), int(m.group(2).replace(",", "")))
+
+
+def fmt_errors(e):
+    return "%d errors from %d contexts" % e if e else "(no ERROR SUMMARY)"
+
+
+def match_seq(seq, lines):
+    """Index of the first seq/next directive that cannot be matched in order, or None.
+    Backtracks over the candidate lines of each seq directive."""
+    best = [0]
+
+    def go(k, pos):
+        best[0] = max(best[0], k)
+        if k == len(seq):
+            return True
+        kind, _, rx = seq[k]
+        if kind == "next":
+            return pos + 1 < len(lines) and bool(rx.search(lines[pos + 1])) and go(k + 1, pos + 1)
+        return any(rx.search(lines[i]) and go(k + 1, i) for i in range(pos + 1, len(lines)))
+
+    return None if go(0, -1) else best[0]
+
+
 def parse_directives(src, subst, tool):
     d = {"opts": [], "args": [], "cats": {}, "exit": 0, "line": [],
-         "no-line": [], "child-line": [], "reports": 1, "stdout": None}
+         "no-line": [], "child-line": [], "reports": 1, "stdout": None,
+         "errors": None, "seq": [], "tools": None}
     with open(src, encoding="utf-8", errors="replace") as f:
         for lineno, raw in enumerate(f, 1):
             m = DIRECTIVE_RE.match(raw)
@@ -93,6 +136,14 @@ def parse_directives(src, subst, tool):
             where = "%s:%d" % (src, lineno)
             if only is not None and only not in TOOLS:
                 die("%s: unknown tool qualifier [%s]" % (where, only))
+            if key == "TOOLS":
+                if what or only is not None:
+                    die("%s: malformed directive" % where)
+                d["tools"] = val.split()
+                bad = [t for t in d["tools"] if t not in TOOLS]
+                if bad or not d["tools"]:
+                    die("%s: TOOLS: unknown tool(s) %r" % (where, val))
+                continue
             if (key == "EXPECT") != bool(what):
                 die("%s: malformed directive" % where)
             if only is not None and only != tool:
@@ -113,10 +164,21 @@ def parse_directives(src, subst, tool):
                         d[what].append((val, re.compile(val)))
                     except re.error as e:
                         die("%s: bad regex %r: %s" % (where, val, e))
+                elif what == "errors":
+                    d["errors"] = parse_errors(val, where)
+                elif what in ("seq", "next"):
+                    if what == "next" and not d["seq"]:
+                        die("%s: EXPECT next without a seq before it" % where)
+                    try:
+                        d["seq"].append((what, val, re.compile(val)))
+                    except re.error as e:
+                        die("%s: bad regex %r: %s" % (where, val, e))
                 elif what == "stdout":
                     d["stdout"] = val if d["stdout"] is None else d["stdout"] + "\n" + val
                 else:
                     die("%s: unknown directive EXPECT %s" % (where, what))
+    if d["tools"] is not None and tool not in d["tools"]:
+        return d
     missing = [c for c, _ in CATEGORIES if c not in d["cats"]]
     if missing:
         die("%s: missing mandatory EXPECT %s" % (src, ", ".join(missing)))
@@ -125,18 +187,24 @@ def parse_directives(src, subst, tool):
 
 def parse_report(path):
     """Return dict(pid, path, lines, cats) for one report file, or None if no HEAP SUMMARY."""
-    lines, pid = [], None
+    lines, pid, pids = [], None, set()
     with open(path, encoding="utf-8", errors="replace") as f:
         for raw in f:
             m = PREFIX_RE.match(raw.rstrip("\n"))
             if m:
                 pid = pid if pid is not None else int(m.group(1))
+                pids.add(int(m.group(1)))
                 lines.append(m.group(2))
     if not any("HEAP SUMMARY:" in l for l in lines):
         return None
     if pid is None:
         m = re.search(r"\.(\d+)\.txt$", path)
         pid = int(m.group(1)) if m else -1
+    errors = None
+    for l in lines:
+        m = SUMMARY_RE.search(l)
+        if m:
+            errors = (int(m.group(1).replace(",", "")), int(m.group(2).replace(",", "")))
     cats = {}
     if any("All heap blocks were freed -- no leaks are possible" in l for l in lines):
         cats = {c: (0, 0) for c, _ in CATEGORIES}
@@ -150,7 +218,8 @@ def parse_report(path):
                 m = re.match(r"^\s*%s: ([\d,]+ bytes in [\d,]+ blocks)\s*$" % label, l)
                 if m:
                     cats[c] = parse_amount(m.group(1), path)
-    return {"pid": pid, "path": path, "lines": lines, "cats": cats}
+    return {"pid": pid, "path": path, "lines": lines, "cats": cats, "errors": errors,
+            "pids": pids}
 
 
 def main():
@@ -169,6 +238,10 @@ def main():
     subst = {"@BINDIR@": os.path.dirname(binary), "@BINARY@": binary,
              "@SRCDIR@": os.path.dirname(os.path.abspath(a.source))}
     d = parse_directives(a.source, subst, a.tool)
+    if d["tools"] is not None and a.tool not in d["tools"]:
+        print("check_case: SKIP: %s applies to %s only" % (os.path.basename(a.source),
+                                                           ", ".join(d["tools"])))
+        return SKIP
     workdir = os.path.abspath(a.workdir or binary + "." + a.tool + ".out")
     os.makedirs(workdir, exist_ok=True)
     for old in glob.glob(os.path.join(workdir, "report.*.txt")):
@@ -218,6 +291,10 @@ def main():
 
     check("exit", d["exit"], proc.returncode)
     check("reports", d["reports"], len(reports))
+    for r in reports:  # --log-file=...%p: each process writes only its own file
+        if len(r["pids"]) > 1:
+            fails.append(("report pids", "only PID %d in %s" % (r["pid"], os.path.basename(r["path"])),
+                          "lines of PIDs " + ", ".join(str(p) for p in sorted(r["pids"]))))
     if main_rep is None:
         fails.append(("main report", "a report with HEAP SUMMARY", "none"))
     else:
@@ -230,6 +307,14 @@ def main():
             hit = next((l for l in main_rep["lines"] if rx.search(l)), None)
             if hit is not None:
                 fails.append(("no-line", text, "matched: " + hit.strip()))
+        if d["errors"] is not None:
+            check("errors", fmt_errors(d["errors"]), fmt_errors(main_rep["errors"]))
+        if d["seq"]:
+            k = match_seq(d["seq"], main_rep["lines"])
+            if k is not None:
+                kind, text, _ = d["seq"][k]
+                fails.append((kind, text, "no match in order after the %d directive(s) before it"
+                              % k))
     for text, rx in d["child-line"]:
         if not any(rx.search(l) for r in others for l in r["lines"]):
             fails.append(("child-line", text, "no matching line in %d other report(s)" % len(others)))

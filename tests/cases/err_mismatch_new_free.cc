@@ -1,0 +1,36 @@
+// err_mismatch_new_free: an object from new released with free is a mismatched
+// free.
+// The block is released all the same (as in Valgrind): no leak.
+// EXPECT definitely: 0 bytes in 0 blocks
+// EXPECT indirectly: 0 bytes in 0 blocks
+// EXPECT possibly: 0 bytes in 0 blocks
+// EXPECT reachable: 0 bytes in 0 blocks
+// EXPECT exit: 0
+// EXPECT errors: 1 from 1
+// EXPECT seq: ^Mismatched free\(\) / delete / delete \[\]$
+// EXPECT next: ^   at 0x[0-9A-F]+: free \(
+// EXPECT next: ^   by 0x[0-9A-F]+: drop\(int\*\) \(err_mismatch_new_free.cc:28\)$
+// EXPECT next: ^   by 0x[0-9A-F]+: main \(err_mismatch_new_free.cc:34\)$
+// EXPECT next: ^ Address 0x[0-9a-f]+ is 0 bytes inside a block of size 4 alloc'd$
+// EXPECT next: ^   at 0x[0-9A-F]+: operator new\(unsigned long\) \(
+// EXPECT next: ^   by 0x[0-9A-F]+: make\(\) \(err_mismatch_new_free.cc:23\)$
+// EXPECT next: ^   by 0x[0-9A-F]+: main \(err_mismatch_new_free.cc:33\)$
+#include <cstdlib>
+#include "case.h"
+
+static NOINLINE int *make()
+{
+    return new int(5);
+}
+
+static NOINLINE void drop(int *p)
+{
+    std::free(p);
+}
+
+int main()
+{
+    int *p = make();
+    drop(p);
+    return 0;
+}
