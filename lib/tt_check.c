@@ -246,6 +246,7 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
     const struct tt_dangling *d = &c.found[i];
     if (d->holder >= 0 && c.sc.state[d->holder] > TT_STATE_POSSIBLE)
       continue;
+
     tt_errors_dangling(d->where, (enum tt_root_kind)d->root_kind,
                        d->holder >= 0 ? &c.blocks[d->holder] : NULL, d->value,
                        &c.qblocks[d->target]);

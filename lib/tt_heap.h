@@ -122,7 +122,8 @@ void tt_heap_restore(const struct tt_block *b) TT_HIDDEN;
  * effect on correctness): callers issue it before other work to hide the
  * miss. */
 void tt_heap_prefetch(uintptr_t addr) TT_HIDDEN;
-/* Copies addr's record into *out; false if addr is not a live block. */
+/* Copies addr's record (live, quarantined or untracked: see its flags) into
+ * *out; false if there is none. */
 bool tt_heap_lookup(uintptr_t addr, struct tt_block *out) TT_HIDDEN;
 
 struct tt_heap_stats {

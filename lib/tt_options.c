@@ -183,9 +183,12 @@ static int parse_size(const char *v, size_t n, size_t *out) {
     return -1;
   uint64_t x = 0;
   for (size_t i = 0; i < n; i++) {
-    if (v[i] < '0' || v[i] > '9' || x > (UINT64_MAX - 9) / 10)
+    if (v[i] < '0' || v[i] > '9')
       return -1;
-    x = x * 10 + (uint64_t)(v[i] - '0');
+    uint64_t d = (uint64_t)(v[i] - '0');
+    if (x > (UINT64_MAX - d) / 10)
+      return -1;
+    x = x * 10 + d;
   }
   if (shift && x > (UINT64_MAX >> shift))
     return -1;

@@ -139,21 +139,26 @@ static __thread unsigned npending __attribute__((tls_model("initial-exec")));
 
 static void evict_over_budget(unsigned first_shard) {
   size_t total = __atomic_load_n(&total_bytes, __ATOMIC_RELAXED);
-  /* Over budget by a little slack: evict a batch back down to the volume,
-   * the pushing shard first, then the others in turn. */
+  /* Over budget by a little slack: evict batches back down to the volume,
+   * from the pushing shard first, then from the others in turn. */
   if (total <= volume + volume / 64)
     return;
   struct entry batch[TT_QUARANTINE_EVICT_BATCH];
-  for (unsigned tries = 0; total > volume && tries < 2 * TT_QUARANTINE_SHARDS; tries++) {
-    unsigned si = tries == 0 ? first_shard
-                             : __atomic_fetch_add(&evict_cursor, 1, __ATOMIC_RELAXED) %
-                                   TT_QUARANTINE_SHARDS;
+  unsigned start = __atomic_fetch_add(&evict_cursor, 1, __ATOMIC_RELAXED);
+  for (unsigned k = 0; k <= TT_QUARANTINE_SHARDS && total > volume; k++) {
+    unsigned si = k == 0 ? first_shard : (start + k) % TT_QUARANTINE_SHARDS;
     struct qshard *v = &shards[si];
-    tt_spin_lock(&v->lock);
-    size_t n = pop_locked(v, batch, TT_QUARANTINE_EVICT_BATCH, total - volume);
-    tt_spin_unlock(&v->lock);
-    evict(batch, n);
-    total = __atomic_load_n(&total_bytes, __ATOMIC_RELAXED);
+    for (;;) {
+      tt_spin_lock(&v->lock);
+      size_t n = pop_locked(v, batch, TT_QUARANTINE_EVICT_BATCH, total - volume);
+      tt_spin_unlock(&v->lock);
+      if (!n)
+        break; /* this shard is empty: the next one */
+      evict(batch, n);
+      total = __atomic_load_n(&total_bytes, __ATOMIC_RELAXED);
+      if (total <= volume)
+        break;
+    }
   }
 }
 

@@ -52,7 +52,7 @@
 
 size_t tt_scan_scratch_bytes(size_t n) {
   return n * sizeof(uintptr_t) + n * sizeof(uint64_t) + (2 * n + 1) * sizeof(uint32_t) +
-         TT_ALIGN_UP(n, 8);
+         TT_ALIGN_UP(n, 8) + TT_ALIGN_UP(n / 8 + 1, 8);
 }
 
 void tt_scan_init(struct tt_scan *sc, const struct tt_block *blocks, size_t n, void *scratch) {
@@ -67,6 +67,9 @@ void tt_scan_init(struct tt_scan *sc, const struct tt_block *blocks, size_t n, v
   sc->work = (uint32_t *)p;
   p += (2 * n + 1) * sizeof(uint32_t);
   sc->state = (uint8_t *)p;
+  p += TT_ALIGN_UP(n, 8);
+  sc->scanned = (uint8_t *)p;
+  memset(sc->scanned, 0, n / 8 + 1);
   sc->lo = sc->hi = 0; /* an empty span: the range filter rejects every word */
   for (size_t i = 0; i < n; i++) {
     sc->starts[i] = blocks[i].addr;
@@ -187,8 +190,8 @@ void tt_scan_set_quarantine(struct tt_scan *sc, const struct tt_block *q, size_t
 /* w, found at p, points into the freed blocks' span: is it inside one? */
 static void note_dangling(struct tt_scan *sc, const uintptr_t *p, uintptr_t w, long self) {
   unsigned place = self >= 0 ? TT_SCAN_DANGLING_HEAP : 1u << sc->root_kind;
-  if (!(sc->dangling_mask & place) || sc->nfound >= sc->maxfound)
-    return;
+  if (!(sc->dangling_mask & place) || sc->nfound >= sc->maxfound || (self >= 0 && sc->rescan))
+    return; /* a block scanned again finds the same words again */
   size_t a = 0, b = sc->nq;
   while (b - a > 1) {
     size_t mid = a + (b - a) / 2;
@@ -279,7 +282,10 @@ void tt_scan_propagate(struct tt_scan *sc) {
     size_t i = sc->work[--sc->nwork];
     const struct tt_block *b = &sc->blocks[i];
     bool definite = sc->state[i] == TT_STATE_REACHABLE;
+    sc->rescan = sc->scanned[i / 8] & (1u << (i % 8));
+    sc->scanned[i / 8] |= (uint8_t)(1u << (i % 8));
     scan_words(sc, b->addr, b->addr + tt_block_size(b), definite, (long)i);
+    sc->rescan = false;
   }
 }
 

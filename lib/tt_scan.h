@@ -31,6 +31,7 @@ struct tt_scan {
   uint8_t *state;     /* n: enum tt_leak_state */
   uint64_t *indirect; /* n: bytes indirectly lost under each clique leader */
   uint32_t *work;     /* 2n + 1: the mark stack */
+  uint8_t *scanned;   /* n bits: blocks whose contents were looked at once */
   size_t nwork;
   uintptr_t lo, hi;   /* [lo, hi): span of all blocks, the cheap filter */
   uint64_t words_scanned;
@@ -44,6 +45,7 @@ struct tt_scan {
   size_t nfound, maxfound;
   unsigned dangling_mask;
   int root_kind;      /* the kind of the root range being scanned */
+  bool rescan;        /* scanning a block a second time (Possible -> Reachable) */
 };
 
 #define TT_SCAN_DANGLING_HEAP 0x100

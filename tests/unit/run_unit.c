@@ -13,6 +13,7 @@
 static CU_SuiteInfo suites[] = {
     SUITE(arena),   SUITE(fmt),  SUITE(log),    SUITE(options),
     SUITE(stacks),  SUITE(heap), SUITE(report), SUITE(scan),
+    SUITE(quarantine), SUITE(addr), SUITE(capture),
     CU_SUITE_INFO_NULL,
 };
 

@@ -341,6 +341,424 @@ static void test_concurrent_threads(void) {
   CU_ASSERT_EQUAL(s1.live_bytes, s0.live_bytes);
 }
 
+/* ======================================================================== */
+/* freed (quarantined) and untracked records                                 */
+/* ======================================================================== */
+
+static void test_mark_freed_live(void) {
+  const uintptr_t a = 0x310000003100ull;
+  CU_ASSERT_TRUE(tt_heap_insert(a, 100, 7, 9, TT_ALLOC_NEW_ARRAY));
+  struct tt_heap_stats s0 = stats();
+  struct tt_block out;
+  memset(&out, 0, sizeof out);
+  CU_ASSERT_EQUAL(tt_heap_mark_freed(a, 55, TT_RELEASE_DELETE_ARRAY_SIZED, &out), TT_FREE_LIVE);
+  /* *out: the record before */
+  CU_ASSERT_EQUAL(out.addr, a);
+  CU_ASSERT_EQUAL(tt_block_size(&out), 100);
+  CU_ASSERT_EQUAL(tt_block_flags(&out), 0);
+  CU_ASSERT_EQUAL(out.stack, 7);
+  CU_ASSERT_EQUAL(out.owner, 9);
+  /* the record now: quarantined, free stack and release kind, the rest kept */
+  struct tt_block b;
+  CU_ASSERT_TRUE_FATAL(tt_heap_lookup(a, &b));
+  CU_ASSERT_TRUE(tt_block_quarantined(&b));
+  CU_ASSERT_EQUAL(tt_block_flags(&b) & TT_BLOCK_UNTRACKED, 0);
+  CU_ASSERT_EQUAL(tt_block_free_stack(&b), 55);
+  CU_ASSERT_EQUAL(tt_block_release_kind(&b), TT_RELEASE_DELETE_ARRAY_SIZED);
+  CU_ASSERT_EQUAL(tt_block_size(&b), 100);
+  CU_ASSERT_EQUAL(tt_block_kind(&b), TT_ALLOC_NEW_ARRAY);
+  CU_ASSERT_EQUAL(b.stack, 7);
+  struct tt_heap_stats s1 = stats();
+  CU_ASSERT_EQUAL(s1.frees - s0.frees, 1);
+  CU_ASSERT_EQUAL(s1.allocs, s0.allocs);
+  CU_ASSERT_EQUAL(s0.live_blocks - s1.live_blocks, 1);
+  CU_ASSERT_EQUAL(s0.live_bytes - s1.live_bytes, 100);
+  CU_ASSERT_EQUAL(s1.quarantined_blocks - s0.quarantined_blocks, 1);
+  CU_ASSERT_EQUAL(s1.untracked_blocks, s0.untracked_blocks);
+  /* a second free: a double free, the record as it was */
+  memset(&out, 0, sizeof out);
+  CU_ASSERT_EQUAL(tt_heap_mark_freed(a, 66, TT_RELEASE_FREE, &out), TT_FREE_QUARANTINED);
+  CU_ASSERT_EQUAL(out.addr, a);
+  CU_ASSERT_TRUE(tt_block_quarantined(&out));
+  CU_ASSERT_EQUAL(tt_block_free_stack(&out), 55);
+  CU_ASSERT_EQUAL(tt_block_release_kind(&out), TT_RELEASE_DELETE_ARRAY_SIZED);
+  CU_ASSERT_TRUE_FATAL(tt_heap_lookup(a, &b));
+  CU_ASSERT_EQUAL(tt_block_free_stack(&b), 55); /* not overwritten */
+  CU_ASSERT_EQUAL(tt_block_release_kind(&b), TT_RELEASE_DELETE_ARRAY_SIZED);
+  struct tt_heap_stats s2 = stats();
+  CU_ASSERT_EQUAL(s2.frees, s1.frees); /* counted once */
+  CU_ASSERT_EQUAL(s2.quarantined_blocks, s1.quarantined_blocks);
+  /* leaving the quarantine: removed, not counted as a free again */
+  memset(&out, 0, sizeof out);
+  CU_ASSERT_TRUE(tt_heap_remove(a, &out));
+  CU_ASSERT_TRUE(tt_block_quarantined(&out));
+  struct tt_heap_stats s3 = stats();
+  CU_ASSERT_EQUAL(s3.frees, s1.frees);
+  CU_ASSERT_EQUAL(s3.quarantined_blocks, s0.quarantined_blocks);
+  CU_ASSERT_EQUAL(s3.live_blocks, s1.live_blocks);
+  CU_ASSERT_EQUAL(s3.live_bytes, s1.live_bytes);
+  CU_ASSERT_FALSE(tt_heap_lookup(a, NULL));
+  /* and the address is unknown now */
+  CU_ASSERT_EQUAL(tt_heap_mark_freed(a, 1, TT_RELEASE_FREE, &out), TT_FREE_UNKNOWN);
+}
+
+/* Every release kind survives the packing into the flags byte, and never
+ * sets the untracked flag. */
+static void test_mark_freed_every_release_kind(void) {
+  const uintptr_t base = 0x320000003200ull;
+  size_t bad = 0;
+  for (int k = 0; k < TT_RELEASE_KIND_COUNT; k++) {
+    uintptr_t a = base + (uintptr_t)k * 16;
+    CU_ASSERT_TRUE(tt_heap_insert(a, (size_t)k, 1, 2, TT_ALLOC_NEW_ARRAY_ALIGNED_NOTHROW));
+    struct tt_block out, b;
+    if (tt_heap_mark_freed(a, 0xfffffff0u + (uint32_t)k, (enum tt_release_kind)k, &out) !=
+        TT_FREE_LIVE)
+      bad++;
+    if (!tt_heap_lookup(a, &b) || !tt_block_quarantined(&b) ||
+        (tt_block_flags(&b) & TT_BLOCK_UNTRACKED) || tt_block_release_kind(&b) != (unsigned)k ||
+        tt_block_free_stack(&b) != 0xfffffff0u + (uint32_t)k ||
+        tt_block_kind(&b) != TT_ALLOC_NEW_ARRAY_ALIGNED_NOTHROW || tt_block_size(&b) != (size_t)k)
+      bad++;
+  }
+  CU_ASSERT_EQUAL(bad, 0);
+  for (int k = 0; k < TT_RELEASE_KIND_COUNT; k++)
+    CU_ASSERT_TRUE(tt_heap_remove(base + (uintptr_t)k * 16, NULL));
+}
+
+static void test_mark_freed_unknown(void) {
+  struct tt_heap_stats s0 = stats();
+  struct tt_block out = {.addr = 0x1234};
+  CU_ASSERT_EQUAL(tt_heap_mark_freed(0x330000003300ull, 1, TT_RELEASE_FREE, &out),
+                  TT_FREE_UNKNOWN);
+  /* an interior address of a live block is no block of its own */
+  CU_ASSERT_TRUE(tt_heap_insert(0x330000003400ull, 64, 1, 0, TT_ALLOC_MALLOC));
+  CU_ASSERT_EQUAL(tt_heap_mark_freed(0x330000003410ull, 1, TT_RELEASE_FREE, &out),
+                  TT_FREE_UNKNOWN);
+  struct tt_block b;
+  CU_ASSERT_TRUE(tt_heap_lookup(0x330000003400ull, &b));
+  CU_ASSERT_FALSE(tt_block_quarantined(&b));
+  CU_ASSERT_TRUE(tt_heap_remove(0x330000003400ull, NULL));
+  struct tt_heap_stats s1 = stats();
+  CU_ASSERT_EQUAL(s1.quarantined_blocks, s0.quarantined_blocks);
+  CU_ASSERT_EQUAL(s1.live_blocks, s0.live_blocks);
+}
+
+static void test_untracked(void) {
+  const uintptr_t u = 0x340000003400ull;
+  struct tt_heap_stats s0 = stats();
+  CU_ASSERT_TRUE(tt_heap_insert_untracked(u, 30));
+  struct tt_heap_stats s1 = stats();
+  CU_ASSERT_EQUAL(s1.untracked_blocks - s0.untracked_blocks, 1);
+  CU_ASSERT_EQUAL(s1.live_blocks, s0.live_blocks); /* not live, not counted */
+  CU_ASSERT_EQUAL(s1.live_bytes, s0.live_bytes);
+  CU_ASSERT_EQUAL(s1.allocs, s0.allocs);
+  CU_ASSERT_EQUAL(s1.bytes_allocated, s0.bytes_allocated);
+  CU_ASSERT_EQUAL(s1.quarantined_blocks, s0.quarantined_blocks);
+  struct tt_block b;
+  CU_ASSERT_TRUE_FATAL(tt_heap_lookup(u, &b));
+  CU_ASSERT_EQUAL(tt_block_flags(&b), TT_BLOCK_UNTRACKED);
+  CU_ASSERT_EQUAL(tt_block_size(&b), 30);
+  /* its free: no quarantine, the record goes */
+  struct tt_block out;
+  memset(&out, 0, sizeof out);
+  CU_ASSERT_EQUAL(tt_heap_mark_freed(u, 5, TT_RELEASE_FREE, &out), TT_FREE_UNTRACKED);
+  CU_ASSERT_EQUAL(out.addr, u);
+  CU_ASSERT_EQUAL(tt_block_flags(&out), TT_BLOCK_UNTRACKED);
+  CU_ASSERT_FALSE(tt_heap_lookup(u, NULL));
+  struct tt_heap_stats s2 = stats();
+  CU_ASSERT_EQUAL(s2.untracked_blocks, s0.untracked_blocks);
+  CU_ASSERT_EQUAL(s2.frees, s0.frees);
+  CU_ASSERT_EQUAL(s2.quarantined_blocks, s0.quarantined_blocks);
+  CU_ASSERT_EQUAL(tt_heap_mark_freed(u, 5, TT_RELEASE_FREE, &out), TT_FREE_UNKNOWN);
+  /* removal of an untracked record moves no counter either */
+  CU_ASSERT_TRUE(tt_heap_insert_untracked(u, 30));
+  CU_ASSERT_TRUE(tt_heap_remove(u, &out));
+  struct tt_heap_stats s3 = stats();
+  CU_ASSERT_EQUAL(s3.frees, s0.frees);
+  CU_ASSERT_EQUAL(s3.untracked_blocks, s0.untracked_blocks);
+  CU_ASSERT_EQUAL(s3.live_bytes, s0.live_bytes);
+}
+
+/* A live block at an address held by an untracked or quarantined record
+ * (the allocator reused it behind tether's back) replaces it, and the
+ * counters follow. */
+static void test_insert_over_untracked_and_quarantined(void) {
+  const uintptr_t a = 0x350000003500ull, q = 0x350000003600ull;
+  struct tt_heap_stats s0 = stats();
+  CU_ASSERT_TRUE(tt_heap_insert_untracked(a, 8));
+  CU_ASSERT_TRUE(tt_heap_insert(a, 16, 1, 0, TT_ALLOC_MALLOC));
+  CU_ASSERT_TRUE(tt_heap_insert(q, 24, 1, 0, TT_ALLOC_MALLOC));
+  struct tt_block out;
+  CU_ASSERT_EQUAL(tt_heap_mark_freed(q, 2, TT_RELEASE_FREE, &out), TT_FREE_LIVE);
+  CU_ASSERT_TRUE(tt_heap_insert(q, 40, 3, 0, TT_ALLOC_CALLOC));
+  struct tt_heap_stats s1 = stats();
+  CU_ASSERT_EQUAL(s1.untracked_blocks, s0.untracked_blocks);
+  CU_ASSERT_EQUAL(s1.quarantined_blocks, s0.quarantined_blocks);
+  CU_ASSERT_EQUAL(s1.live_blocks - s0.live_blocks, 2);
+  CU_ASSERT_EQUAL(s1.live_bytes - s0.live_bytes, 16 + 40);
+  struct tt_block b;
+  CU_ASSERT_TRUE(tt_heap_lookup(q, &b));
+  CU_ASSERT_EQUAL(tt_block_flags(&b), 0);
+  CU_ASSERT_TRUE(tt_heap_remove(a, NULL));
+  CU_ASSERT_TRUE(tt_heap_remove(q, NULL));
+  struct tt_heap_stats s2 = stats();
+  CU_ASSERT_EQUAL(s2.live_blocks, s0.live_blocks);
+  CU_ASSERT_EQUAL(s2.live_bytes, s0.live_bytes);
+}
+
+static void test_restore_untracked_and_quarantined(void) {
+  const uintptr_t u = 0x360000003600ull, q = 0x360000003700ull;
+  CU_ASSERT_TRUE(tt_heap_insert_untracked(u, 50));
+  CU_ASSERT_TRUE(tt_heap_insert(q, 70, 4, 0, TT_ALLOC_NEW));
+  struct tt_block out;
+  CU_ASSERT_EQUAL(tt_heap_mark_freed(q, 8, TT_RELEASE_DELETE, &out), TT_FREE_LIVE);
+  struct tt_heap_stats s0 = stats();
+  struct tt_block ru, rq;
+  CU_ASSERT_TRUE_FATAL(tt_heap_remove(u, &ru));
+  CU_ASSERT_TRUE_FATAL(tt_heap_remove(q, &rq));
+  tt_heap_restore(&ru);
+  tt_heap_restore(&rq);
+  struct tt_heap_stats s1 = stats();
+  CU_ASSERT_EQUAL(s1.allocs, s0.allocs);
+  CU_ASSERT_EQUAL(s1.frees, s0.frees);
+  CU_ASSERT_EQUAL(s1.bytes_allocated, s0.bytes_allocated);
+  CU_ASSERT_EQUAL(s1.live_blocks, s0.live_blocks);
+  CU_ASSERT_EQUAL(s1.live_bytes, s0.live_bytes);
+  CU_ASSERT_EQUAL(s1.untracked_blocks, s0.untracked_blocks);
+  CU_ASSERT_EQUAL(s1.quarantined_blocks, s0.quarantined_blocks);
+  struct tt_block b;
+  CU_ASSERT_TRUE(tt_heap_lookup(u, &b));
+  CU_ASSERT_EQUAL(tt_block_flags(&b), TT_BLOCK_UNTRACKED);
+  CU_ASSERT_TRUE(tt_heap_lookup(q, &b));
+  CU_ASSERT_TRUE(tt_block_quarantined(&b));
+  CU_ASSERT_EQUAL(tt_block_free_stack(&b), 8);
+  CU_ASSERT_EQUAL(tt_block_release_kind(&b), TT_RELEASE_DELETE);
+  CU_ASSERT_TRUE(tt_heap_remove(u, NULL));
+  CU_ASSERT_TRUE(tt_heap_remove(q, NULL));
+}
+
+static void test_find_containing(void) {
+  const uintptr_t base = 0x370000003700ull;
+  const uintptr_t live = base, quar = base + 0x100, untr = base + 0x200, zero = base + 0x300;
+  CU_ASSERT_TRUE(tt_heap_insert(live, 100, 1, 0, TT_ALLOC_MALLOC));
+  CU_ASSERT_TRUE(tt_heap_insert(quar, 50, 2, 0, TT_ALLOC_NEW));
+  struct tt_block out;
+  CU_ASSERT_EQUAL(tt_heap_mark_freed(quar, 3, TT_RELEASE_DELETE, &out), TT_FREE_LIVE);
+  CU_ASSERT_TRUE(tt_heap_insert_untracked(untr, 64));
+  CU_ASSERT_TRUE(tt_heap_insert(zero, 0, 4, 0, TT_ALLOC_MALLOC));
+  struct tt_block b;
+  /* a live block: its start, inside, its last byte; not one past */
+  CU_ASSERT_TRUE(tt_heap_find_containing(live, &b) && b.addr == live);
+  CU_ASSERT_TRUE(tt_heap_find_containing(live + 37, &b) && b.addr == live);
+  CU_ASSERT_TRUE(tt_heap_find_containing(live + 99, &b) && b.addr == live && b.stack == 1);
+  CU_ASSERT_FALSE(tt_heap_find_containing(live + 100, &b));
+  CU_ASSERT_FALSE(tt_heap_find_containing(live - 1, &b));
+  /* a quarantined one, with its record */
+  CU_ASSERT_TRUE(tt_heap_find_containing(quar + 49, &b) && b.addr == quar);
+  CU_ASSERT_TRUE(tt_block_quarantined(&b));
+  CU_ASSERT_EQUAL(tt_block_free_stack(&b), 3);
+  CU_ASSERT_FALSE(tt_heap_find_containing(quar + 50, &b));
+  /* an untracked one is never found */
+  CU_ASSERT_FALSE(tt_heap_find_containing(untr, &b));
+  CU_ASSERT_FALSE(tt_heap_find_containing(untr + 10, &b));
+  /* a zero-size block is one byte */
+  CU_ASSERT_TRUE(tt_heap_find_containing(zero, &b) && b.addr == zero);
+  CU_ASSERT_FALSE(tt_heap_find_containing(zero + 1, &b));
+  CU_ASSERT_TRUE(tt_heap_remove(live, NULL));
+  CU_ASSERT_TRUE(tt_heap_remove(quar, NULL));
+  CU_ASSERT_TRUE(tt_heap_remove(untr, NULL));
+  CU_ASSERT_TRUE(tt_heap_remove(zero, NULL));
+  CU_ASSERT_FALSE(tt_heap_find_containing(live + 37, &b));
+  CU_ASSERT_FALSE(tt_heap_find_containing(quar, &b));
+}
+
+/* Blocks that share their index slots' neighbourhood with many others (one
+ * page: adjacent slots of one shard) are all found by interior address. */
+static void test_find_containing_many(void) {
+  enum { N = 256 };
+  const uintptr_t base = 0x380000010000ull;
+  for (size_t i = 0; i < N; i++)
+    CU_ASSERT_TRUE(tt_heap_insert(base + i * 16, 16, (uint32_t)i, 0, TT_ALLOC_MALLOC));
+  size_t bad = 0;
+  for (size_t i = 0; i < N; i++) {
+    struct tt_block b;
+    if (!tt_heap_find_containing(base + i * 16 + (i % 16), &b) || b.addr != base + i * 16 ||
+        b.stack != i)
+      bad++;
+  }
+  CU_ASSERT_EQUAL(bad, 0);
+  for (size_t i = 0; i < N; i++)
+    CU_ASSERT_TRUE(tt_heap_remove(base + i * 16, NULL));
+}
+
+static void test_snapshot_live_and_quarantined(void) {
+  const uintptr_t base = 0x390000003900ull;
+  enum { NL = 5, NQ = 3, NU = 2 };
+  tt_heap_lock_all();
+  size_t q0 = 99, n0 = tt_heap_count_locked(&q0);
+  tt_heap_unlock_all();
+  for (size_t i = 0; i < NL + NQ; i++)
+    CU_ASSERT_TRUE(tt_heap_insert(base + i * 64, 10 + i, (uint32_t)(100 + i), 0, TT_ALLOC_MALLOC));
+  for (size_t i = NL; i < NL + NQ; i++) {
+    struct tt_block out;
+    CU_ASSERT_EQUAL(tt_heap_mark_freed(base + i * 64, (uint32_t)(200 + i), TT_RELEASE_FREE, &out),
+                    TT_FREE_LIVE);
+  }
+  for (size_t i = 0; i < NU; i++)
+    CU_ASSERT_TRUE(tt_heap_insert_untracked(base + 0x1000 + i * 64, 8));
+  struct tt_block live[64], quar[64];
+  memset(quar, 0, sizeof quar);
+  tt_heap_lock_all();
+  size_t nq = 99, n = tt_heap_count_locked(&nq);
+  size_t count_null = tt_heap_count_locked(NULL);
+  size_t got = n <= 64 && nq <= 64 ? tt_heap_snapshot_locked(live, 64, quar, 64) : 0;
+  /* no room for the quarantined ones: quar untouched */
+  struct tt_block q1[1] = {{.addr = 0x77}};
+  size_t got_q0 = tt_heap_snapshot_locked(live, 64, q1, 0);
+  size_t got_null = tt_heap_snapshot_locked(live, 64, NULL, 0);
+  tt_heap_unlock_all();
+  CU_ASSERT_EQUAL(n - n0, NL);
+  CU_ASSERT_EQUAL(nq - q0, NQ);
+  CU_ASSERT_EQUAL(count_null, n);
+  CU_ASSERT_EQUAL(got, n);
+  CU_ASSERT_EQUAL(got_q0, n);
+  CU_ASSERT_EQUAL(got_null, n);
+  CU_ASSERT_EQUAL(q1[0].addr, 0x77);
+  size_t mine_live = 0, mine_quar = 0, wrong = 0;
+  for (size_t j = 0; j < got && j < 64; j++) {
+    uintptr_t a = live[j].addr;
+    if (a >= base + 0x1000 && a < base + 0x1000 + NU * 64)
+      wrong++; /* untracked: never in a snapshot */
+    if (a < base || a >= base + (NL + NQ) * 64)
+      continue;
+    size_t i = (a - base) / 64;
+    if (i >= NL || tt_block_flags(&live[j]) != 0 || live[j].stack != 100 + i)
+      wrong++;
+    mine_live++;
+  }
+  for (size_t j = 0; j < nq && j < 64; j++) {
+    uintptr_t a = quar[j].addr;
+    if (a >= base + 0x1000 && a < base + 0x1000 + NU * 64)
+      wrong++;
+    if (a < base || a >= base + (NL + NQ) * 64)
+      continue;
+    size_t i = (a - base) / 64;
+    if (i < NL || !tt_block_quarantined(&quar[j]) || tt_block_free_stack(&quar[j]) != 200 + i ||
+        tt_block_size(&quar[j]) != 10 + i)
+      wrong++;
+    mine_quar++;
+  }
+  CU_ASSERT_EQUAL(mine_live, NL);
+  CU_ASSERT_EQUAL(mine_quar, NQ);
+  CU_ASSERT_EQUAL(wrong, 0);
+  /* qmax bounds the quarantined records written */
+  struct tt_block q2[3];
+  memset(q2, 0, sizeof q2);
+  tt_heap_lock_all();
+  tt_heap_snapshot_locked(live, 64, q2, 2);
+  tt_heap_unlock_all();
+  CU_ASSERT(q2[0].addr && q2[1].addr);
+  CU_ASSERT_EQUAL(q2[2].addr, 0);
+  for (size_t i = 0; i < NL + NQ; i++)
+    CU_ASSERT_TRUE(tt_heap_remove(base + i * 64, NULL));
+  for (size_t i = 0; i < NU; i++)
+    CU_ASSERT_TRUE(tt_heap_remove(base + 0x1000 + i * 64, NULL));
+}
+
+static void test_families_every_kind(void) {
+  static const enum tt_alloc_family want_alloc[TT_ALLOC_KIND_COUNT] = {
+      [TT_ALLOC_MALLOC] = TT_FAMILY_MALLOC,
+      [TT_ALLOC_CALLOC] = TT_FAMILY_MALLOC,
+      [TT_ALLOC_REALLOC] = TT_FAMILY_MALLOC,
+      [TT_ALLOC_REALLOCARRAY] = TT_FAMILY_MALLOC,
+      [TT_ALLOC_POSIX_MEMALIGN] = TT_FAMILY_MALLOC,
+      [TT_ALLOC_ALIGNED_ALLOC] = TT_FAMILY_MALLOC,
+      [TT_ALLOC_MEMALIGN] = TT_FAMILY_MALLOC,
+      [TT_ALLOC_VALLOC] = TT_FAMILY_MALLOC,
+      [TT_ALLOC_PVALLOC] = TT_FAMILY_MALLOC,
+      [TT_ALLOC_NEW] = TT_FAMILY_NEW,
+      [TT_ALLOC_NEW_NOTHROW] = TT_FAMILY_NEW,
+      [TT_ALLOC_NEW_ALIGNED] = TT_FAMILY_NEW,
+      [TT_ALLOC_NEW_ALIGNED_NOTHROW] = TT_FAMILY_NEW,
+      [TT_ALLOC_NEW_ARRAY] = TT_FAMILY_NEW_ARRAY,
+      [TT_ALLOC_NEW_ARRAY_NOTHROW] = TT_FAMILY_NEW_ARRAY,
+      [TT_ALLOC_NEW_ARRAY_ALIGNED] = TT_FAMILY_NEW_ARRAY,
+      [TT_ALLOC_NEW_ARRAY_ALIGNED_NOTHROW] = TT_FAMILY_NEW_ARRAY,
+  };
+  static const enum tt_alloc_family want_release[TT_RELEASE_KIND_COUNT] = {
+      [TT_RELEASE_FREE] = TT_FAMILY_MALLOC,
+      [TT_RELEASE_REALLOC] = TT_FAMILY_MALLOC,
+      [TT_RELEASE_DELETE] = TT_FAMILY_NEW,
+      [TT_RELEASE_DELETE_SIZED] = TT_FAMILY_NEW,
+      [TT_RELEASE_DELETE_NOTHROW] = TT_FAMILY_NEW,
+      [TT_RELEASE_DELETE_ALIGNED] = TT_FAMILY_NEW,
+      [TT_RELEASE_DELETE_SIZED_ALIGNED] = TT_FAMILY_NEW,
+      [TT_RELEASE_DELETE_ALIGNED_NOTHROW] = TT_FAMILY_NEW,
+      [TT_RELEASE_DELETE_ARRAY] = TT_FAMILY_NEW_ARRAY,
+      [TT_RELEASE_DELETE_ARRAY_SIZED] = TT_FAMILY_NEW_ARRAY,
+      [TT_RELEASE_DELETE_ARRAY_NOTHROW] = TT_FAMILY_NEW_ARRAY,
+      [TT_RELEASE_DELETE_ARRAY_ALIGNED] = TT_FAMILY_NEW_ARRAY,
+      [TT_RELEASE_DELETE_ARRAY_SIZED_ALIGNED] = TT_FAMILY_NEW_ARRAY,
+      [TT_RELEASE_DELETE_ARRAY_ALIGNED_NOTHROW] = TT_FAMILY_NEW_ARRAY,
+  };
+  for (int k = 0; k < TT_ALLOC_KIND_COUNT; k++)
+    CU_ASSERT_EQUAL(tt_alloc_family_of((enum tt_alloc_kind)k), want_alloc[k]);
+  for (int k = 0; k < TT_RELEASE_KIND_COUNT; k++)
+    CU_ASSERT_EQUAL(tt_release_family_of((enum tt_release_kind)k), want_release[k]);
+  CU_ASSERT_EQUAL(tt_release_family_of(TT_RELEASE_KIND_COUNT), TT_FAMILY_MALLOC);
+  CU_ASSERT_EQUAL(tt_alloc_family_of(TT_ALLOC_KIND_COUNT), TT_FAMILY_MALLOC);
+}
+
+/* The names as c++filt demangles the real symbols (_ZdlPvm: "operator
+ * delete(void*, unsigned long)"), which is how Valgrind prints them. */
+static void test_kind_names_exact(void) {
+  static const char *alloc[TT_ALLOC_KIND_COUNT] = {
+      [TT_ALLOC_MALLOC] = "malloc",
+      [TT_ALLOC_CALLOC] = "calloc",
+      [TT_ALLOC_REALLOC] = "realloc",
+      [TT_ALLOC_REALLOCARRAY] = "reallocarray",
+      [TT_ALLOC_POSIX_MEMALIGN] = "posix_memalign",
+      [TT_ALLOC_ALIGNED_ALLOC] = "aligned_alloc",
+      [TT_ALLOC_MEMALIGN] = "memalign",
+      [TT_ALLOC_VALLOC] = "valloc",
+      [TT_ALLOC_PVALLOC] = "pvalloc",
+      [TT_ALLOC_NEW] = "operator new(unsigned long)",
+      [TT_ALLOC_NEW_NOTHROW] = "operator new(unsigned long, std::nothrow_t const&)",
+      [TT_ALLOC_NEW_ALIGNED] = "operator new(unsigned long, std::align_val_t)",
+      [TT_ALLOC_NEW_ALIGNED_NOTHROW] =
+          "operator new(unsigned long, std::align_val_t, std::nothrow_t const&)",
+      [TT_ALLOC_NEW_ARRAY] = "operator new[](unsigned long)",
+      [TT_ALLOC_NEW_ARRAY_NOTHROW] = "operator new[](unsigned long, std::nothrow_t const&)",
+      [TT_ALLOC_NEW_ARRAY_ALIGNED] = "operator new[](unsigned long, std::align_val_t)",
+      [TT_ALLOC_NEW_ARRAY_ALIGNED_NOTHROW] =
+          "operator new[](unsigned long, std::align_val_t, std::nothrow_t const&)",
+  };
+  static const char *release[TT_RELEASE_KIND_COUNT] = {
+      [TT_RELEASE_FREE] = "free",
+      [TT_RELEASE_REALLOC] = "realloc",
+      [TT_RELEASE_DELETE] = "operator delete(void*)",
+      [TT_RELEASE_DELETE_SIZED] = "operator delete(void*, unsigned long)",
+      [TT_RELEASE_DELETE_NOTHROW] = "operator delete(void*, std::nothrow_t const&)",
+      [TT_RELEASE_DELETE_ALIGNED] = "operator delete(void*, std::align_val_t)",
+      [TT_RELEASE_DELETE_SIZED_ALIGNED] = "operator delete(void*, unsigned long, std::align_val_t)",
+      [TT_RELEASE_DELETE_ALIGNED_NOTHROW] =
+          "operator delete(void*, std::align_val_t, std::nothrow_t const&)",
+      [TT_RELEASE_DELETE_ARRAY] = "operator delete[](void*)",
+      [TT_RELEASE_DELETE_ARRAY_SIZED] = "operator delete[](void*, unsigned long)",
+      [TT_RELEASE_DELETE_ARRAY_NOTHROW] = "operator delete[](void*, std::nothrow_t const&)",
+      [TT_RELEASE_DELETE_ARRAY_ALIGNED] = "operator delete[](void*, std::align_val_t)",
+      [TT_RELEASE_DELETE_ARRAY_SIZED_ALIGNED] =
+          "operator delete[](void*, unsigned long, std::align_val_t)",
+      [TT_RELEASE_DELETE_ARRAY_ALIGNED_NOTHROW] =
+          "operator delete[](void*, std::align_val_t, std::nothrow_t const&)",
+  };
+  for (int k = 0; k < TT_ALLOC_KIND_COUNT; k++)
+    CU_ASSERT_STRING_EQUAL(tt_alloc_kind_name((enum tt_alloc_kind)k), alloc[k]);
+  for (int k = 0; k < TT_RELEASE_KIND_COUNT; k++)
+    CU_ASSERT_STRING_EQUAL(tt_release_kind_name((enum tt_release_kind)k), release[k]);
+  CU_ASSERT_STRING_EQUAL(tt_release_kind_name(TT_RELEASE_KIND_COUNT), "free");
+}
+
 int heap_init(void) { return 0; }
 int heap_cleanup(void) { return 0; }
 
@@ -356,5 +774,16 @@ CU_TestInfo heap_tests[] = {
     {"kind names and families", test_kind_names_and_families},
     {"index bytes per block at 100k", test_index_bytes_per_block},
     {"four threads", test_concurrent_threads},
+    {"mark_freed: live, double, removed", test_mark_freed_live},
+    {"mark_freed: every release kind packed", test_mark_freed_every_release_kind},
+    {"mark_freed: unknown and interior addresses", test_mark_freed_unknown},
+    {"untracked records", test_untracked},
+    {"insert over untracked and quarantined records", test_insert_over_untracked_and_quarantined},
+    {"restore of untracked and quarantined records", test_restore_untracked_and_quarantined},
+    {"find_containing", test_find_containing},
+    {"find_containing, 256 blocks of one page", test_find_containing_many},
+    {"snapshot: live and quarantined, no untracked", test_snapshot_live_and_quarantined},
+    {"families of every kind", test_families_every_kind},
+    {"kind names exact", test_kind_names_exact},
     CU_TEST_INFO_NULL,
 };

@@ -307,6 +307,112 @@ static void test_kinds_str(void) {
   CU_ASSERT_STRING_EQUAL(small, "definite,in");
 }
 
+/* ======================================================================== */
+/* freelist-vol and check-dangling                                           */
+/* ======================================================================== */
+
+static void test_lifetime_defaults(void) {
+  memset(&o, 0x5a, sizeof o);
+  tt_options_defaults(&o);
+  CU_ASSERT_EQUAL(o.freelist_vol, 20000000);
+  CU_ASSERT_EQUAL(o.check_dangling, TT_DANGLING_YES);
+}
+
+static void test_freelist_vol_values(void) {
+  static const struct {
+    const char *text;
+    size_t want;
+  } good[] = {
+      {"freelist-vol=0", 0},
+      {"freelist-vol=1", 1},
+      {"freelist-vol=20000000", 20000000},
+      {"freelist-vol=1K", 1024},
+      {"freelist-vol=1k", 1024},
+      {"freelist-vol=10K", 10240},
+      {"freelist-vol=2M", 2u << 20},
+      {"freelist-vol=3m", 3u << 20},
+      {"freelist-vol=1G", (size_t)1 << 30},
+      {"freelist-vol=5g", (size_t)5 << 30},
+      {"freelist-vol=0K", 0},
+      {"freelist_vol=4096", 4096},
+      {"freelist-vol=17179869183G", (((size_t)1 << 34) - 1) << 30}, /* the largest G */
+      {"freelist-vol=1844674407370955161", 1844674407370955161ull},
+  };
+  for (unsigned i = 0; i < TT_ARRAY_LEN(good); i++) {
+    CU_ASSERT_EQUAL(parse(good[i].text), 0);
+    CU_ASSERT_EQUAL(o.freelist_vol, good[i].want);
+    CU_ASSERT_STRING_EQUAL(err, "");
+  }
+}
+
+static void test_freelist_vol_bad(void) {
+  static const char *bad[] = {
+      "1X", "-1", "+1", "1KB", "K", "", "1.5M", "0x100", "12 ",
+      "99999999999999999999",  /* 20 digits, > 2^64 */
+      "18446744073709551616",  /* 2^64 */
+      "17179869184G",          /* 2^64 through the suffix */
+      "16777216T",
+      "123456789012345678901", /* 21 digits */
+  };
+  for (unsigned i = 0; i < TT_ARRAY_LEN(bad); i++) {
+    struct tt_options x;
+    tt_options_defaults(&x);
+    x.freelist_vol = 777;
+    err[0] = '\0';
+    CU_ASSERT_EQUAL(tt_options_set(&x, "freelist-vol", 12, bad[i], strlen(bad[i]), err, sizeof err),
+                    -1);
+    CU_ASSERT_EQUAL(x.freelist_vol, 777); /* unchanged */
+    char want[256];
+    strcpy(want, "bad value '");
+    strcat(want, bad[i]);
+    strcat(want, "' for freelist-vol (expected a byte count, optionally with K, M or G)");
+    CU_ASSERT_STRING_EQUAL(err, want);
+  }
+  CU_ASSERT_EQUAL(parse("freelist-vol=1X quiet=yes"), -1);
+  CU_ASSERT_STRING_EQUAL(
+      err, "bad value '1X' for freelist-vol (expected a byte count, optionally with K, M or G)");
+  CU_ASSERT_EQUAL(o.freelist_vol, 20000000);
+  CU_ASSERT_TRUE(o.quiet);
+}
+
+/* Every value a size_t holds is a good byte count.
+ * Regression: the overflow guard once rejected 18446744073709551610 to
+ * 18446744073709551615, which fit. */
+static void test_bug_freelist_vol_largest_values(void) {
+  CU_ASSERT_EQUAL(parse("freelist-vol=18446744073709551615"), 0);
+  CU_ASSERT_EQUAL(o.freelist_vol, (size_t)UINT64_MAX);
+  CU_ASSERT_EQUAL(parse("freelist-vol=18446744073709551610"), 0);
+  CU_ASSERT_EQUAL(o.freelist_vol, (size_t)UINT64_MAX - 5);
+}
+
+static void test_check_dangling_values(void) {
+  CU_ASSERT_EQUAL(parse("check-dangling=no"), 0);
+  CU_ASSERT_EQUAL(o.check_dangling, TT_DANGLING_NO);
+  CU_ASSERT_EQUAL(parse("check-dangling=all"), 0);
+  CU_ASSERT_EQUAL(o.check_dangling, TT_DANGLING_ALL);
+  CU_ASSERT_EQUAL(parse("check-dangling=no check_dangling=yes"), 0);
+  CU_ASSERT_EQUAL(o.check_dangling, TT_DANGLING_YES);
+  CU_ASSERT_EQUAL(parse("check_dangling=all:freelist-vol=0"), 0);
+  CU_ASSERT_EQUAL(o.check_dangling, TT_DANGLING_ALL);
+  CU_ASSERT_EQUAL(o.freelist_vol, 0);
+}
+
+static void test_check_dangling_bad(void) {
+  static const char *bad[] = {"maybe", "YES", "All", "", "1", "true", "yess", "al"};
+  for (unsigned i = 0; i < TT_ARRAY_LEN(bad); i++) {
+    char text[64];
+    strcpy(text, "check-dangling=");
+    strcat(text, bad[i]);
+    CU_ASSERT_EQUAL(parse(text), -1);
+    CU_ASSERT_EQUAL(o.check_dangling, TT_DANGLING_YES); /* the default stays */
+    char want[200];
+    strcpy(want, "bad value '");
+    strcat(want, bad[i]);
+    strcat(want, "' for check-dangling (expected no, yes or all)");
+    CU_ASSERT_STRING_EQUAL(err, want);
+  }
+}
+
 int options_init(void) { return 0; }
 int options_cleanup(void) { return 0; }
 
@@ -331,5 +437,11 @@ CU_TestInfo options_tests[] = {
     {"set directly", test_set_directly},
     {"kinds parse", test_kinds_parse},
     {"kinds_str", test_kinds_str},
+    {"freelist-vol and check-dangling defaults", test_lifetime_defaults},
+    {"freelist-vol: values, K, M, G", test_freelist_vol_values},
+    {"freelist-vol: bad values", test_freelist_vol_bad},
+    {"freelist-vol: the largest values", test_bug_freelist_vol_largest_values},
+    {"check-dangling: values", test_check_dangling_values},
+    {"check-dangling: bad values", test_check_dangling_bad},
     CU_TEST_INFO_NULL,
 };

@@ -24,6 +24,7 @@
 
 #include <CUnit/CUnit.h>
 
+#include "tt_roots.h"
 #include "tt_scan.h"
 #include "units.h"
 
@@ -794,6 +795,297 @@ static void test_scratch_bytes(void) {
 }
 
 /* ======================================================================== */
+/* dangling pointers: words that point into freed (quarantined) blocks      */
+/* ======================================================================== */
+
+/* Freed blocks i at qmem + i * 64 (never read by the scan): sizes 32, but
+ * block 3 has size 0. */
+#define QH_N 6
+struct qh {
+  char *mem;
+  struct tt_block q[QH_N];
+  struct tt_dangling out[64];
+};
+
+static void qh_init(struct qh *x) {
+  memset(x, 0, sizeof *x);
+  x->mem = calloc(QH_N, 64);
+  CU_ASSERT_FATAL(x->mem != NULL);
+  for (size_t i = 0; i < QH_N; i++) {
+    x->q[i].addr = (uintptr_t)(x->mem + i * 64);
+    x->q[i].size_kind = (i == 3 ? 0 : 32) | (uint64_t)TT_BLOCK_QUARANTINED << 56;
+    x->q[i].stack = (uint32_t)(1000 + i);
+  }
+}
+
+static uintptr_t qa(const struct qh *x, size_t i) { return x->q[i].addr; }
+
+static void qh_free(struct qh *x) { free(x->mem); }
+
+static void qh_set(struct sh *h, struct qh *x, unsigned mask) {
+  tt_scan_set_quarantine(&h->sc, x->q, QH_N, x->out, TT_ARRAY_LEN(x->out), mask);
+}
+
+/* Roots as a range of the given kind. */
+static void sh_roots(struct sh *h, int kind) {
+  h->sc.root_kind = kind;
+  tt_scan_root_range(&h->sc, (uintptr_t)h->roots, (uintptr_t)(h->roots + SH_ROOTS));
+}
+
+/* The finding whose where is w, or NULL. */
+static const struct tt_dangling *found_at(const struct sh *h, const void *w) {
+  for (size_t i = 0; i < h->sc.nfound; i++)
+    if (h->sc.found[i].where == (uintptr_t)w)
+      return &h->sc.found[i];
+  return NULL;
+}
+
+static void test_dangling_root_start(void) {
+  struct sh h;
+  struct qh x;
+  sh_init(&h, 1, NULL);
+  qh_init(&x);
+  h.roots[5] = qa(&x, 1);
+  sh_prepare(&h);
+  qh_set(&h, &x, 1u << TT_ROOT_GLOBAL | TT_SCAN_DANGLING_START_ONLY);
+  sh_roots(&h, TT_ROOT_GLOBAL);
+  sh_finish(&h);
+  CU_ASSERT_EQUAL_FATAL(h.sc.nfound, 1);
+  const struct tt_dangling *d = &x.out[0];
+  CU_ASSERT_EQUAL(d->where, (uintptr_t)&h.roots[5]);
+  CU_ASSERT_EQUAL(d->value, qa(&x, 1));
+  CU_ASSERT_EQUAL(d->holder, -1);
+  CU_ASSERT_EQUAL(d->target, 1);
+  CU_ASSERT_EQUAL(d->root_kind, TT_ROOT_GLOBAL);
+  EXPECT(&h, 0, D, 0); /* the leak check is not disturbed */
+  sh_free(&h);
+  qh_free(&x);
+}
+
+/* Interior pointers count only without START_ONLY; a zero-size freed block
+ * is one byte; words just outside the freed blocks are nothing. */
+static void run_dangling_interior(bool start_only) {
+  struct sh h;
+  struct qh x;
+  sh_init(&h, 1, NULL);
+  qh_init(&x);
+  h.roots[0] = qa(&x, 0) - 8;      /* below all of them */
+  h.roots[1] = qa(&x, 1) + 8;      /* interior */
+  h.roots[2] = qa(&x, 1) + 31;     /* the last byte */
+  h.roots[3] = qa(&x, 1) + 32;     /* one past: the gap before block 2 */
+  h.roots[4] = qa(&x, 3);          /* zero-size block: its start */
+  h.roots[5] = qa(&x, 3) + 1;      /* and one past it */
+  h.roots[6] = qa(&x, 5) + 32;     /* the end of the span */
+  h.roots[7] = qa(&x, 2);          /* a start */
+  sh_prepare(&h);
+  qh_set(&h, &x, 1u << TT_ROOT_OTHER | (start_only ? TT_SCAN_DANGLING_START_ONLY : 0));
+  sh_roots(&h, TT_ROOT_OTHER);
+  sh_finish(&h);
+  const struct tt_dangling *d;
+  CU_ASSERT_EQUAL(h.sc.nfound, start_only ? 2 : 4);
+  CU_ASSERT_PTR_NULL(found_at(&h, &h.roots[0]));
+  CU_ASSERT_PTR_NULL(found_at(&h, &h.roots[3]));
+  CU_ASSERT_PTR_NULL(found_at(&h, &h.roots[5]));
+  CU_ASSERT_PTR_NULL(found_at(&h, &h.roots[6]));
+  d = found_at(&h, &h.roots[4]);
+  CU_ASSERT(d && d->target == 3 && d->value == qa(&x, 3) && d->root_kind == TT_ROOT_OTHER);
+  d = found_at(&h, &h.roots[7]);
+  CU_ASSERT(d && d->target == 2 && d->value == qa(&x, 2) && d->holder == -1);
+  if (start_only) {
+    CU_ASSERT_PTR_NULL(found_at(&h, &h.roots[1]));
+    CU_ASSERT_PTR_NULL(found_at(&h, &h.roots[2]));
+  } else {
+    d = found_at(&h, &h.roots[1]);
+    CU_ASSERT(d && d->target == 1 && d->value == qa(&x, 1) + 8);
+    d = found_at(&h, &h.roots[2]);
+    CU_ASSERT(d && d->target == 1 && d->value == qa(&x, 1) + 31);
+  }
+  sh_free(&h);
+  qh_free(&x);
+}
+
+static void test_dangling_interior(void) { run_dangling_interior(false); }
+static void test_dangling_interior_start_only(void) { run_dangling_interior(true); }
+
+/* Words in reachable (and possibly lost) live blocks; never in lost ones. */
+static void run_dangling_heap(unsigned mask) {
+  struct sh h;
+  struct qh x;
+  sh_init(&h, 4, NULL); /* A = 0 reachable, B = 1 unreached, C = 2 lost, D = 3 possible */
+  qh_init(&x);
+  h.roots[0] = sh_addr(&h, 0);
+  h.roots[1] = sh_addr(&h, 3) + 8;
+  *sh_word(&h, 0, 1) = qa(&x, 0);      /* A: a start */
+  *sh_word(&h, 0, 3) = qa(&x, 4) + 16; /* A: interior */
+  *sh_word(&h, 2, 0) = qa(&x, 2);      /* C: lost, so not a hazard */
+  *sh_word(&h, 3, 2) = qa(&x, 5);      /* D */
+  sh_prepare(&h);
+  qh_set(&h, &x, mask);
+  sh_roots(&h, TT_ROOT_GLOBAL);
+  sh_finish(&h);
+  bool heap = mask & TT_SCAN_DANGLING_HEAP, start_only = mask & TT_SCAN_DANGLING_START_ONLY;
+  CU_ASSERT_EQUAL(h.sc.nfound, !heap ? 0 : start_only ? 2 : 3);
+  CU_ASSERT_PTR_NULL(found_at(&h, sh_word(&h, 2, 0)));
+  const struct tt_dangling *d = found_at(&h, sh_word(&h, 0, 1));
+  if (heap) {
+    CU_ASSERT(d && d->holder == 0 && d->target == 0 && d->value == qa(&x, 0));
+    d = found_at(&h, sh_word(&h, 3, 2));
+    CU_ASSERT(d && d->holder == 3 && d->target == 5);
+    d = found_at(&h, sh_word(&h, 0, 3));
+    if (start_only) {
+      CU_ASSERT_PTR_NULL(d);
+    } else {
+      CU_ASSERT(d && d->holder == 0 && d->target == 4 && d->value == qa(&x, 4) + 16);
+    }
+  } else {
+    CU_ASSERT_PTR_NULL(d);
+  }
+  EXPECT(&h, 0, R, 0);
+  EXPECT(&h, 2, D, 0);
+  EXPECT(&h, 3, P, 0);
+  sh_free(&h);
+  qh_free(&x);
+}
+
+static void test_dangling_heap(void) { run_dangling_heap(TT_SCAN_DANGLING_HEAP); }
+static void test_dangling_heap_start_only(void) {
+  run_dangling_heap(TT_SCAN_DANGLING_HEAP | TT_SCAN_DANGLING_START_ONLY | 1u << TT_ROOT_GLOBAL);
+}
+static void test_dangling_heap_not_in_mask(void) {
+  run_dangling_heap(0xffu & ~(unsigned)TT_SCAN_DANGLING_HEAP);
+}
+
+static void test_dangling_root_kinds_and_mask(void) {
+  struct sh h;
+  struct qh x;
+  sh_init(&h, 1, NULL);
+  qh_init(&x);
+  h.roots[0] = qa(&x, 0);
+  sh_prepare(&h);
+  qh_set(&h, &x, 1u << TT_ROOT_GLOBAL | 1u << TT_ROOT_REGISTERS);
+  sh_roots(&h, TT_ROOT_STACK); /* not in the mask */
+  CU_ASSERT_EQUAL(h.sc.nfound, 0);
+  sh_roots(&h, TT_ROOT_OTHER);
+  CU_ASSERT_EQUAL(h.sc.nfound, 0);
+  sh_roots(&h, TT_ROOT_GLOBAL);
+  CU_ASSERT_EQUAL_FATAL(h.sc.nfound, 1);
+  CU_ASSERT_EQUAL(x.out[0].root_kind, TT_ROOT_GLOBAL);
+  /* saved registers: where is the word in the array handed in */
+  uintptr_t regs[4] = {0, qa(&x, 4) + 4, 7, qa(&x, 1)};
+  h.sc.root_kind = TT_ROOT_REGISTERS;
+  tt_scan_root_words(&h.sc, regs, 4);
+  CU_ASSERT_EQUAL_FATAL(h.sc.nfound, 3);
+  const struct tt_dangling *d = found_at(&h, &regs[1]);
+  CU_ASSERT(d && d->target == 4 && d->value == qa(&x, 4) + 4 && d->holder == -1 &&
+            d->root_kind == TT_ROOT_REGISTERS);
+  d = found_at(&h, &regs[3]);
+  CU_ASSERT(d && d->target == 1);
+  h.sc.root_kind = TT_ROOT_STACK;
+  tt_scan_root_words(&h.sc, regs, 4); /* stack kind: not in the mask */
+  CU_ASSERT_EQUAL(h.sc.nfound, 3);
+  sh_finish(&h);
+  sh_free(&h);
+  qh_free(&x);
+}
+
+static void test_dangling_max(void) {
+  struct sh h;
+  struct qh x;
+  sh_init(&h, 1, NULL);
+  qh_init(&x);
+  for (size_t i = 0; i < 10; i++)
+    h.roots[i] = qa(&x, i % QH_N);
+  sh_prepare(&h);
+  for (size_t i = 0; i < TT_ARRAY_LEN(x.out); i++)
+    x.out[i].where = 0xdead;
+  tt_scan_set_quarantine(&h.sc, x.q, QH_N, x.out, 3, 1u << TT_ROOT_GLOBAL);
+  sh_roots(&h, TT_ROOT_GLOBAL);
+  sh_finish(&h);
+  CU_ASSERT_EQUAL(h.sc.nfound, 3);
+  CU_ASSERT_EQUAL(x.out[0].where, (uintptr_t)&h.roots[0]);
+  CU_ASSERT_EQUAL(x.out[2].where, (uintptr_t)&h.roots[2]);
+  CU_ASSERT_EQUAL(x.out[3].where, 0xdead); /* nothing past max */
+  /* max 0 and no array at all */
+  sh_free(&h);
+  sh_init(&h, 1, NULL);
+  for (size_t i = 0; i < 10; i++)
+    h.roots[i] = qa(&x, 0);
+  sh_prepare(&h);
+  tt_scan_set_quarantine(&h.sc, x.q, QH_N, NULL, 0, 1u << TT_ROOT_GLOBAL);
+  sh_roots(&h, TT_ROOT_GLOBAL);
+  sh_finish(&h);
+  CU_ASSERT_EQUAL(h.sc.nfound, 0);
+  sh_free(&h);
+  qh_free(&x);
+}
+
+static void test_dangling_empty_live_heap(void) {
+  struct qh x;
+  qh_init(&x);
+  struct tt_scan sc;
+  uint64_t scratch[4];
+  CU_ASSERT(tt_scan_scratch_bytes(0) <= sizeof scratch);
+  tt_scan_init(&sc, NULL, 0, scratch);
+  tt_scan_set_quarantine(&sc, x.q, QH_N, x.out, TT_ARRAY_LEN(x.out),
+                         1u << TT_ROOT_GLOBAL | 1u << TT_ROOT_REGISTERS);
+  uintptr_t roots[4] = {1, qa(&x, 2), qa(&x, 2) + 100, UINTPTR_MAX};
+  sc.root_kind = TT_ROOT_GLOBAL;
+  tt_scan_root_range(&sc, (uintptr_t)roots, (uintptr_t)(roots + 4));
+  CU_ASSERT_EQUAL_FATAL(sc.nfound, 1);
+  CU_ASSERT_EQUAL(x.out[0].where, (uintptr_t)&roots[1]);
+  CU_ASSERT_EQUAL(x.out[0].target, 2);
+  uintptr_t regs[2] = {UINTPTR_MAX, qa(&x, 5)};
+  sc.root_kind = TT_ROOT_REGISTERS;
+  tt_scan_root_words(&sc, regs, 2);
+  CU_ASSERT_EQUAL_FATAL(sc.nfound, 2);
+  CU_ASSERT_EQUAL(x.out[1].where, (uintptr_t)&regs[1]);
+  CU_ASSERT_EQUAL(x.out[1].target, 5);
+  tt_scan_propagate(&sc);
+  tt_scan_classify(&sc);
+  CU_ASSERT_EQUAL(sc.nfound, 2);
+  qh_free(&x);
+}
+
+/* No freed blocks: nothing is looked for (and an empty quarantine set up
+ * with no array is fine). */
+static void test_dangling_empty_quarantine(void) {
+  struct sh h;
+  sh_init(&h, 2, NULL);
+  h.roots[0] = sh_addr(&h, 0);
+  sh_prepare(&h);
+  tt_scan_set_quarantine(&h.sc, NULL, 0, NULL, 0, 0xffffffffu);
+  sh_roots(&h, TT_ROOT_GLOBAL);
+  sh_finish(&h);
+  CU_ASSERT_EQUAL(h.sc.nfound, 0);
+  EXPECT(&h, 0, R, 0);
+  EXPECT(&h, 1, D, 0);
+  sh_free(&h);
+}
+
+/* One word, one finding. A block first reached through an interior pointer
+ * (possibly lost) and then through its start (reachable) is scanned twice
+ * by the mark; a dangling word in it must still be recorded once.
+ * Regression: the word was once recorded on each scan, and the ERROR
+ * SUMMARY counted two errors for one pointer. */
+static void test_bug_dangling_recorded_once_per_word(void) {
+  struct sh h;
+  struct qh x;
+  sh_init(&h, 1, NULL);
+  qh_init(&x);
+  h.roots[0] = sh_addr(&h, 0) + 8; /* interior first */
+  h.roots[1] = sh_addr(&h, 0);     /* then the start */
+  *sh_word(&h, 0, 2) = qa(&x, 0);
+  sh_prepare(&h);
+  qh_set(&h, &x, TT_SCAN_DANGLING_HEAP);
+  sh_roots(&h, TT_ROOT_GLOBAL);
+  sh_finish(&h);
+  EXPECT(&h, 0, R, 0);
+  CU_ASSERT_EQUAL(h.sc.nfound, 1);
+  sh_free(&h);
+  qh_free(&x);
+}
+
+/* ======================================================================== */
 
 int scan_init(void) { return 0; }
 int scan_cleanup(void) { return 0; }
@@ -838,5 +1130,16 @@ CU_TestInfo scan_tests[] = {
     {"empty heap", test_empty_heap},
     {"empty heap, root word ~0", test_empty_heap_all_ones_word},
     {"scratch size", test_scratch_bytes},
+    {"dangling: root start pointer", test_dangling_root_start},
+    {"dangling: interior, zero-size, outside", test_dangling_interior},
+    {"dangling: interior ignored with START_ONLY", test_dangling_interior_start_only},
+    {"dangling: in reachable and possible blocks", test_dangling_heap},
+    {"dangling: in blocks, START_ONLY", test_dangling_heap_start_only},
+    {"dangling: blocks not in the mask", test_dangling_heap_not_in_mask},
+    {"dangling: root kinds and the mask", test_dangling_root_kinds_and_mask},
+    {"dangling: max bounds the findings", test_dangling_max},
+    {"dangling: empty live heap", test_dangling_empty_live_heap},
+    {"dangling: empty quarantine", test_dangling_empty_quarantine},
+    {"dangling: one word recorded once", test_bug_dangling_recorded_once_per_word},
     CU_TEST_INFO_NULL,
 };

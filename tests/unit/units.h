@@ -11,11 +11,14 @@
   int name##_init(void);                  \
   int name##_cleanup(void);
 
+TT_UNIT_SUITE(addr)
 TT_UNIT_SUITE(arena)
+TT_UNIT_SUITE(capture)
 TT_UNIT_SUITE(fmt)
 TT_UNIT_SUITE(heap)
 TT_UNIT_SUITE(log)
 TT_UNIT_SUITE(options)
+TT_UNIT_SUITE(quarantine)
 TT_UNIT_SUITE(report)
 TT_UNIT_SUITE(scan)
 TT_UNIT_SUITE(stacks)

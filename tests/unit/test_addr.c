@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/* Address classification for error reports: whose stack an address is on
+ * (tt_roots_thread_of) and which global variable holds it
+ * (tt_symbolize_data). */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "tt_roots.h"
+#include "tt_symbolize.h"
+#include "units.h"
+
+/* Data symbols of the test binary with known names and sizes. Not static,
+ * not const, written at run time: the compiler keeps them as they are. */
+unsigned char tt_unit_data_probe[100];
+long tt_unit_data_probe_long[4] = {1, 2, 3, 4};
+static int tt_unit_static_probe[8];
+
+/* ======================================================================== */
+/* tt_roots_thread_of                                                        */
+/* ======================================================================== */
+
+static void test_thread_of_main_stack(void) {
+  volatile int local = 0;
+  volatile char deep[256];
+  deep[0] = 1;
+  CU_ASSERT_EQUAL(tt_roots_thread_of((uintptr_t)&local), 1);
+  CU_ASSERT_EQUAL(tt_roots_thread_of((uintptr_t)&deep[200]), 1);
+  (void)local;
+}
+
+static void test_thread_of_heap_and_global(void) {
+  void *p = malloc(64);
+  CU_ASSERT_FATAL(p != NULL);
+  CU_ASSERT_EQUAL(tt_roots_thread_of((uintptr_t)p), 0);
+  CU_ASSERT_EQUAL(tt_roots_thread_of((uintptr_t)p + 63), 0);
+  free(p);
+  CU_ASSERT_EQUAL(tt_roots_thread_of((uintptr_t)tt_unit_data_probe), 0);
+  CU_ASSERT_EQUAL(tt_roots_thread_of((uintptr_t)&tt_unit_static_probe[3]), 0);
+  CU_ASSERT_EQUAL(tt_roots_thread_of((uintptr_t)test_thread_of_heap_and_global), 0);
+  CU_ASSERT_EQUAL(tt_roots_thread_of(0), 0);
+  CU_ASSERT_EQUAL(tt_roots_thread_of(UINTPTR_MAX), 0);
+}
+
+/* A thread that registers (or not), reports what it sees of its own stack,
+ * then waits until the main thread has looked at it too. */
+struct probe_thread {
+  bool register_it;
+  uintptr_t local_addr;
+  int seen_by_self, seen_again, seen_first;
+  pthread_barrier_t *bar;
+};
+
+static void *probe_cb(void *arg) {
+  struct probe_thread *t = arg;
+  volatile int local = 5;
+  if (t->register_it) {
+    tt_roots_thread_start();
+    t->seen_first = tt_roots_thread_of((uintptr_t)&local);
+    tt_roots_thread_start(); /* twice: the same record, the same number */
+  }
+  t->local_addr = (uintptr_t)&local;
+  t->seen_by_self = tt_roots_thread_of(t->local_addr);
+  pthread_barrier_wait(t->bar); /* main looks now */
+  pthread_barrier_wait(t->bar);
+  t->seen_again = tt_roots_thread_of(t->local_addr);
+  (void)local;
+  return NULL;
+}
+
+static void test_thread_of_other_threads(void) {
+  pthread_barrier_t bar;
+  CU_ASSERT_FATAL(pthread_barrier_init(&bar, NULL, 4) == 0);
+  struct probe_thread t[3] = {{.register_it = true, .bar = &bar},
+                              {.register_it = true, .bar = &bar},
+                              {.register_it = false, .bar = &bar}};
+  pthread_t th[3];
+  for (int i = 0; i < 3; i++)
+    CU_ASSERT_FATAL(pthread_create(&th[i], NULL, probe_cb, &t[i]) == 0);
+  pthread_barrier_wait(&bar);
+  int from_main[3];
+  for (int i = 0; i < 3; i++)
+    from_main[i] = tt_roots_thread_of(t[i].local_addr);
+  pthread_barrier_wait(&bar);
+  for (int i = 0; i < 3; i++)
+    pthread_join(th[i], NULL);
+  pthread_barrier_destroy(&bar);
+  /* registered threads: a number >= 2, the same from anywhere, distinct */
+  CU_ASSERT(t[0].seen_by_self >= 2);
+  CU_ASSERT(t[1].seen_by_self >= 2);
+  CU_ASSERT_NOT_EQUAL(t[0].seen_by_self, t[1].seen_by_self);
+  CU_ASSERT_EQUAL(from_main[0], t[0].seen_by_self);
+  CU_ASSERT_EQUAL(from_main[1], t[1].seen_by_self);
+  CU_ASSERT_EQUAL(t[0].seen_again, t[0].seen_by_self);
+  CU_ASSERT_EQUAL(t[0].seen_first, t[0].seen_by_self);
+  CU_ASSERT_EQUAL(t[1].seen_first, t[1].seen_by_self);
+  /* a thread that never registered: not a known stack */
+  CU_ASSERT_EQUAL(t[2].seen_by_self, 0);
+  CU_ASSERT_EQUAL(from_main[2], 0);
+}
+
+static void *exit_cb(void *arg) {
+  volatile int local = 1;
+  tt_roots_thread_start();
+  uintptr_t *out = arg;
+  out[0] = (uintptr_t)&local;
+  out[1] = (uintptr_t)tt_roots_thread_of((uintptr_t)&local);
+  (void)local;
+  return NULL;
+}
+
+/* Once a registered thread has exited, its stack is nobody's (glibc keeps
+ * the stack block cached, so the address is still mapped). A new thread
+ * taking over that stack gets a new number. */
+static void test_thread_of_after_exit(void) {
+  uintptr_t r1[2], r2[2];
+  pthread_t th;
+  CU_ASSERT_FATAL(pthread_create(&th, NULL, exit_cb, r1) == 0);
+  pthread_join(th, NULL);
+  CU_ASSERT(r1[1] >= 2);
+  CU_ASSERT_EQUAL(tt_roots_thread_of(r1[0]), 0);
+  CU_ASSERT_FATAL(pthread_create(&th, NULL, exit_cb, r2) == 0);
+  pthread_join(th, NULL);
+  CU_ASSERT(r2[1] >= 2);
+  CU_ASSERT_NOT_EQUAL(r2[1], r1[1]);
+  CU_ASSERT_EQUAL(tt_roots_thread_of(r2[0]), 0);
+}
+
+/* ======================================================================== */
+/* tt_symbolize_data                                                         */
+/* ======================================================================== */
+
+static void test_symbolize_data_global(void) {
+  tt_unit_data_probe[0] = 1; /* used */
+  const char *name = NULL;
+  size_t off = 999;
+  CU_ASSERT_TRUE_FATAL(tt_symbolize_data((uintptr_t)tt_unit_data_probe, &name, &off));
+  CU_ASSERT_STRING_EQUAL(name, "tt_unit_data_probe");
+  CU_ASSERT_EQUAL(off, 0);
+  name = NULL;
+  CU_ASSERT_TRUE_FATAL(tt_symbolize_data((uintptr_t)&tt_unit_data_probe[37], &name, &off));
+  CU_ASSERT_STRING_EQUAL(name, "tt_unit_data_probe");
+  CU_ASSERT_EQUAL(off, 37);
+  CU_ASSERT_TRUE_FATAL(tt_symbolize_data((uintptr_t)&tt_unit_data_probe[99], &name, &off));
+  CU_ASSERT_STRING_EQUAL(name, "tt_unit_data_probe");
+  CU_ASSERT_EQUAL(off, 99);
+  /* one past the end is not inside it (some other symbol, or none) */
+  name = NULL;
+  if (tt_symbolize_data((uintptr_t)tt_unit_data_probe + 100, &name, &off))
+    CU_ASSERT(name && strcmp(name, "tt_unit_data_probe") != 0);
+  /* an initialized one (.data), in the middle of an element */
+  tt_unit_data_probe_long[1]++;
+  CU_ASSERT_TRUE_FATAL(
+      tt_symbolize_data((uintptr_t)&tt_unit_data_probe_long[2] + 3, &name, &off));
+  CU_ASSERT_STRING_EQUAL(name, "tt_unit_data_probe_long");
+  CU_ASSERT_EQUAL(off, 2 * sizeof(long) + 3);
+}
+
+static void test_symbolize_data_static(void) {
+  tt_unit_static_probe[5] = 3;
+  const char *name = NULL;
+  size_t off = 999;
+  CU_ASSERT_TRUE_FATAL(tt_symbolize_data((uintptr_t)&tt_unit_static_probe[5], &name, &off));
+  CU_ASSERT_STRING_EQUAL(name, "tt_unit_static_probe");
+  CU_ASSERT_EQUAL(off, 5 * sizeof(int));
+}
+
+static void test_symbolize_data_not_data(void) {
+  const char *name = "untouched";
+  size_t off = 7;
+  void *p = malloc(32);
+  CU_ASSERT_FATAL(p != NULL);
+  CU_ASSERT_FALSE(tt_symbolize_data((uintptr_t)p, &name, &off));
+  free(p);
+  volatile int local = 0;
+  CU_ASSERT_FALSE(tt_symbolize_data((uintptr_t)&local, &name, &off));
+  /* code is no data symbol */
+  CU_ASSERT_FALSE(tt_symbolize_data((uintptr_t)test_symbolize_data_not_data, &name, &off));
+  CU_ASSERT_FALSE(tt_symbolize_data(0, &name, &off));
+  CU_ASSERT_STRING_EQUAL(name, "untouched");
+  CU_ASSERT_EQUAL(off, 7);
+  (void)local;
+}
+
+/* ======================================================================== */
+
+int addr_init(void) {
+  tt_roots_init(); /* the thread-exit hook */
+  return 0;
+}
+int addr_cleanup(void) { return 0; }
+
+CU_TestInfo addr_tests[] = {
+    {"thread_of: the main thread's stack", test_thread_of_main_stack},
+    {"thread_of: heap, globals, code", test_thread_of_heap_and_global},
+    {"thread_of: other threads", test_thread_of_other_threads},
+    {"thread_of: after the thread exits", test_thread_of_after_exit},
+    {"symbolize_data: a global", test_symbolize_data_global},
+    {"symbolize_data: a static", test_symbolize_data_static},
+    {"symbolize_data: heap, stack, code", test_symbolize_data_not_data},
+    CU_TEST_INFO_NULL,
+};

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/* tt_stacks_capture: the per-thread capture cache. Real stacks, captured
+ * through test_capture_helper.c's helper (which plays malloc): every answer
+ * must be the id a fresh unwind gives, cached or not.
+ *
+ * The callers below come in pairs that differ only in a constant, so their
+ * frames have the same size (the helper's return-address slot is at the
+ * same address whichever of the pair called it: one cache key, two paths)
+ * and identical-code folding cannot merge them. */
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "test_capture.h"
+#include "tt_os.h"
+#include "tt_stacks.h"
+#include "tt_symbolize.h"
+#include "units.h"
+
+#define MAX_FRAMES 8
+
+static uintptr_t skip_lo, skip_hi;
+
+static void setup(struct tt_unit_capture *c, int max) {
+  memset(c, 0, sizeof *c);
+  c->max = max;
+  c->skip_lo = skip_lo;
+  c->skip_hi = skip_hi;
+}
+
+static volatile int sink;
+
+static TT_NOINLINE void via_a(struct tt_unit_capture *c, uintptr_t *ret) {
+  tt_unit_capture_helper(c);
+  *ret = (uintptr_t)__builtin_return_address(0);
+  sink = 1;
+}
+
+static TT_NOINLINE void via_b(struct tt_unit_capture *c, uintptr_t *ret) {
+  tt_unit_capture_helper(c);
+  *ret = (uintptr_t)__builtin_return_address(0);
+  sink = 2;
+}
+
+/* One level more, so two outer callers share the frames below. */
+static TT_NOINLINE void middle(struct tt_unit_capture *c, uintptr_t *ret) {
+  via_a(c, ret);
+  sink = 3;
+}
+
+static TT_NOINLINE void outer_1(struct tt_unit_capture *c, uintptr_t *ret) {
+  middle(c, ret);
+  sink = 4;
+}
+
+static TT_NOINLINE void outer_2(struct tt_unit_capture *c, uintptr_t *ret) {
+  middle(c, ret);
+  sink = 5;
+}
+
+static uint64_t hits(void) {
+  uint64_t h, m;
+  tt_stacks_capture_stats(&h, &m);
+  return h;
+}
+
+/* id is what a fresh unwind gives, and a real stack. */
+static bool agrees(const struct tt_unit_capture *c) {
+  return c->id != 0 && c->id == c->fresh_id && c->fresh_n > 0;
+}
+
+/* Test frames must lie outside the skip range, or the test proves nothing. */
+static void check_layout(uintptr_t pc) {
+  if (pc >= skip_lo && pc < skip_hi)
+    CU_FAIL_FATAL("test frame inside the skip range: link order changed?");
+}
+
+static void test_capture_same_site_loop(void) {
+  enum { N = 50 };
+  static struct tt_unit_capture c[N];
+  uintptr_t ret[N];
+  uint64_t h0 = hits();
+  size_t bad = 0;
+  for (int i = 0; i < N; i++) {
+    setup(&c[i], MAX_FRAMES);
+    via_a(&c[i], &ret[i]);
+  }
+  check_layout(c[0].ra);
+  check_layout(ret[0]);
+  for (int i = 0; i < N; i++)
+    bad += !agrees(&c[i]) || c[i].id != c[0].id || c[i].ra_slot != c[0].ra_slot;
+  CU_ASSERT_EQUAL(bad, 0);
+  /* after a few calls to learn the path, every call is a hit */
+  CU_ASSERT(hits() - h0 >= N - 4);
+}
+
+static void test_capture_two_sites_same_depth(void) {
+  enum { N = 50 };
+  static struct tt_unit_capture ca[N], cb[N];
+  uintptr_t ra[N], rb[N];
+  uint64_t h0 = hits();
+  for (int i = 0; i < N; i++) {
+    setup(&ca[i], MAX_FRAMES);
+    setup(&cb[i], MAX_FRAMES);
+    via_a(&ca[i], &ra[i]);
+    via_b(&cb[i], &rb[i]);
+  }
+  check_layout(ca[0].ra);
+  check_layout(cb[0].ra);
+  /* one cache key for both: the helper's slot is at the same address */
+  CU_ASSERT_EQUAL(ca[0].ra_slot, cb[0].ra_slot);
+  size_t bad = 0;
+  for (int i = 0; i < N; i++)
+    bad += !agrees(&ca[i]) || !agrees(&cb[i]) || ca[i].id != ca[0].id || cb[i].id != cb[0].id;
+  CU_ASSERT_EQUAL(bad, 0);
+  CU_ASSERT_NOT_EQUAL(ca[0].id, cb[0].id);
+  CU_ASSERT(hits() - h0 >= 2 * N - 8); /* both paths cached at once */
+}
+
+/* The frames of the ids: the helper's return address into its caller, then
+ * the caller's return address. */
+static void test_capture_frames(void) {
+  struct tt_unit_capture ca, cb;
+  uintptr_t ra, rb;
+  for (int i = 0; i < 8; i++) { /* the last answers come from the cache */
+    setup(&ca, MAX_FRAMES);
+    setup(&cb, MAX_FRAMES);
+    via_a(&ca, &ra);
+    via_b(&cb, &rb);
+  }
+  const uintptr_t *pa, *pb;
+  int na = tt_stacks_get(ca.id, &pa), nb = tt_stacks_get(cb.id, &pb);
+  CU_ASSERT_FATAL(na >= 2 && nb >= 2);
+  CU_ASSERT(na <= MAX_FRAMES && nb <= MAX_FRAMES);
+  CU_ASSERT_EQUAL(pa[0], ca.ra);
+  CU_ASSERT_EQUAL(pb[0], cb.ra);
+  CU_ASSERT_EQUAL(pa[1], ra);
+  CU_ASSERT_EQUAL(pb[1], rb);
+  struct tt_frame_info fi;
+  tt_symbolize(pa[0], true, &fi);
+  CU_ASSERT(fi.function && strncmp(fi.function, "via_a", 5) == 0);
+  tt_symbolize(pb[0], true, &fi);
+  CU_ASSERT(fi.function && strncmp(fi.function, "via_b", 5) == 0);
+  tt_symbolize(pa[1], true, &fi);
+  CU_ASSERT(fi.function && strncmp(fi.function, "test_capture_frames", 19) == 0);
+}
+
+/* The same first two frames, a different third: the cache must check
+ * deeper than the key and the first return address. */
+static void test_capture_deeper_frames_differ(void) {
+  enum { N = 40 };
+  static struct tt_unit_capture c1[N], c2[N];
+  uintptr_t r1, r2;
+  for (int i = 0; i < N; i++) {
+    setup(&c1[i], MAX_FRAMES);
+    setup(&c2[i], MAX_FRAMES);
+    outer_1(&c1[i], &r1);
+    outer_2(&c2[i], &r2);
+  }
+  CU_ASSERT_EQUAL(c1[0].ra_slot, c2[0].ra_slot);
+  CU_ASSERT_EQUAL(c1[0].ra, c2[0].ra);
+  size_t bad = 0;
+  for (int i = 0; i < N; i++)
+    bad += !agrees(&c1[i]) || !agrees(&c2[i]) || c1[i].id != c1[0].id || c2[i].id != c2[0].id;
+  CU_ASSERT_EQUAL(bad, 0);
+  CU_ASSERT_NOT_EQUAL(c1[0].id, c2[0].id);
+  /* and a long run of one path, then the other once */
+  for (int i = 0; i < 10; i++) {
+    setup(&c1[i], MAX_FRAMES);
+    outer_1(&c1[i], &r1);
+  }
+  setup(&c2[0], MAX_FRAMES);
+  outer_2(&c2[0], &r2);
+  CU_ASSERT_TRUE(agrees(&c2[0]));
+  CU_ASSERT_NOT_EQUAL(c2[0].id, c1[9].id);
+}
+
+/* More frames than the cache keeps: every capture unwinds; same answers. */
+static void test_capture_deep_not_cached(void) {
+  enum { N = 10, DEEP = 20 };
+  static struct tt_unit_capture c[N];
+  uintptr_t ret;
+  uint64_t h0 = hits();
+  size_t bad = 0;
+  for (int i = 0; i < N; i++) {
+    setup(&c[i], DEEP);
+    via_a(&c[i], &ret);
+    bad += !agrees(&c[i]) || c[i].id != c[0].id;
+  }
+  CU_ASSERT_EQUAL(bad, 0);
+  CU_ASSERT_EQUAL(hits(), h0);
+}
+
+/* ======================================================================== */
+
+int capture_init(void) {
+  /* [the helper, the end of this program's text): the helper, then
+   * tether_core (linked after every test object) */
+  uintptr_t lo, hi;
+  if (!tt_os_module_span((uintptr_t)tt_unit_capture_helper, &lo, &hi, NULL, 0))
+    return -1;
+  skip_lo = (uintptr_t)tt_unit_capture_helper;
+  skip_hi = hi;
+  return skip_lo < skip_hi && (uintptr_t)tt_stacks_capture > skip_lo &&
+                 (uintptr_t)tt_stacks_capture < skip_hi
+             ? 0
+             : -1;
+}
+int capture_cleanup(void) { return 0; }
+
+CU_TestInfo capture_tests[] = {
+    {"one call site in a loop: hits, same id", test_capture_same_site_loop},
+    {"two call sites at one depth", test_capture_two_sites_same_depth},
+    {"frames are the callers' return addresses", test_capture_frames},
+    {"same first frames, different deeper ones", test_capture_deeper_frames_differ},
+    {"more than 16 frames: not cached", test_capture_deep_not_cached},
+    CU_TEST_INFO_NULL,
+};
