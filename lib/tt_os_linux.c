@@ -496,7 +496,7 @@ void tt_os_save_own_registers(struct tt_thread_state *st) {
  * blocks the signal: after a timeout such a thread is reported as not
  * stopped, and its whole stack stays a root (a conservative over-approx). */
 
-#define TT_STOP_SIGNAL SIGPWR
+#define TT_STOP_SIGNAL SIGURG /* ignored by default, passed silently by gdb (as Go does) */
 #define TT_STOP_TIMEOUT_NS 2000000000ull
 #define TT_MAX_TIDS 4096
 
