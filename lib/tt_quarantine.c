@@ -139,9 +139,12 @@ static __thread unsigned npending __attribute__((tls_model("initial-exec")));
 
 static void evict_over_budget(unsigned first_shard) {
   size_t total = __atomic_load_n(&total_bytes, __ATOMIC_RELAXED);
-  /* Over budget by a little slack: evict batches back down to the volume,
-   * from the pushing shard first, then from the others in turn. */
-  if (total <= volume + volume / 64)
+  /* Over budget: evict back down to the volume, from the pushing shard
+   * first, then from the others in turn. Each flush adds a thread's last 16
+   * frees and so takes out about as many: small steady batches let glibc
+   * reuse them from its per-thread cache, where a burst would spill into
+   * its arenas and contend for their locks. */
+  if (total <= volume)
     return;
   struct entry batch[TT_QUARANTINE_EVICT_BATCH];
   unsigned start = __atomic_fetch_add(&evict_cursor, 1, __ATOMIC_RELAXED);

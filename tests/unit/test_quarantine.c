@@ -453,7 +453,7 @@ static void test_eviction_order_oldest_first(void) {
   CU_ASSERT_EQUAL(wrong, 0);
   size_t bytes, blocks;
   q_stats(&bytes, &blocks);
-  CU_ASSERT(bytes <= vol + vol / 64);
+  CU_ASSERT(bytes <= vol);
   /* emptying releases the rest, still oldest first */
   q_empty();
   CU_ASSERT_EQUAL(rec.nreleased, N);
@@ -487,8 +487,7 @@ static void test_eviction_order_all(void) {
   q_reset(0);
 }
 
-/* After every flush the queue holds at most volume + volume / 64 bytes (and
- * after an eviction at most the volume); its byte count agrees with what was
+/* After every flush the queue holds at most the volume; its byte count agrees with what was
  * pushed and released. Random sizes, zero included. */
 static void test_bounds_random_sizes(void) {
   enum { N = 6000, MAXSZ = 300 };
@@ -509,7 +508,7 @@ static void test_bounds_random_sizes(void) {
     CU_ASSERT_TRUE(tt_quarantine_push(addr[i], size));
     size_t bytes, blocks;
     q_stats(&bytes, &blocks);
-    if (bytes > vol + vol / 64)
+    if (bytes > vol)
       over++;
     if (rec.nreleased > released_before) {
       evictions++;
@@ -546,13 +545,13 @@ static void test_bug_bound_after_big_block_behind_many_small(void) {
   tt_quarantine_flush_thread();
   size_t bytes, blocks;
   q_stats(&bytes, &blocks);
-  CU_ASSERT(bytes <= vol + vol / 64);
+  CU_ASSERT(bytes <= vol);
   uintptr_t big = block(60000);
   CU_ASSERT_TRUE(tt_quarantine_push(big, 60000));
   tt_quarantine_flush_thread();
   q_stats(&bytes, &blocks);
   /* 124,000 bytes were queued: about 3,660 small blocks must go */
-  CU_ASSERT(bytes <= vol + vol / 64);
+  CU_ASSERT(bytes <= vol);
   CU_ASSERT(rec.nreleased >= (SMALL * SZ + 60000 - vol) / SZ);
   q_reset(0);
 }
