@@ -77,20 +77,23 @@ static bool is_below_main(const char *fn) {
 
 static void stack_frames(struct tt_out *o, uint32_t stack, const struct tt_options *opts);
 
+/* Frame 0 is the tether entry point the program called; the rest are its. */
+static void stack_with_entry(struct tt_out *o, uintptr_t pc, const char *name, uint32_t stack,
+                             const struct tt_options *opts) {
+  tt_report_line(o, "   at 0x%lX: %s (in %s)", (unsigned long)pc, name, self_path);
+  stack_frames(o, stack, opts);
+}
+
 void tt_report_stack(struct tt_out *o, uint32_t stack, unsigned kind,
                      const struct tt_options *opts) {
-  tt_report_line(o, "   at 0x%lX: %s (in %s)",
-                 (unsigned long)(kind < TT_ALLOC_KIND_COUNT ? entry_pcs[kind] : 0),
-                 tt_alloc_kind_name((enum tt_alloc_kind)kind), self_path);
-  stack_frames(o, stack, opts);
+  stack_with_entry(o, kind < TT_ALLOC_KIND_COUNT ? entry_pcs[kind] : 0,
+                   tt_alloc_kind_name((enum tt_alloc_kind)kind), stack, opts);
 }
 
 void tt_report_release_stack(struct tt_out *o, uint32_t stack, unsigned how,
                              const struct tt_options *opts) {
-  tt_report_line(o, "   at 0x%lX: %s (in %s)",
-                 (unsigned long)(how < TT_RELEASE_KIND_COUNT ? release_pcs[how] : 0),
-                 tt_release_kind_name((enum tt_release_kind)how), self_path);
-  stack_frames(o, stack, opts);
+  stack_with_entry(o, how < TT_RELEASE_KIND_COUNT ? release_pcs[how] : 0,
+                   tt_release_kind_name((enum tt_release_kind)how), stack, opts);
 }
 
 /* The captured frames of a stack, "by" lines. */
