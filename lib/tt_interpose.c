@@ -172,6 +172,20 @@ static TT_NOINLINE void *untracked(void *p, size_t size) {
   return p;
 }
 
+/* Clears the stack just below the caller, where tether's frames that held
+ * the new block's address (the index insert, the real allocator) were: a
+ * later frame that leaves a slot uninitialised must not hand a scan a stale
+ * copy of it. (Valgrind's allocator runs on its own stack; ours cannot.) */
+#define TT_SCRUB_WORDS 32 /* 256 bytes: the index insert's and free's frames */
+static TT_NOINLINE void scrub_below(void) {
+  /* Plain word stores: a libc memset here may pick a wide vector version,
+   * whose start-up costs more than these few stores. */
+  volatile uintptr_t pad[TT_SCRUB_WORDS];
+  for (int i = 0; i < TT_SCRUB_WORDS; i++)
+    pad[i] = 0;
+  __asm__ volatile("" : : "r"(pad) : "memory");
+}
+
 /* Runs the real allocation expression and records its result. */
 #define TT_TRACKED(expr, size, kind)                          \
   do {                                                        \
@@ -182,6 +196,7 @@ static TT_NOINLINE void *untracked(void *p, size_t size) {
     void *p_ = (expr);                                        \
     if (p_)                                                   \
       tt_heap_insert((uintptr_t)p_, (size), id_, 0, (kind));  \
+    scrub_below();                                            \
     guard--;                                                  \
     return p_;                                                \
   } while (0)
@@ -232,6 +247,7 @@ static TT_NOINLINE void release_checked(void *p, enum tt_release_kind how) {
     tt_errors_bad_free(TT_ERR_INVALID_FREE, how, stack, (uintptr_t)p, NULL);
     break;
   }
+  scrub_below(); /* the frames below held p, whose address a new block may get */
   guard--;
 }
 
@@ -246,7 +262,7 @@ static inline void release(void *p, enum tt_release_kind how) {
     tt_heap_remove((uintptr_t)p, NULL);
     real.free(p);
   } else {
-    release_checked(p, how);
+    release_checked(p, how); /* a tail call: the stack capture cache keys on it */
   }
 }
 
@@ -307,6 +323,7 @@ static void *realloc_common(void *p, size_t size, enum tt_alloc_kind kind) {
     tt_heap_insert((uintptr_t)q, size, id, 0, kind);
   else if (had && size != 0) /* failed: p is still the program's */
     tt_heap_restore(&old);
+  scrub_below();
   guard--;
   return q;
 }
@@ -358,6 +375,7 @@ TT_EXPORT int posix_memalign(void **out, size_t align, size_t size) {
   int rc = real.posix_memalign(out, align, size);
   if (rc == 0)
     tt_heap_insert((uintptr_t)*out, size, id, 0, TT_ALLOC_POSIX_MEMALIGN);
+  scrub_below();
   guard--;
   return rc;
 }
@@ -443,6 +461,7 @@ static inline void *new_common(size_t size, size_t align, enum tt_alloc_kind kin
   void *p = align ? real.memalign(align, size) : real.malloc(size);
   if (p)
     tt_heap_insert((uintptr_t)p, size, id, 0, kind);
+  scrub_below();
   guard--;
   return TT_LIKELY(p) ? p : new_failed(size, align, kind, mangled);
 }

@@ -179,7 +179,9 @@ void tt_stacks_unlock_all(void) {
  * function's frame has the same size each time it reaches the same call,
  * which alloca or a variable-length array can break; the walk then also
  * has to reach the same stack address by another path to be fooled. */
-#define TT_CAPTURE_CACHE 32
+#define TT_CAPTURE_CACHE 64
+#define TT_CAPTURE_WAYS 4
+#define TT_CAPTURE_SETS (TT_CAPTURE_CACHE / TT_CAPTURE_WAYS)
 #define TT_CAPTURE_FRAMES 16
 
 struct capture_entry {
@@ -193,12 +195,12 @@ struct capture_entry {
 
 static __thread struct capture_entry ccache[TT_CAPTURE_CACHE]
     __attribute__((tls_model("initial-exec")));
-static __thread uint8_t ccache_victim[TT_CAPTURE_CACHE / 2]
+static __thread uint8_t ccache_victim[TT_CAPTURE_SETS]
     __attribute__((tls_model("initial-exec")));
 /* A fill costs a slow frame walk (microseconds): it is done only when the
- * same stack came twice in a row at this slot (a loop), and given up on a
- * path that missed after TT_CAPTURE_MAX_FAILS fills without a hit between
- * them, so call paths too varied to cache cost almost nothing extra. */
+ * same stack comes back at this slot (a loop), and given up on a path that
+ * missed after TT_CAPTURE_MAX_FAILS fills without a hit between them, so
+ * call paths too varied to cache cost almost nothing extra. */
 #define TT_CAPTURE_MAX_FAILS 4
 static uint64_t cache_hits, cache_misses, cache_fills, cache_fill_fails;
 
@@ -232,12 +234,12 @@ uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintpt
     int n = tt_unwind_capture(pcs, max, skip_lo, skip_hi);
     return tt_stacks_intern(pcs, n);
   }
-  /* Two ways a set. One key (the slot address) can serve two call paths
-   * (malloc from a() and free from b(), both called from main at the same
-   * depth): an entry is the key and its first return address. */
-  unsigned set = (unsigned)((ra_slot * 0x9E3779B97F4A7C15ull) >> 60) % (TT_CAPTURE_CACHE / 2);
-  struct capture_entry *way = &ccache[set * 2];
-  for (int w = 0; w < 2; w++) {
+  /* Four ways a set. One key (the slot address) can serve several call
+   * paths (malloc from a() and free from b(), both called from main at the
+   * same depth): all entries of the key are checked. */
+  unsigned set = (unsigned)((ra_slot * 0x9E3779B97F4A7C15ull) >> 60) % TT_CAPTURE_SETS;
+  struct capture_entry *way = &ccache[set * TT_CAPTURE_WAYS];
+  for (int w = 0; w < TT_CAPTURE_WAYS; w++) {
     struct capture_entry *c = &way[w];
     if (c->key != ra_slot || !c->n)
       continue;
@@ -254,24 +256,30 @@ uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintpt
   int n = tt_unwind_capture(pcs, max, skip_lo, skip_hi);
   uint32_t id = tt_stacks_intern(pcs, n);
   if (id && n > 0) {
+    /* An entry is one path: its slot address and its stack. A path seen
+     * here before is worth a fill (two calls from different sites of one
+     * caller reach the same slot address with different stacks: each gets
+     * its own entry). */
     struct capture_entry *e = NULL;
-    for (int w = 0; w < 2 && !e; w++)
-      if (way[w].key == ra_slot && way[w].pcs[0] == pcs[0])
+    for (int w = 0; w < TT_CAPTURE_WAYS && !e; w++)
+      if (way[w].key == ra_slot && way[w].id == id)
         e = &way[w];
-    if (!e) { /* a new path: track it */
-      e = !way[0].key ? &way[0] : !way[1].key ? &way[1] : &way[ccache_victim[set]++ & 1];
+    if (e) {
+      if (e->fails < TT_CAPTURE_MAX_FAILS) {
+        e->fails++;
+        fill(e, ra_slot, max, skip_lo, skip_hi, pcs, n, id);
+      }
+    } else {
+      for (int w = 0; w < TT_CAPTURE_WAYS && !e; w++)
+        if (!way[w].key)
+          e = &way[w];
+      if (!e) /* round robin among the ways */
+        e = &way[ccache_victim[set]++ % TT_CAPTURE_WAYS];
       e->key = ra_slot;
       e->pcs[0] = pcs[0];
       e->n = 0;
       e->id = id;
       e->fails = 0;
-    } else if (id == e->id && e->fails < TT_CAPTURE_MAX_FAILS) {
-      /* The very same stack twice in a row here: a loop. Worth a fill. */
-      e->fails++;
-      fill(e, ra_slot, max, skip_lo, skip_hi, pcs, n, id);
-    } else {
-      e->id = id;
-      e->n = 0;
     }
   }
   return id;
