@@ -12,6 +12,7 @@
 #include "tt_arena.h"
 #include "tt_log.h"
 #include "tt_report.h"
+#include "tt_stacks.h"
 #include "tt_symbolize.h"
 #include "tt_uthash.h"
 
@@ -163,9 +164,30 @@ void tt_errors_write_after_free(uintptr_t addr, size_t size, size_t first, size_
   tt_spin_unlock(&errors_lock);
 }
 
+/* Was the block freed after exit() began (by an atexit handler, a
+ * destructor, the runtime's clean-up)? The program is over by then: a
+ * pointer left to such a block can no longer be followed, and libraries
+ * (OpenSSL's OPENSSL_cleanup, for one) routinely leave them behind. */
+static bool freed_during_exit(const struct tt_block *target) {
+  static const char *const exit_frames[] = {"__run_exit_handlers", "_dl_fini", "__libc_freeres",
+                                            "__cxa_finalize"};
+  const uintptr_t *pcs;
+  int n = tt_stacks_get(tt_block_free_stack(target), &pcs);
+  for (int i = 0; i < n; i++) {
+    struct tt_frame_info fi;
+    tt_symbolize(pcs[i], true, &fi);
+    for (unsigned k = 0; fi.function && k < TT_ARRAY_LEN(exit_frames); k++)
+      if (strcmp(fi.function, exit_frames[k]) == 0)
+        return true;
+  }
+  return false;
+}
+
 void tt_errors_dangling(uintptr_t where, enum tt_root_kind root_kind,
                         const struct tt_block *holder, uintptr_t value,
                         const struct tt_block *target) {
+  if (freed_during_exit(target))
+    return;
   /* One context per (freed block's free stack, where the pointer sits: the
    * holder's allocation stack, or the kind of root). */
   uint32_t place = holder ? holder->stack : 0x80000000u | (uint32_t)root_kind;

@@ -84,10 +84,23 @@ void tt_symbolize_retain_modules(void) {
   tt_spin_unlock(&sym_lock);
 }
 
+/* Separate debug files by build id, under the debuginfo path
+ * (/usr/lib/debug/.build-id/...), as Debian's -dbgsym packages install them.
+ * Never libdw's standard lookup: when that finds nothing locally it starts a
+ * debuginfod client, whose libcurl brings up the TLS and SSH libraries inside
+ * the program under test, at exit, after the program tore its own copies of
+ * them down (openssl crashed so). */
+static int find_debuginfo_cb(Dwfl_Module *mod, void **userdata, const char *modname,
+                             Dwarf_Addr base, const char *file_name, const char *debuglink_file,
+                             GElf_Word debuglink_crc, char **debuginfo_file_name) {
+  return dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
+                                      debuglink_crc, debuginfo_file_name);
+}
+
 static char *debuginfo_path;
 static const Dwfl_Callbacks callbacks = {
     .find_elf = dwfl_linux_proc_find_elf,
-    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .find_debuginfo = find_debuginfo_cb,
     .section_address = dwfl_offline_section_address,
     .debuginfo_path = &debuginfo_path,
 };

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 pkgs="cmake make gcc g++ pkg-config libunwind-dev uthash-dev libcunit1-dev libdw-dev libiberty-dev"
 if [ "${1:-}" = "--tests" ]; then
   # python3 drives the case checker; the rest are real programs run under tether.
-  pkgs="$pkgs python3 perl git sqlite3 bash coreutils time"
+  pkgs="$pkgs python3 perl git sqlite3 bash coreutils time openssl"
 fi
 
 missing=""

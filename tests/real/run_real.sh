@@ -20,7 +20,7 @@
 # "SKIP: <program> not installed" and exits 0.
 set -u -o pipefail
 
-PROGRAMS="python3 python3-malloc perl git sqlite3 bash make cmake sort awk"
+PROGRAMS="python3 python3-malloc perl git sqlite3 bash make cmake sort awk openssl"
 REPORT_CHECK=1
 KEEP=0
 usage() { sed -n '2,/^set -u/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
@@ -298,6 +298,17 @@ EOF
   run "$AWK_BIN" -f "$IN/prog.awk" "$IN/text.txt"
 }
 
+# OpenSSL: digests and a symmetric round trip. Its clean-up at exit tears down
+# libcrypto; tether once crashed it there (libdw's debuginfod client brought
+# libcurl, and with it a second start of the TLS libraries, into the program).
+wl_openssl() {
+  head -c "$(sz 2000000)" /dev/zero | tr '\0' 'x' >"$IN/data.bin"
+  run "$OPENSSL_BIN" dgst -sha256 "$IN/data.bin" | sed 's|.*= ||'
+  run "$OPENSSL_BIN" dgst -sha512 "$IN/data.bin" | sed 's|.*= ||'
+  run "$OPENSSL_BIN" enc -aes-256-cbc -pbkdf2 -pass pass:tether -in "$IN/data.bin" -out enc.bin; st
+  run "$OPENSSL_BIN" enc -d -aes-256-cbc -pbkdf2 -pass pass:tether -in enc.bin | cksum
+}
+
 # ---- one program: native run, tether run, comparison and report checks ------
 now() { date +%s.%N; }
 
@@ -315,6 +326,7 @@ check_one() { # NAME -> 0 pass / 1 fail; prints PASS/FAIL/SKIP
     cmake) CMAKE_BIN=$(prog_path cmake); need=$CMAKE_BIN;;
     sort) SORT_BIN=$(prog_path sort); need=$SORT_BIN;;
     awk) AWK_BIN=$(prog_path awk); need=$AWK_BIN;;
+    openssl) OPENSSL_BIN=$(prog_path openssl); need=$OPENSSL_BIN;;
     *) echo "FAIL: unknown program '$name' (known: $PROGRAMS)"; return 1;;
   esac
   local prog=${name%-malloc}
