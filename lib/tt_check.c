@@ -22,7 +22,6 @@
 #include "tt_roots.h"
 #include "tt_scan.h"
 #include "tt_stacks.h"
-uint64_t tt_stacks_fill_fails(uint64_t *fills);
 
 #define TT_CHECK_MAX_THREADS 4096
 #define TT_CHECK_MAX_DANGLING 4096 /* findings kept from one scan */
@@ -329,11 +328,11 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
                    (unsigned long long)hs.index_bytes,
                    (unsigned long long)(hs.live_blocks ? hs.index_bytes / hs.live_blocks : 0),
                    tt_stacks_count(), tt_stacks_bytes(), tt_arena_mapped());
-    uint64_t hits, misses;
-    tt_stacks_capture_stats(&hits, &misses);
-    uint64_t fills, fails = tt_stacks_fill_fails(&fills);
+    struct tt_capture_stats cs;
+    tt_stacks_capture_stats(&cs);
     tt_report_line(o, "stack captures: %'llu from the cache, %'llu unwound (%llu fills, %llu failed)",
-                   (unsigned long long)hits, (unsigned long long)misses, (unsigned long long)fills, (unsigned long long)fails);
+                   (unsigned long long)cs.hits, (unsigned long long)cs.misses,
+                   (unsigned long long)cs.fills, (unsigned long long)cs.failed);
   }
 
 out:

@@ -285,13 +285,9 @@ uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintpt
   return id;
 }
 
-uint64_t tt_stacks_fill_fails(uint64_t *fills);
-uint64_t tt_stacks_fill_fails(uint64_t *fills) {
-  *fills = cache_fills;
-  return cache_fill_fails;
-}
-
-void tt_stacks_capture_stats(uint64_t *hits, uint64_t *misses) {
-  *hits = __atomic_load_n(&cache_hits, __ATOMIC_RELAXED);
-  *misses = __atomic_load_n(&cache_misses, __ATOMIC_RELAXED);
+void tt_stacks_capture_stats(struct tt_capture_stats *st) {
+  st->hits = __atomic_load_n(&cache_hits, __ATOMIC_RELAXED);
+  st->misses = __atomic_load_n(&cache_misses, __ATOMIC_RELAXED);
+  st->fills = __atomic_load_n(&cache_fills, __ATOMIC_RELAXED);
+  st->failed = __atomic_load_n(&cache_fill_fails, __ATOMIC_RELAXED);
 }

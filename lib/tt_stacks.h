@@ -19,8 +19,12 @@ uint32_t tt_stacks_intern(const uintptr_t *pcs, int n) TT_HIDDEN;
  * the same value, the stack is the same and the unwind is skipped. */
 uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintptr_t skip_hi)
     TT_HIDDEN;
-/* Counters of the capture cache (hits, misses), for -v. */
-void tt_stacks_capture_stats(uint64_t *hits, uint64_t *misses) TT_HIDDEN;
+/* Counters of the capture cache, for -v (relaxed: approximate under threads). */
+struct tt_capture_stats {
+  uint64_t hits, misses;   /* captures answered by the cache / unwound */
+  uint64_t fills, failed;  /* slot lookups with the full frame walk, and those that failed */
+};
+void tt_stacks_capture_stats(struct tt_capture_stats *st) TT_HIDDEN;
 
 /* The frames of id; returns their number (0 for id 0 or an unknown id). */
 int tt_stacks_get(uint32_t id, const uintptr_t **pcs) TT_HIDDEN;

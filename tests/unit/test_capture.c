@@ -59,9 +59,9 @@ static TT_NOINLINE void outer_2(struct tt_unit_capture *c, uintptr_t *ret) {
 }
 
 static uint64_t hits(void) {
-  uint64_t h, m;
-  tt_stacks_capture_stats(&h, &m);
-  return h;
+  struct tt_capture_stats cs;
+  tt_stacks_capture_stats(&cs);
+  return cs.hits;
 }
 
 /* id is what a fresh unwind gives, and a real stack. */
