@@ -6,6 +6,11 @@
  * walk the module list). Then it takes every tether lock in this order:
  *   check_lock -> depot shards -> depot ids -> quarantine shards -> arena
  *   -> thread registry -> heap shards
+ * The full order, which fork's handlers take whole (tt_check_fork_prepare):
+ *   depot -> quarantine -> errors -> symbolizer -> arena -> thread registry
+ *   -> heap shards -> log
+ * (an error report holds the errors lock while it symbolizes and looks up
+ * the index; the quarantine's exit-time check reports under its own lock).
  * and only then stops the other threads, so none of them is stopped holding
  * a lock the check needs. While the world is stopped nothing calls malloc:
  * all scratch memory comes from tt_os_map. fork's handlers take the same
@@ -22,6 +27,7 @@
 #include "tt_roots.h"
 #include "tt_scan.h"
 #include "tt_stacks.h"
+#include "tt_symbolize.h"
 
 #define TT_CHECK_MAX_THREADS 4096
 #define TT_CHECK_MAX_DANGLING 4096 /* findings kept from one scan */
@@ -42,6 +48,33 @@ void tt_check_unlock_all(void) {
   tt_arena_unlock();
   tt_quarantine_unlock_all();
   tt_stacks_unlock_all();
+}
+
+void tt_check_fork_prepare(void) {
+  tt_stacks_lock_all();
+  tt_quarantine_lock_all();
+  tt_errors_lock();
+  tt_symbolize_lock();
+  tt_arena_lock();
+  tt_roots_lock();
+  tt_heap_lock_all();
+  tt_log_lock();
+}
+
+void tt_check_fork_parent(void) {
+  tt_log_unlock();
+  tt_heap_unlock_all();
+  tt_roots_unlock();
+  tt_arena_unlock();
+  tt_symbolize_unlock();
+  tt_errors_unlock();
+  tt_quarantine_unlock_all();
+  tt_stacks_unlock_all();
+}
+
+void tt_check_fork_child(void) {
+  tt_check_fork_parent();
+  tt_spin_unlock(&check_lock); /* the checking thread is not in the child */
 }
 
 struct ctx {

@@ -20,8 +20,13 @@ struct tt_check_request {
  * could not run (then *totals is zeroed). */
 int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *totals) TT_HIDDEN;
 
-/* Takes and releases every tether lock in the documented order (fork). */
+/* The locks a check needs, in the documented order. */
 void tt_check_lock_all(void) TT_HIDDEN;
 void tt_check_unlock_all(void) TT_HIDDEN;
+/* fork: every tether lock, so that the child inherits none held by a thread
+ * that does not exist there; the child also forgets a check in progress. */
+void tt_check_fork_prepare(void) TT_HIDDEN;
+void tt_check_fork_parent(void) TT_HIDDEN;
+void tt_check_fork_child(void) TT_HIDDEN;
 
 #endif

@@ -39,6 +39,8 @@ const char *tt_error_kind_id(enum tt_error_kind kind) {
 }
 
 void tt_errors_init(const struct tt_options *o) { opts = o; }
+void tt_errors_lock(void) { tt_spin_lock(&errors_lock); }
+void tt_errors_unlock(void) { tt_spin_unlock(&errors_lock); }
 
 void tt_errors_counts(uint64_t *errors, uint64_t *ctxs) {
   tt_spin_lock(&errors_lock);

@@ -34,6 +34,10 @@ void tt_errors_dangling(uintptr_t where, enum tt_root_kind root_kind,
                         const struct tt_block *holder, uintptr_t value,
                         const struct tt_block *target) TT_HIDDEN;
 
+/* fork: the errors lock (see tt_check_fork_prepare for the order). */
+void tt_errors_lock(void) TT_HIDDEN;
+void tt_errors_unlock(void) TT_HIDDEN;
+
 /* Occurrences and distinct contexts reported so far. */
 void tt_errors_counts(uint64_t *errors, uint64_t *contexts) TT_HIDDEN;
 /* A stable name for each kind ("double_free", ...), for tests and JSON. */

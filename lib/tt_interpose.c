@@ -314,6 +314,8 @@ static void *realloc_common(void *p, size_t size, enum tt_alloc_kind kind) {
     tt_heap_remove((uintptr_t)p, NULL); /* the program's from now on */
     had = false;
   } else {
+    if (tt_alloc_family_of((enum tt_alloc_kind)tt_block_kind(&old)) != TT_FAMILY_MALLOC)
+      tt_errors_bad_free(TT_ERR_MISMATCHED_FREE, TT_RELEASE_REALLOC, id, (uintptr_t)p, &old);
     had = tt_heap_remove((uintptr_t)p, &old);
   }
   /* The block may grow in place: glibc's realloc runs as is. A block it
@@ -368,8 +370,12 @@ TT_EXPORT void *memalign(size_t align, size_t size) {
 TT_EXPORT int posix_memalign(void **out, size_t align, size_t size) {
   if (TT_UNLIKELY(!real.posix_memalign) && !resolve())
     return ENOMEM;
-  if (!should_record())
-    return real.posix_memalign(out, align, size);
+  if (!should_record()) {
+    int rc = real.posix_memalign(out, align, size);
+    if (rc == 0 && guard)
+      untracked(*out, size);
+    return rc;
+  }
   guard++;
   uint32_t id = capture_stack();
   int rc = real.posix_memalign(out, align, size);
@@ -454,6 +460,8 @@ static inline void *new_common(size_t size, size_t align, enum tt_alloc_kind kin
     return boot_alloc(size);
   if (!should_record()) {
     void *p = align ? real.memalign(align, size) : real.malloc(size);
+    if (p && guard)
+      untracked(p, size);
     return TT_LIKELY(p) ? p : new_failed(size, align, kind, mangled);
   }
   guard++;
@@ -590,16 +598,16 @@ static void open_log(void) {
 
 static void fork_prepare(void) {
   guard++;
-  tt_check_lock_all();
+  tt_check_fork_prepare();
 }
 
 static void fork_parent(void) {
-  tt_check_unlock_all();
+  tt_check_fork_parent();
   guard--;
 }
 
 static void fork_child(void) {
-  tt_check_unlock_all();
+  tt_check_fork_child();
   tt_roots_after_fork_child();
   /* The child's errors belong in its own report from its first line on. */
   if (opts.log_file[0] && strstr(opts.log_file, "%p")) {
@@ -636,7 +644,9 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp) {
   if (opts.run_libc_freeres)
     tt_os_run_libc_freeres();
   in_freeres = 0;
-  tracking = 0;
+  /* Recording goes on until the check has its snapshot: another thread's
+   * free before the world stops must still remove its record, or the freed
+   * block would read as a leak. */
   guard++;
 
   bool new_process = tt_os_getpid() != log_pid;
@@ -651,6 +661,7 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp) {
   struct tt_check_request req = {&opts, &o, entry_sp, true, opts.quiet, (void *)real.malloc};
   struct tt_leak_totals t;
   int rc = tt_check_run(&req, &t);
+  tracking = 0; /* from here on frees pass through and nothing is recorded */
   if (rc != 0)
     tt_report_line(&o, "tether: the leak check could not run (errno %d)", -rc);
   uint64_t lifetime_errors, lifetime_contexts;
@@ -684,7 +695,7 @@ static void real_free_hook(void *p) { real.free(p); }
  * they would never be released. */
 static void thread_exit_hook(void) {
   guard++;
-  tt_quarantine_flush_thread();
+  tt_quarantine_thread_exiting();
   guard--;
 }
 

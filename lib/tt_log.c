@@ -90,6 +90,8 @@ void tt_log_set_fd(int fd) {
 }
 
 int tt_log_fd(void) { return log_fd; }
+void tt_log_lock(void) { tt_spin_lock(&log_lock); }
+void tt_log_unlock(void) { tt_spin_unlock(&log_lock); }
 void tt_log_set_verbosity(int v) { verbosity = v; }
 int tt_log_verbosity(void) { return verbosity; }
 

@@ -31,6 +31,9 @@ int tt_log_fd(void) TT_HIDDEN;
 /* "==PID== " */
 void tt_log_prefix(char *buf, size_t size) TT_HIDDEN;
 void tt_log_set_verbosity(int v) TT_HIDDEN; /* -1 quiet, 0 normal, 1+ verbose */
+/* fork: the lock of tether's own messages (a leaf). */
+void tt_log_lock(void) TT_HIDDEN;
+void tt_log_unlock(void) TT_HIDDEN;
 int tt_log_verbosity(void) TT_HIDDEN;
 
 void tt_error(const char *fmt, ...) TT_HIDDEN __attribute__((format(gnu_printf, 1, 2)));

@@ -172,7 +172,7 @@ static int own_maps_used; /* high-water mark of claimed slots */
 
 size_t tt_os_page_size(void) { return 4096; }
 
-static void own_maps_add(uintptr_t lo, uintptr_t hi) {
+static bool own_maps_add(uintptr_t lo, uintptr_t hi) {
   for (int i = 0; i < OWN_MAPS_MAX; i++) {
     uintptr_t zero = 0;
     if (__atomic_load_n(&own_maps[i].lo, __ATOMIC_RELAXED) == 0 &&
@@ -184,9 +184,10 @@ static void own_maps_add(uintptr_t lo, uintptr_t hi) {
              !__atomic_compare_exchange_n(&own_maps_used, &used, i + 1, false, __ATOMIC_ACQ_REL,
                                           __ATOMIC_RELAXED))
         ;
-      return;
+      return true;
     }
   }
+  return false;
 }
 
 static void own_maps_remove(uintptr_t lo) {
@@ -206,7 +207,12 @@ void *tt_os_map(size_t size) {
                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED)
     return NULL;
-  own_maps_add((uintptr_t)p, (uintptr_t)p + size);
+  if (!own_maps_add((uintptr_t)p, (uintptr_t)p + size)) {
+    /* Unrecorded, tether's memory would be scanned as the program's and
+     * hide every leak: give it back and report the failure instead. */
+    syscall(SYS_munmap, p, size);
+    return NULL;
+  }
   return p;
 }
 
@@ -530,6 +536,13 @@ static void stop_handler(int sig, siginfo_t *si, void *uctx) {
     return;
   }
   __atomic_fetch_add(&g_stop.inside, 1, __ATOMIC_ACQ_REL);
+  if (__atomic_load_n(&g_stop.gen, __ATOMIC_ACQUIRE) != gen) {
+    /* The world resumed between our two looks: the checker may already
+     * have seen nobody inside and let go of out[]. */
+    __atomic_fetch_sub(&g_stop.inside, 1, __ATOMIC_ACQ_REL);
+    errno = saved_errno;
+    return;
+  }
   int slot = __atomic_fetch_add(&g_stop.arrived, 1, __ATOMIC_ACQ_REL);
   if (slot < g_stop.max) {
     struct tt_thread_state *st = &g_stop.out[slot];

@@ -136,6 +136,7 @@ static void evict(struct entry *e, size_t n) {
 #define TT_QUARANTINE_SCRAMBLE ((uintptr_t)0xA5A5A5A5A5A5A5A5ull)
 static __thread struct entry pending[TT_QUARANTINE_PENDING] __attribute__((tls_model("initial-exec")));
 static __thread unsigned npending __attribute__((tls_model("initial-exec")));
+static __thread bool exiting __attribute__((tls_model("initial-exec")));
 
 static void evict_over_budget(unsigned first_shard) {
   size_t total = __atomic_load_n(&total_bytes, __ATOMIC_RELAXED);
@@ -205,9 +206,14 @@ bool tt_quarantine_push(uintptr_t addr, size_t size) {
   memset((void *)addr, TT_QUARANTINE_PATTERN, size < TT_QUARANTINE_FILL_MAX ? size : TT_QUARANTINE_FILL_MAX);
   pending[npending].addr = addr ^ TT_QUARANTINE_SCRAMBLE;
   pending[npending].size = size;
-  if (++npending == TT_QUARANTINE_PENDING)
+  if (++npending == TT_QUARANTINE_PENDING || exiting)
     tt_quarantine_flush_thread();
   return true;
+}
+
+void tt_quarantine_thread_exiting(void) {
+  exiting = true;
+  tt_quarantine_flush_thread();
 }
 
 void tt_quarantine_check_all(void) {

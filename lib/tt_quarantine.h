@@ -31,6 +31,10 @@ bool tt_quarantine_push(uintptr_t addr, size_t size) TT_HIDDEN;
 /* Queues the calling thread's pending frees now (a thread that exits, a
  * check about to look at the quarantine). */
 void tt_quarantine_flush_thread(void) TT_HIDDEN;
+/* The calling thread is exiting: queue its batch, and from now on queue
+ * every free at once (the program's own thread-exit destructors, and
+ * glibc's, free after tether's). */
+void tt_quarantine_thread_exiting(void) TT_HIDDEN;
 /* Checks the pattern of every block still queued (at exit). */
 void tt_quarantine_check_all(void) TT_HIDDEN;
 /* Bytes and blocks queued now. */

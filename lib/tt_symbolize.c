@@ -78,6 +78,9 @@ static int retain_cb(const struct tt_module *m, void *arg) {
   return 0;
 }
 
+void tt_symbolize_lock(void) { tt_spin_lock(&sym_lock); }
+void tt_symbolize_unlock(void) { tt_spin_unlock(&sym_lock); }
+
 void tt_symbolize_retain_modules(void) {
   tt_spin_lock(&sym_lock);
   tt_os_for_each_module(retain_cb, NULL);

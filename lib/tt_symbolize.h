@@ -20,6 +20,9 @@ struct tt_frame_info {
  * it is unloaded. Call before dlclose and before the C runtime unloads its
  * own modules. */
 void tt_symbolize_retain_modules(void) TT_HIDDEN;
+/* fork: the symbolizer's lock. */
+void tt_symbolize_lock(void) TT_HIDDEN;
+void tt_symbolize_unlock(void) TT_HIDDEN;
 /* Symbolizes pc. caller_pc: pc is a return address (look up pc - 1).
  * The strings live until the process ends. */
 void tt_symbolize(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) TT_HIDDEN;
