@@ -101,20 +101,25 @@ static void stack_frames(struct tt_out *o, uint32_t stack, const struct tt_optio
   const uintptr_t *pcs;
   int n = tt_stacks_get(stack, &pcs);
   for (int i = 0; i < n; i++) {
-    struct tt_frame_info fi;
-    tt_symbolize(pcs[i], true, &fi);
-    if (fi.function && !opts->show_below_main && is_below_main(fi.function))
-      break;
-    if (fi.function && fi.file)
-      tt_report_line(o, "   by 0x%lX: %s (%s:%d)", (unsigned long)pcs[i], fi.function, fi.file,
-                     fi.line);
-    else if (fi.object)
-      tt_report_line(o, "   by 0x%lX: %s (in %s)", (unsigned long)pcs[i],
-                     fi.function ? fi.function : "???", fi.object);
-    else
-      tt_report_line(o, "   by 0x%lX: %s", (unsigned long)pcs[i], fi.function ? fi.function : "???");
-    if (fi.function && !opts->show_below_main && strcmp(fi.function, "main") == 0)
-      break;
+    /* A pc may stand for several frames: the functions inlined there. */
+    struct tt_frame_info chain[TT_MAX_INLINED];
+    int k = tt_symbolize_inlined(pcs[i], true, chain, TT_MAX_INLINED);
+    for (int j = 0; j < k; j++) {
+      const struct tt_frame_info *fi = &chain[j];
+      if (fi->function && !opts->show_below_main && is_below_main(fi->function))
+        return;
+      if (fi->function && fi->file)
+        tt_report_line(o, "   by 0x%lX: %s (%s:%d)", (unsigned long)pcs[i], fi->function,
+                       fi->file, fi->line);
+      else if (fi->object)
+        tt_report_line(o, "   by 0x%lX: %s (in %s)", (unsigned long)pcs[i],
+                       fi->function ? fi->function : "???", fi->object);
+      else
+        tt_report_line(o, "   by 0x%lX: %s", (unsigned long)pcs[i],
+                       fi->function ? fi->function : "???");
+      if (fi->function && !opts->show_below_main && strcmp(fi->function, "main") == 0)
+        return;
+    }
   }
 }
 

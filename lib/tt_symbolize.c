@@ -12,6 +12,8 @@
 #define _GNU_SOURCE
 #include "tt_symbolize.h"
 
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <libiberty/demangle.h>
 #include <stdlib.h>
@@ -31,7 +33,8 @@ struct module_rec {
 struct cache_rec {
   UT_hash_handle hh;
   uintptr_t key; /* pc, with bit 0 of the lookup mode folded in via pc*2+caller */
-  struct tt_frame_info info;
+  int n;         /* frames: inlined ones first, the real function last */
+  struct tt_frame_info info[TT_MAX_INLINED];
 };
 
 static tt_spinlock_t sym_lock = TT_SPINLOCK_INIT;
@@ -215,24 +218,109 @@ static void lookup_locked(uintptr_t pc, bool caller_pc, struct tt_frame_info *ou
   }
 }
 
-void tt_symbolize(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) {
+static const char *die_name(Dwarf_Die *die) {
+  Dwarf_Attribute attr;
+  const char *name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &attr));
+  return name ? tt_arena_strdup(name) : NULL;
+}
+
+/* Fills out[1..] with the inlined chain at pc: out[0] holds the real
+ * function with pc's own line on entry; on return out[0..n-2] are the inlined
+ * functions, innermost first, and out[n-1] the real function at its call
+ * line. */
+static int inline_chain_locked(uintptr_t pc, bool caller_pc, struct tt_frame_info *out, int max) {
+  uintptr_t at = caller_pc && pc ? pc - 1 : pc;
+  Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, at) : NULL;
+  Dwarf_Addr bias = 0;
+  Dwarf_Die *cu = mod ? dwfl_module_addrdie(mod, at, &bias) : NULL;
+  if (!cu || max < 2)
+    return 1;
+  /* The innermost function scope at pc, then its enclosing scopes in the
+   * concrete tree (dwarf_getscopes alone walks the abstract origin's). */
+  Dwarf_Die *found = NULL, *scopes = NULL;
+  int nf = dwarf_getscopes(cu, at - bias, &found);
+  int first = -1;
+  for (int i = 0; i < nf && first < 0; i++) {
+    int tag = dwarf_tag(&found[i]);
+    if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram)
+      first = i;
+  }
+  int ns = first >= 0 && dwarf_tag(&found[first]) == DW_TAG_inlined_subroutine
+               ? dwarf_getscopes_die(&found[first], &scopes)
+               : 0;
+  free(found);
+  Dwarf_Files *files = NULL;
+  size_t nfiles = 0;
+  dwarf_getsrcfiles(cu, &files, &nfiles);
+  struct tt_frame_info real = out[0];
+  const char *file = real.file;
+  int line = real.line, n = 0;
+  for (int i = 0; i < ns && n < max - 1; i++) {
+    int tag = dwarf_tag(&scopes[i]);
+    if (tag == DW_TAG_subprogram)
+      break;
+    if (tag != DW_TAG_inlined_subroutine)
+      continue;
+    struct tt_frame_info *f = &out[n++];
+    memset(f, 0, sizeof *f);
+    f->pc = pc;
+    f->object = real.object;
+    f->function = die_name(&scopes[i]);
+    f->file = file;
+    f->line = line;
+    /* where this inlined body was called: the next frame's line */
+    Dwarf_Attribute attr;
+    Dwarf_Word cf = 0, cl = 0;
+    const char *src = NULL;
+    if (dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_file, &attr), &cf) == 0 && files)
+      src = dwarf_filesrc(files, (size_t)cf, NULL, NULL);
+    dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_line, &attr), &cl);
+    file = src ? tt_arena_strdup(base_name(src)) : NULL;
+    line = (int)cl;
+  }
+  free(scopes);
+  real.file = file && line > 0 ? file : real.file;
+  real.line = file && line > 0 ? line : real.line;
+  out[n++] = real;
+  return n;
+}
+
+/* The cache record of pc, looked up (and filled) with sym_lock held. */
+static struct cache_rec *cached_locked(uintptr_t pc, bool caller_pc) {
   uintptr_t key = pc * 2 + (caller_pc ? 1 : 0);
-  tt_spin_lock(&sym_lock);
   struct cache_rec *c = NULL;
   HASH_FIND(hh, cache, &key, sizeof key, c);
-  if (c) {
-    *out = c->info;
-    tt_spin_unlock(&sym_lock);
-    return;
-  }
-  lookup_locked(pc, caller_pc, out);
+  if (c)
+    return c;
   c = tt_arena_alloc(sizeof *c);
+  if (!c)
+    return NULL;
+  c->key = key;
+  lookup_locked(pc, caller_pc, &c->info[0]);
+  c->n = inline_chain_locked(pc, caller_pc, c->info, TT_MAX_INLINED);
+  HASH_ADD(hh, cache, key, sizeof key, c);
+  return c;
+}
+
+int tt_symbolize_inlined(uintptr_t pc, bool caller_pc, struct tt_frame_info *out, int max) {
+  tt_spin_lock(&sym_lock);
+  struct cache_rec *c = cached_locked(pc, caller_pc);
+  int n = 0;
   if (c) {
-    c->key = key;
-    c->info = *out;
-    HASH_ADD(hh, cache, key, sizeof key, c);
+    for (; n < c->n && n < max; n++)
+      out[n] = c->info[n];
+  } else if (max > 0) {
+    lookup_locked(pc, caller_pc, &out[0]);
+    n = 1;
   }
   tt_spin_unlock(&sym_lock);
+  return n;
+}
+
+void tt_symbolize(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) {
+  struct tt_frame_info chain[TT_MAX_INLINED];
+  int n = tt_symbolize_inlined(pc, caller_pc, chain, TT_MAX_INLINED);
+  *out = chain[n > 0 ? n - 1 : 0];
 }
 
 bool tt_symbolize_data(uintptr_t addr, const char **name, size_t *offset) {

@@ -26,6 +26,13 @@ void tt_symbolize_unlock(void) TT_HIDDEN;
 /* Symbolizes pc. caller_pc: pc is a return address (look up pc - 1).
  * The strings live until the process ends. */
 void tt_symbolize(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) TT_HIDDEN;
+/* The same, with the functions inlined at pc, as Valgrind shows them: out[0]
+ * is the innermost inlined function at pc's line, each next one the function
+ * that inlined it at the line of that call, the last the real function.
+ * Returns how many (1 when nothing is inlined; at most max). */
+#define TT_MAX_INLINED 8
+int tt_symbolize_inlined(uintptr_t pc, bool caller_pc, struct tt_frame_info *out, int max)
+    TT_HIDDEN;
 
 /* The data symbol (a global or static variable) containing addr: its name
  * and addr's offset in it; false if none is known. */
