@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* The quarantine (see tt_quarantine.h): a FIFO ring of freed blocks per
- * shard (by address), with one byte budget for all of them. Pushing to a
- * shard evicts that shard's oldest blocks first, then the other shards' in
- * turn, so the whole is close to first-in first-out without a global lock.
+ * shard, with one byte budget for all of them. A thread queues its frees in
+ * batches into one shard (picked by the address of its TLS, so threads
+ * rarely share one) and evicts that shard's oldest blocks first, then the
+ * other shards' in turn: close to first-in first-out without a global lock.
  *
  * Notes on locking: shard[i].lock protects shard i's ring; it nests outside
- * the arena lock (the ring grows with tt_arena_alloc) and is never held while
- * the heap index or the allocator is called. Lock-all order: shard 0 to
+ * the arena lock (the ring grows with tt_arena_alloc). Eviction releases it
+ * before touching the heap index or the allocator; the exit-time check of
+ * every queued block reports writes under it (order: quarantine -> errors ->
+ * heap index, see tt_check.c). Lock-all order: shard 0 to
  * TT_QUARANTINE_SHARDS - 1. */
 #include "tt_quarantine.h"
 
