@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Formatting and output without stdio or malloc (see tt_log.h). */
+/* tether's own messages and buffered writers, without stdio or malloc (see
+ * tt_log.h).
+ *
+ * Notes on locking: log_lock protects the message destination and the early
+ * buffer; a leaf (only write(2) is called under it). */
 #include "tt_log.h"
 
 #include <string.h>
