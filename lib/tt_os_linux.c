@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include "tt_os.h"
+#include "tt_fmt.h"
 
 #include <dlfcn.h>
 #include <elf.h>
@@ -591,9 +592,30 @@ static int list_tids(int *tids, int max) {
   return n;
 }
 
+/* Does thread tid block the stop signal? Such a thread would never answer:
+ * rather than wait for it, the check leaves it running and scans its whole
+ * stack (a thread pool that blocks every signal and sigwaits elsewhere is a
+ * common design). */
+static bool blocks_stop_signal(int tid) {
+  char path[64], buf[4096];
+  tt_fmt(path, sizeof path, "/proc/self/task/%d/status", tid);
+  long n = read_file(path, buf, sizeof buf - 1);
+  if (n <= 0)
+    return false;
+  buf[n] = '\0';
+  const char *line = strstr(buf, "\nSigBlk:");
+  if (!line)
+    return false;
+  const char *h = line + 8;
+  while (*h == ' ' || *h == '\t')
+    h++;
+  uint64_t mask = (uint64_t)parse_hex(&h);
+  return mask & (1ull << (TT_STOP_SIGNAL - 1));
+}
+
 int tt_os_stop_world(struct tt_thread_state *out, int max) {
-  static int signalled[TT_MAX_TIDS], now[TT_MAX_TIDS];
-  int nsig = 0;
+  static int signalled[TT_MAX_TIDS], now[TT_MAX_TIDS], skipped[TT_MAX_TIDS];
+  int nsig = 0, nskip = 0;
   int self = tt_os_gettid();
   g_stop.out = out;
   g_stop.max = max;
@@ -628,8 +650,14 @@ int tt_os_stop_world(struct tt_thread_state *out, int max) {
       bool seen = false;
       for (int j = 0; j < nsig && !seen; j++)
         seen = signalled[j] == now[i];
+      for (int j = 0; j < nskip && !seen; j++)
+        seen = skipped[j] == now[i];
       if (seen || nsig >= TT_MAX_TIDS)
         continue;
+      if (blocks_stop_signal(now[i])) {
+        skipped[nskip++] = now[i];
+        continue;
+      }
       if (syscall(SYS_tgkill, g_stop.pid, now[i], TT_STOP_SIGNAL) == 0) {
         signalled[nsig++] = now[i];
         fresh++;
@@ -662,6 +690,13 @@ int tt_os_stop_world(struct tt_thread_state *out, int max) {
       out[total].sp = 0;
       total++;
     }
+  }
+  /* Threads that block the signal: not stopped, their stacks scanned whole. */
+  for (int j = 0; j < nskip && total < max; j++) {
+    out[total].tid = skipped[j];
+    out[total].stopped = false;
+    out[total].sp = 0;
+    total++;
   }
   return total;
 }
