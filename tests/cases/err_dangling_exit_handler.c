@@ -2,6 +2,7 @@
 // still pointing at it, is not a dangling pointer: the program is over once
 // exit() runs its handlers (libraries such as OpenSSL leave such pointers
 // behind in their clean-up). The same pointer left by main itself is.
+// RUN-OPTS: --check-dangling=yes
 // EXPECT definitely: 0 bytes in 0 blocks
 // EXPECT indirectly: 0 bytes in 0 blocks
 // EXPECT possibly: 0 bytes in 0 blocks

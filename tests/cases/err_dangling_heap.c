@@ -2,6 +2,7 @@
 // start of a freed block in its second word: a dangling pointer located as "8 bytes
 // inside a block of size 16 alloc'd", with the holder's allocation stack, then the
 // freed block's free and allocation stacks. The holder itself is still reachable.
+// RUN-OPTS: --check-dangling=yes
 // TOOLS: tether
 // EXPECT definitely: 0 bytes in 0 blocks
 // EXPECT indirectly: 0 bytes in 0 blocks
@@ -12,14 +13,14 @@
 // EXPECT seq: ^Dangling pointer to free'd block$
 // EXPECT next: ^ Address 0x[0-9a-f]+ is 8 bytes inside a block of size 16 alloc'd$
 // EXPECT next: ^   at 0x[0-9A-F]+: calloc \(
-// EXPECT next: ^   by 0x[0-9A-F]+: make_holder \(err_dangling_heap.c:35\)$
-// EXPECT next: ^   by 0x[0-9A-F]+: main \(err_dangling_heap.c:40\)$
+// EXPECT next: ^   by 0x[0-9A-F]+: make_holder \(err_dangling_heap.c:36\)$
+// EXPECT next: ^   by 0x[0-9A-F]+: main \(err_dangling_heap.c:41\)$
 // EXPECT next: ^ holds 0x[0-9a-f]+, 0 bytes inside a block of size 40 free'd$
 // EXPECT next: ^   at 0x[0-9A-F]+: free \(
-// EXPECT next: ^   by 0x[0-9A-F]+: main \(err_dangling_heap.c:42\)$
+// EXPECT next: ^   by 0x[0-9A-F]+: main \(err_dangling_heap.c:43\)$
 // EXPECT next: ^ Block was alloc'd at$
 // EXPECT next: ^   at 0x[0-9A-F]+: malloc \(
-// EXPECT next: ^   by 0x[0-9A-F]+: main \(err_dangling_heap.c:41\)$
+// EXPECT next: ^   by 0x[0-9A-F]+: main \(err_dangling_heap.c:42\)$
 #include <stdlib.h>
 #include "case.h"
 

@@ -1,6 +1,7 @@
 // err_dangling_interior: a global holding a pointer into the middle of a freed block
-// (not its start) is not reported with the default --check-dangling=yes, which looks
+// (not its start) is not reported with --check-dangling=yes, which looks
 // only for block starts (see err_dangling_interior_all for =all).
+// RUN-OPTS: --check-dangling=yes
 // TOOLS: tether
 // EXPECT definitely: 0 bytes in 0 blocks
 // EXPECT indirectly: 0 bytes in 0 blocks

@@ -1,4 +1,4 @@
-// err_dangling_no: with --check-dangling=no, neither a global nor a live heap block
+// err_dangling_no: with --check-dangling=no (the default), neither a global nor a live heap block
 // holding the start of a freed block is reported.
 // TOOLS: tether
 // RUN-OPTS: --check-dangling=no
