@@ -315,7 +315,7 @@ static void test_lifetime_defaults(void) {
   memset(&o, 0x5a, sizeof o);
   tt_options_defaults(&o);
   CU_ASSERT_EQUAL(o.freelist_vol, 20000000);
-  CU_ASSERT_EQUAL(o.check_dangling, TT_DANGLING_YES);
+  CU_ASSERT_EQUAL(o.check_dangling, TT_DANGLING_NO);
 }
 
 static void test_freelist_vol_values(void) {
@@ -404,7 +404,7 @@ static void test_check_dangling_bad(void) {
     strcpy(text, "check-dangling=");
     strcat(text, bad[i]);
     CU_ASSERT_EQUAL(parse(text), -1);
-    CU_ASSERT_EQUAL(o.check_dangling, TT_DANGLING_YES); /* the default stays */
+    CU_ASSERT_EQUAL(o.check_dangling, TT_DANGLING_NO); /* the default stays */
     char want[200];
     strcpy(want, "bad value '");
     strcat(want, bad[i]);
