@@ -204,13 +204,16 @@ static TT_NOINLINE void scrub_below(void) {
 /* free() and every operator delete: how says which (for reports and the
  * family check). A bad release never reaches the real allocator. */
 static TT_NOINLINE void release_checked(void *p, enum tt_release_kind how) {
-  /* The block and its index slot are often cold: start loading both now,
-   * the stack capture below takes long enough to hide the misses. */
-  __builtin_prefetch(p, 1);
-  __builtin_prefetch((char *)p + TT_QUARANTINE_FILL_MAX - 1, 1); /* the fill spans two lines */
-  tt_heap_prefetch((uintptr_t)p);
-  guard++;
   bool quarantine = tt_quarantine_volume() != 0 && !in_freeres;
+  /* The index slot, and with a quarantine the block tether is about to fill,
+   * are often cold: start loading them now, the stack capture below takes
+   * long enough to hide the misses. */
+  tt_heap_prefetch((uintptr_t)p);
+  if (quarantine) {
+    __builtin_prefetch(p, 1);
+    __builtin_prefetch((char *)p + TT_QUARANTINE_FILL_MAX - 1, 1); /* the fill spans two lines */
+  }
+  guard++;
   /* The free stack is kept with a quarantined block; without a quarantine
    * it is needed only for an error report. */
   uint32_t stack = quarantine ? capture_stack() : 0;

@@ -8,7 +8,6 @@
 
 #include "tether.h"
 
-#include "tt_os.h"
 #include "tt_scan.h"
 #include "tt_stacks.h"
 #include "tt_symbolize.h"
