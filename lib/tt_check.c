@@ -7,8 +7,8 @@
  *   check_lock -> depot shards -> depot ids -> quarantine shards -> arena
  *   -> thread registry -> heap shards
  * The full order, which fork's handlers take whole (tt_check_fork_prepare):
- *   depot -> quarantine -> errors -> symbolizer -> arena -> thread registry
- *   -> heap shards -> log
+ *   depot -> quarantine -> errors -> symbolizer -> owners -> arena
+ *   -> thread registry -> heap shards -> log
  * (an error report holds the errors lock while it symbolizes and looks up
  * the index; the quarantine's exit-time check reports under its own lock).
  * and only then stops the other threads, so none of them is stopped holding
@@ -24,6 +24,7 @@
 #include "tt_quarantine.h"
 #include "tt_heap.h"
 #include "tt_os.h"
+#include "tt_owners.h"
 #include "tt_roots.h"
 #include "tt_scan.h"
 #include "tt_stacks.h"
@@ -55,6 +56,7 @@ void tt_check_fork_prepare(void) {
   tt_quarantine_lock_all();
   tt_errors_lock();
   tt_symbolize_lock();
+  tt_owners_lock();
   tt_arena_lock();
   tt_roots_lock();
   tt_heap_lock_all();
@@ -66,6 +68,7 @@ void tt_check_fork_parent(void) {
   tt_heap_unlock_all();
   tt_roots_unlock();
   tt_arena_unlock();
+  tt_owners_unlock();
   tt_symbolize_unlock();
   tt_errors_unlock();
   tt_quarantine_unlock_all();
@@ -88,6 +91,10 @@ struct ctx {
   void *scratch;
   size_t scratch_bytes;
   struct tt_scan sc;
+  uint32_t *parent;         /* TT_CHECK_OWNER: why each block is alive */
+  uintptr_t *via;
+  uint8_t *via_kind;
+  size_t parent_bytes, via_bytes, via_kind_bytes;
   int rc;
   uint64_t t_stop, t_scan;
 };
@@ -99,8 +106,30 @@ static void root_cb(uintptr_t lo, uintptr_t hi, enum tt_root_kind kind, void *ar
   sc->root_kind = kind;
   if (kind == TT_ROOT_REGISTERS)
     tt_scan_root_words(sc, (const uintptr_t *)lo, (hi - lo) / sizeof(uintptr_t));
+  else if (kind == TT_ROOT_USER)
+    tt_scan_root_range_all(sc, lo, hi);
   else
     tt_scan_root_range(sc, lo, hi);
+}
+
+static unsigned kind_bit(unsigned state);
+
+/* Whether an on-demand check reports this block (and so marks it, for the
+ * next tether_check_new_leaks): its loss record is shown, or it counts in
+ * what the check returns (definitely and indirectly lost). */
+static bool reports_block(const struct tt_options *opts, unsigned state) {
+  if (state > TT_STATE_DEFINITE)
+    return false;
+  bool shown = opts->leak_check == TT_LEAK_CHECK_FULL && (opts->show_leak_kinds & kind_bit(state));
+  return shown || state == TT_STATE_DEFINITE || state == TT_STATE_INDIRECT;
+}
+
+/* With the heap locked: flags the blocks this check reports. */
+static void mark_reported_locked(struct ctx *c) {
+  for (size_t i = 0; i < c->n; i++)
+    if (!(tt_block_flags(&c->blocks[i]) & TT_BLOCK_REPORTED) &&
+        reports_block(c->req->opts, c->sc.state[i]))
+      tt_heap_set_flags_locked(c->blocks[i].addr, TT_BLOCK_REPORTED);
 }
 
 /* Runs with the loader lock held. */
@@ -130,7 +159,7 @@ static void stopped_world_cb(void *arg) {
   c->blocks = map_or_null(c->blocks_bytes);
   size_t tmp_bytes = (c->n > c->nq ? c->n : c->nq) * sizeof(struct tt_block);
   struct tt_block *tmp = map_or_null(tmp_bytes);
-  bool dangling = c->req->opts->check_dangling != TT_DANGLING_NO;
+  bool dangling = c->req->opts->check_dangling != TT_DANGLING_NO && c->req->mode != TT_CHECK_OWNER;
   c->qbytes = dangling ? c->nq * sizeof(struct tt_block) : 0;
   c->qblocks = map_or_null(c->qbytes);
   if (!c->qblocks)
@@ -149,6 +178,16 @@ static void stopped_world_cb(void *arg) {
     c->rc = -12;
   } else {
     tt_scan_init(&c->sc, c->blocks, c->n, c->scratch);
+    if (c->req->mode == TT_CHECK_OWNER) {
+      c->parent_bytes = c->n * sizeof *c->parent;
+      c->via_bytes = c->n * sizeof *c->via;
+      c->via_kind_bytes = c->n;
+      c->parent = map_or_null(c->parent_bytes);
+      c->via = map_or_null(c->via_bytes);
+      c->via_kind = map_or_null(c->via_kind_bytes);
+      if (c->parent && c->via && c->via_kind)
+        tt_scan_track_parents(&c->sc, c->parent, c->via, c->via_kind);
+    }
     if (c->found) {
       /* yes: start pointers kept in the program's data and in live blocks,
        * the places a program keeps handles it means to use again. all: any
@@ -160,11 +199,14 @@ static void stopped_world_cb(void *arg) {
                1u << TT_ROOT_REGISTERS | TT_SCAN_DANGLING_HEAP;
       tt_scan_set_quarantine(&c->sc, c->qblocks, c->nq, c->found, TT_CHECK_MAX_DANGLING, mask);
     }
-    if (c->req->opts->leak_check != TT_LEAK_CHECK_NO) {
+    if (c->req->opts->leak_check != TT_LEAK_CHECK_NO || c->req->mode != TT_CHECK_EXIT) {
       struct tt_roots_input in = {c->req->opts, threads, others + 1, c->req->malloc_fn};
       tt_roots_enumerate(&in, root_cb, &c->sc);
       tt_scan_propagate(&c->sc);
+      tt_scan_suppress_ignored(&c->sc);
       tt_scan_classify(&c->sc);
+      if (c->req->mode == TT_CHECK_FULL || c->req->mode == TT_CHECK_NEW)
+        mark_reported_locked(c);
     }
   }
   c->t_scan = tt_os_now_ns() - t0 - c->t_stop;
@@ -177,32 +219,59 @@ static void stopped_world_cb(void *arg) {
 /* loss records                                                              */
 /* ======================================================================== */
 
+/* Loss records aggregate blocks by (allocation stack, owner, transfer
+ * stack, state); sample is the first block of each (its index). */
 struct rec_table {
   struct tt_loss_record *slots;
-  size_t mask, count, bytes;
+  uint32_t *sample;
+  size_t mask, count, bytes, sample_bytes;
 };
 
-static uint64_t rec_hash(uint32_t stack, uint32_t owner, unsigned state) {
+static uint64_t rec_hash(uint32_t stack, uint32_t owner, uint32_t xfer, unsigned state) {
   uint64_t h = ((uint64_t)stack << 32 | owner) * 0x9E3779B97F4A7C15ull;
+  h ^= (uint64_t)xfer * 0xC2B2AE3D27D4EB4Full;
   return h ^ (h >> 29) ^ state;
 }
 
 static struct tt_loss_record *rec_get(struct rec_table *t, uint32_t stack, uint32_t owner,
-                                      unsigned state) {
-  size_t i = rec_hash(stack, owner, state) & t->mask;
+                                      uint32_t xfer, unsigned state, uint32_t index) {
+  size_t i = rec_hash(stack, owner, xfer, state) & t->mask;
   for (;;) {
     struct tt_loss_record *r = &t->slots[i];
     if (!r->blocks) {
       r->stack = stack;
       r->owner = owner;
+      r->xfer = xfer;
       r->state = (uint8_t)state;
+      t->sample[i] = index;
       t->count++;
       return r;
     }
-    if (r->stack == stack && r->owner == owner && r->state == state)
+    if (r->stack == stack && r->owner == owner && r->xfer == xfer && r->state == state)
       return r;
     i = (i + 1) & t->mask;
   }
+}
+
+static bool rec_table_init(struct rec_table *t, size_t nblocks) {
+  size_t cap_hint = (size_t)tt_stacks_count() * 4 + 16;
+  if (cap_hint > nblocks * 2 + 16)
+    cap_hint = nblocks * 2 + 16;
+  size_t cap = 64;
+  while (cap < cap_hint * 2)
+    cap *= 2;
+  t->mask = cap - 1;
+  t->count = 0;
+  t->bytes = cap * sizeof(struct tt_loss_record);
+  t->sample_bytes = cap * sizeof(uint32_t);
+  t->slots = map_or_null(t->bytes);
+  t->sample = map_or_null(t->sample_bytes);
+  return t->slots && t->sample;
+}
+
+static void rec_table_free(struct rec_table *t) {
+  tt_os_unmap(t->slots, t->bytes);
+  tt_os_unmap(t->sample, t->sample_bytes);
 }
 
 /* Valgrind's order (cmp_LossRecords): total size ascending, then state with
@@ -218,16 +287,24 @@ static int rec_cmp(const struct tt_loss_record *a, const struct tt_loss_record *
     return a->blocks < b->blocks ? -1 : 1;
   if (a->stack != b->stack)
     return a->stack < b->stack ? -1 : 1;
-  return a->owner < b->owner ? -1 : a->owner > b->owner;
+  if (a->owner != b->owner)
+    return a->owner < b->owner ? -1 : 1;
+  return a->xfer < b->xfer ? -1 : a->xfer > b->xfer;
 }
 
-static void rec_sort(struct tt_loss_record *r, size_t n, struct tt_loss_record *tmp) {
+/* A stable merge sort of records with their samples. */
+struct rec_item {
+  struct tt_loss_record r;
+  uint32_t sample;
+};
+
+static void rec_sort(struct rec_item *r, size_t n, struct rec_item *tmp) {
   for (size_t width = 1; width < n; width *= 2) {
     for (size_t lo = 0; lo < n; lo += 2 * width) {
       size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
       size_t i = lo, j = mid, k = lo;
       while (i < mid && j < hi)
-        tmp[k++] = rec_cmp(&r[j], &r[i]) < 0 ? r[j++] : r[i++];
+        tmp[k++] = rec_cmp(&r[j].r, &r[i].r) < 0 ? r[j++] : r[i++];
       while (i < mid)
         tmp[k++] = r[i++];
       while (j < hi)
@@ -235,6 +312,26 @@ static void rec_sort(struct tt_loss_record *r, size_t n, struct tt_loss_record *
     }
     memcpy(r, tmp, n * sizeof *r);
   }
+}
+
+/* The table's records, sorted, in fresh memory (*bytes to unmap). */
+static struct rec_item *rec_collect(const struct rec_table *t, size_t *bytes) {
+  size_t n = t->count;
+  *bytes = n * sizeof(struct rec_item);
+  struct rec_item *items = map_or_null(*bytes), *tmp = map_or_null(*bytes);
+  if (n && (!items || !tmp)) {
+    tt_os_unmap(items, *bytes);
+    tt_os_unmap(tmp, *bytes);
+    return NULL;
+  }
+  for (size_t i = 0, k = 0; i <= t->mask; i++)
+    if (t->slots[i].blocks) {
+      items[k].r = t->slots[i];
+      items[k++].sample = t->sample[i];
+    }
+  rec_sort(items, n, tmp);
+  tt_os_unmap(tmp, *bytes);
+  return items;
 }
 
 static unsigned kind_bit(unsigned state) {
@@ -250,8 +347,225 @@ static unsigned kind_bit(unsigned state) {
   }
 }
 
-int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *totals) {
+static uint32_t xfer_of(const struct tt_block *b) {
+  return (tt_block_flags(b) & TT_BLOCK_TRANSFERRED) ? tt_owners_transfer_of(b->addr) : 0;
+}
+
+/* ======================================================================== */
+/* the owner table                                                           */
+/* ======================================================================== */
+
+static uint64_t row_total(const struct tt_owner_row *r) {
+  uint64_t t = 0;
+  for (int s = 0; s < 6; s++)
+    t += r->bytes[s];
+  return t;
+}
+
+/* LEAKS BY OWNER, when the program named owners: every owner with live
+ * blocks (and the unowned ones), largest first, as --show-owner lets through. */
+static void owner_table(const struct ctx *c, struct tt_out *o) {
+  uint32_t nowners = tt_owners_count();
+  if (!nowners)
+    return;
+  size_t bytes = (nowners + 1) * sizeof(struct tt_owner_row);
+  struct tt_owner_row *rows = map_or_null(bytes);
+  if (!rows)
+    return;
+  for (size_t i = 0; i < c->n; i++) {
+    const struct tt_block *b = &c->blocks[i];
+    uint32_t id = b->owner <= nowners ? b->owner : 0;
+    unsigned st = c->sc.state[i];
+    if (st == TT_STATE_UNREACHED)
+      st = TT_STATE_DEFINITE;
+    rows[id].owner = id;
+    rows[id].bytes[st] += tt_block_size(b);
+    rows[id].blocks[st]++;
+  }
+  size_t n = 0;
+  for (uint32_t id = 0; id <= nowners; id++) {
+    uint64_t blocks = 0;
+    for (int s = 0; s < 6; s++)
+      blocks += rows[id].blocks[s];
+    if (blocks && tt_options_show_owner(c->req->opts, tt_owners_name(id)))
+      rows[n++] = rows[id];
+  }
+  /* insertion sort: a program has a handful of owners, and the sort is stable */
+  for (size_t i = 1; i < n; i++) {
+    struct tt_owner_row r = rows[i];
+    size_t j = i;
+    for (; j > 0 && row_total(&rows[j - 1]) < row_total(&r); j--)
+      rows[j] = rows[j - 1];
+    rows[j] = r;
+  }
+  if (n)
+    tt_report_owner_table(o, rows, n);
+  tt_os_unmap(rows, bytes);
+}
+
+/* ======================================================================== */
+/* tether_check_owner: why a block is alive                                  */
+/* ======================================================================== */
+
+#define TT_CHAIN_SHOWN 8 /* links shown of a longer chain: the nearest and the root */
+
+/* " which is held at offset K of a block of size N alloc'd at" + stack, or
+ * the root that holds the chain. */
+static void chain_root(struct tt_out *o, const char *lead, uintptr_t via, unsigned kind) {
+  const char *name;
+  size_t off;
+  int thread;
+  uintptr_t lo;
+  switch (kind) {
+  case TT_ROOT_GLOBAL:
+    if (tt_symbolize_data(via, &name, &off)) {
+      tt_report_line(o, " %s data symbol \"%s\", at offset %'zu (0x%lx)", lead, name, off,
+                     (unsigned long)via);
+      return;
+    }
+    tt_report_line(o, " %s the data of a loaded module at 0x%lx", lead, (unsigned long)via);
+    return;
+  case TT_ROOT_STACK:
+    thread = tt_roots_thread_of(via);
+    if (thread)
+      tt_report_line(o, " %s thread %d's stack at 0x%lx", lead, thread, (unsigned long)via);
+    else
+      tt_report_line(o, " %s a thread's stack at 0x%lx", lead, (unsigned long)via);
+    return;
+  case TT_ROOT_REGISTERS:
+    tt_report_line(o, " %s a register of a thread", lead);
+    return;
+  case TT_ROOT_USER:
+    if (tt_roots_user_of(via, &lo)) {
+      tt_report_line(o, " %s offset %'zu of the root registered at 0x%lx", lead,
+                     (size_t)(via - lo), (unsigned long)lo);
+      return;
+    }
+    break;
+  default:
+    break;
+  }
+  tt_report_line(o, " %s writable memory outside the heap at 0x%lx", lead, (unsigned long)via);
+}
+
+static void chain_block(const struct ctx *c, struct tt_out *o, const char *lead, uint32_t holder,
+                        uintptr_t via) {
+  const struct tt_block *h = &c->blocks[holder];
+  tt_report_line(o, " %s offset %'zu of a block of size %'zu alloc'd at", lead,
+                 (size_t)(via - h->addr), tt_block_size(h));
+  tt_report_stack(o, h->stack, tt_block_kind(h), c->req->opts);
+}
+
+static void why_alive(const struct ctx *c, struct tt_out *o, size_t i) {
+  unsigned st = c->sc.state[i];
+  switch (st) {
+  case TT_STATE_DEFINITE:
+    tt_report_line(o, " It is definitely lost: nothing points to it any more");
+    return;
+  case TT_STATE_INDIRECT:
+    tt_report_line(o, " It is indirectly lost: only other lost blocks point to it");
+    return;
+  case TT_STATE_SUPPRESSED:
+    if (tt_block_flags(&c->blocks[i]) & TT_BLOCK_IGNORED) {
+      tt_report_line(o, " It is ignored (tether_ignore)");
+      return;
+    }
+    tt_report_line(o, " It is suppressed: only ignored blocks hold it");
+    break;
+  case TT_STATE_POSSIBLE:
+    tt_report_line(o, " It is possibly lost: what holds it points inside it, not to its start");
+    break;
+  default:
+    break;
+  }
+  if (!c->parent) {
+    tt_report_line(o, " (tether had no memory to trace what holds it)");
+    return;
+  }
+  /* The chain from the block up to the root, nearest holder first. */
+  size_t len = 0;
+  for (size_t k = i; c->parent[k] != TT_SCAN_ROOT_PARENT && len <= c->n; k = c->parent[k])
+    len++;
+  size_t k = i, step = 0;
+  const char *lead = "Held at";
+  for (; c->parent[k] != TT_SCAN_ROOT_PARENT && step <= c->n; k = c->parent[k], step++) {
+    if (len > TT_CHAIN_SHOWN && step == TT_CHAIN_SHOWN - 2) {
+      tt_report_line(o, " ... %'zu more blocks ...", len - (TT_CHAIN_SHOWN - 1));
+      while (step < len - 1) { /* on to the last block before the root */
+        k = c->parent[k];
+        step++;
+      }
+    }
+    chain_block(c, o, lead, c->parent[k], c->via[k]);
+    lead = "which is held at";
+  }
+  if (st == TT_STATE_SUPPRESSED)
+    return; /* the chain ends at the ignored block */
+  chain_root(o, step ? "which is held by" : "Held by", c->via[k], c->via_kind[k]);
+}
+
+/* tether_check_owner: every live block of req->owner, by (stack, transfer,
+ * state), each group with why its first block is alive. */
+static int owner_report(const struct ctx *c, struct tt_check_result *res) {
+  const struct tt_check_request *req = c->req;
+  struct tt_out *o = req->out;
+  struct rec_table t;
+  if (!rec_table_init(&t, c->n)) {
+    rec_table_free(&t);
+    return -12;
+  }
+  for (size_t i = 0; i < c->n; i++) {
+    const struct tt_block *b = &c->blocks[i];
+    if (b->owner != req->owner)
+      continue;
+    unsigned st = c->sc.state[i] == TT_STATE_UNREACHED ? TT_STATE_DEFINITE : c->sc.state[i];
+    struct tt_loss_record *r = rec_get(&t, b->stack, b->owner, xfer_of(b), st, (uint32_t)i);
+    if (!r->blocks)
+      r->kind = (uint8_t)tt_block_kind(b);
+    r->blocks++;
+    r->bytes += tt_block_size(b);
+    res->owner_blocks++;
+  }
+  size_t items_bytes;
+  struct rec_item *items = rec_collect(&t, &items_bytes);
+  if (t.count && !items) {
+    rec_table_free(&t);
+    return -12;
+  }
+  const char *name = tt_owners_name(req->owner);
+  for (size_t i = 0; i < t.count; i++) {
+    const struct tt_loss_record *r = &items[i].r;
+    if (name)
+      tt_report_line(o, "%'llu bytes in %'llu blocks of owner \"%s\" are still alive",
+                     (unsigned long long)r->bytes, (unsigned long long)r->blocks, name);
+    else
+      tt_report_line(o, "%'llu bytes in %'llu blocks with no owner are still alive",
+                     (unsigned long long)r->bytes, (unsigned long long)r->blocks);
+    tt_report_stack(o, r->stack, r->kind, req->opts);
+    if (r->xfer)
+      tt_report_owner(o, r->owner, r->xfer, req->opts);
+    why_alive(c, o, items[i].sample);
+    tt_report_line(o, "%s", "");
+  }
+  tt_os_unmap(items, items_bytes);
+  rec_table_free(&t);
+  return 0;
+}
+
+/* ======================================================================== */
+/* a whole check                                                             */
+/* ======================================================================== */
+
+/* The totals of the last on-demand check, for the next one's deltas. */
+static struct tt_leak_totals last_totals;
+
+int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *totals,
+                 struct tt_check_result *res) {
   const struct tt_options *opts = req->opts;
+  struct tt_check_result scratch_res;
+  if (!res)
+    res = &scratch_res;
+  memset(res, 0, sizeof *res);
   memset(totals, 0, sizeof *totals);
   if (!tt_spin_trylock(&check_lock))
     return -16; /* EBUSY: another check is running */
@@ -266,9 +580,16 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
   totals->allocs = hs.allocs;
   totals->frees = hs.frees;
   totals->bytes_allocated = hs.bytes_allocated;
-  if (c.rc != 0) {
-    tt_spin_unlock(&check_lock);
-    return c.rc;
+  struct rec_table t = {0};
+  struct rec_item *recs = NULL;
+  size_t nrecs = 0, recs_bytes = 0;
+  struct tt_out *o = req->out;
+  if (c.rc != 0)
+    goto out;
+
+  if (req->mode == TT_CHECK_OWNER) {
+    c.rc = owner_report(&c, res);
+    goto out;
   }
 
   /* Dangling pointers, reported now that the world runs again (reports
@@ -284,20 +605,9 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
                        &c.qblocks[d->target]);
   }
 
-  /* Aggregate loss records by (stack, owner, state). */
-  struct rec_table t = {0};
-  size_t cap_hint = (size_t)tt_stacks_count() * 4 + 16;
-  if (cap_hint > c.n * 2 + 16)
-    cap_hint = c.n * 2 + 16;
-  size_t cap = 64;
-  while (cap < cap_hint * 2)
-    cap *= 2;
-  t.mask = cap - 1;
-  t.bytes = cap * sizeof(struct tt_loss_record);
-  t.slots = map_or_null(t.bytes);
-  struct tt_loss_record *recs = NULL, *tmp = NULL;
-  size_t nrecs = 0, recs_bytes = 0;
-  if (!t.slots) {
+  /* Aggregate loss records. */
+  bool leak_check = opts->leak_check != TT_LEAK_CHECK_NO || req->mode != TT_CHECK_EXIT;
+  if (!rec_table_init(&t, c.n)) {
     c.rc = -12;
     goto out;
   }
@@ -306,12 +616,22 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
     size_t size = tt_block_size(b);
     totals->in_use_bytes += size;
     totals->in_use_blocks++;
-    if (opts->leak_check == TT_LEAK_CHECK_NO)
+    if (!leak_check)
       continue;
     unsigned st = c.sc.state[i];
+    if (st == TT_STATE_SUPPRESSED) {
+      totals->suppressed_bytes += size;
+      totals->suppressed_blocks++;
+      continue;
+    }
     totals->bytes[st] += size;
     totals->blocks[st]++;
-    struct tt_loss_record *r = rec_get(&t, b->stack, b->owner, st);
+    bool is_new = !(tt_block_flags(b) & TT_BLOCK_REPORTED);
+    if (req->mode == TT_CHECK_NEW && !is_new)
+      continue; /* an earlier check reported it */
+    if (st == TT_STATE_DEFINITE || st == TT_STATE_INDIRECT)
+      res->lost_bytes += size;
+    struct tt_loss_record *r = rec_get(&t, b->stack, b->owner, xfer_of(b), st, (uint32_t)i);
     if (!r->blocks)
       r->kind = (uint8_t)tt_block_kind(b);
     r->blocks++;
@@ -319,39 +639,49 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
     r->indirect_bytes += c.sc.indirect[i];
   }
   nrecs = t.count;
-  recs_bytes = nrecs * sizeof *recs;
-  recs = map_or_null(recs_bytes);
-  tmp = map_or_null(recs_bytes);
-  if (nrecs && (!recs || !tmp)) {
+  recs = rec_collect(&t, &recs_bytes);
+  if (nrecs && !recs) {
     c.rc = -12;
     goto out;
   }
-  for (size_t i = 0, k = 0; i <= t.mask; i++)
-    if (t.slots[i].blocks)
-      recs[k++] = t.slots[i];
-  rec_sort(recs, nrecs, tmp);
   totals->records = nrecs;
 
-  /* Render. */
-  struct tt_out *o = req->out;
+  /* Render. The options hold for checks on demand too: --leak-check=summary
+   * prints only the LEAK SUMMARY, =no nothing but what the call returns,
+   * -q only the loss records. */
   bool full = opts->leak_check == TT_LEAK_CHECK_FULL;
-  if (!req->quiet)
+  bool on_demand = req->mode != TT_CHECK_EXIT;
+  if (req->title && !req->quiet && (full || opts->leak_check == TT_LEAK_CHECK_SUMMARY)) {
+    tt_report_line(o, "%s", req->title);
+    tt_report_line(o, "%s", "");
+  }
+  if (!req->quiet && req->mode == TT_CHECK_EXIT)
     tt_report_heap_summary(o, totals);
   for (size_t i = 0; i < nrecs; i++) {
-    unsigned bit = kind_bit(recs[i].state);
+    const struct tt_loss_record *r = &recs[i].r;
+    unsigned bit = kind_bit(r->state);
     if (full && (opts->errors_for_leak_kinds & bit))
       totals->error_records++;
-    if (full && (opts->show_leak_kinds & bit))
-      tt_report_loss_record(o, &recs[i], i + 1, nrecs, opts);
+    if (full && (opts->show_leak_kinds & bit) &&
+        tt_options_show_owner(opts, tt_owners_name(r->owner)))
+      tt_report_loss_record(o, r, i + 1, nrecs, opts);
   }
   if (!req->quiet) {
     if (opts->leak_check == TT_LEAK_CHECK_NO) {
-      tt_report_line(o, "For a detailed leak analysis, rerun with: --leak-check=full");
-      tt_report_line(o, "%s", "");
+      if (!on_demand) {
+        tt_report_line(o, "For a detailed leak analysis, rerun with: --leak-check=full");
+        tt_report_line(o, "%s", "");
+      }
     } else {
-      tt_report_leak_summary(o, totals, opts);
+      if (req->mode == TT_CHECK_NEW)
+        tt_report_leak_summary_delta(o, totals, &last_totals, opts);
+      else
+        tt_report_leak_summary(o, totals, opts);
+      owner_table(&c, o);
     }
   }
+  if (req->mode != TT_CHECK_EXIT)
+    last_totals = *totals;
   if (tt_log_verbosity() > 0) {
     tt_report_line(o, "leak check: %'zu blocks, %'llu words scanned; stop %llu us, scan %llu us",
                    c.n, (unsigned long long)c.sc.words_scanned,
@@ -369,13 +699,15 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
   }
 
 out:
-  tt_os_unmap(t.slots, t.bytes);
+  rec_table_free(&t);
   tt_os_unmap(recs, recs_bytes);
-  tt_os_unmap(tmp, recs_bytes);
   tt_os_unmap(c.blocks, c.blocks_bytes);
   tt_os_unmap(c.scratch, c.scratch_bytes);
   tt_os_unmap(c.qblocks, c.qbytes);
   tt_os_unmap(c.found, c.found_bytes);
+  tt_os_unmap(c.parent, c.parent_bytes);
+  tt_os_unmap(c.via, c.via_bytes);
+  tt_os_unmap(c.via_kind, c.via_kind_bytes);
   tt_spin_unlock(&check_lock);
   return c.rc;
 }

@@ -7,18 +7,37 @@
 #include "tt_options.h"
 #include "tt_report.h"
 
+enum tt_check_mode {
+  TT_CHECK_EXIT,  /* at exit: HEAP SUMMARY, loss records, LEAK SUMMARY, owners */
+  TT_CHECK_FULL,  /* tether_check_leaks: loss records, LEAK SUMMARY, owners */
+  TT_CHECK_NEW,   /* tether_check_new_leaks: only blocks no check reported yet;
+                     the LEAK SUMMARY with each total's change since the last check */
+  TT_CHECK_OWNER  /* tether_check_owner: the live blocks of one owner, each group
+                     with why its first block is alive */
+};
+
 struct tt_check_request {
   const struct tt_options *opts;
   struct tt_out *out;       /* where the report goes */
   uintptr_t entry_sp;       /* the checking thread's stack pointer at entry */
-  bool at_exit;             /* print the exit-time summaries */
+  enum tt_check_mode mode;
   bool quiet;
   void *malloc_fn;          /* the real malloc (to find the allocator's state) */
+  uint32_t owner;           /* TT_CHECK_OWNER: the owner's id (0: the unowned blocks) */
+  const char *title;        /* on-demand checks: the heading line, or NULL */
+};
+
+/* What a check found besides the leak totals. */
+struct tt_check_result {
+  uint64_t lost_bytes;      /* definitely and indirectly lost (NEW: in blocks not reported before) */
+  uint64_t owner_blocks;    /* TT_CHECK_OWNER: live blocks of the owner */
 };
 
 /* Runs a check and writes the report. Returns 0, or -errno when the check
- * could not run (then *totals is zeroed). */
-int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *totals) TT_HIDDEN;
+ * could not run (then *totals is zeroed); -EBUSY when another thread's
+ * check is running. res may be NULL. */
+int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *totals,
+                 struct tt_check_result *res) TT_HIDDEN;
 
 /* The locks a check needs, in the documented order. */
 void tt_check_lock_all(void) TT_HIDDEN;

@@ -62,6 +62,8 @@ static void put_num(struct sink *s, unsigned long long v, bool neg, unsigned bas
       put(s, ' ');
 }
 
+#define TT_FMT_MAX_WIDTH 65536
+
 size_t tt_vfmt(char *buf, size_t size, const char *fmt, va_list ap) {
   struct sink s = {buf, size, 0};
   for (const char *f = fmt; *f; f++) {
@@ -82,6 +84,16 @@ size_t tt_vfmt(char *buf, size_t size, const char *fmt, va_list ap) {
         break;
     }
     int width = 0, prec = -1;
+    if (*f == '*') {
+      width = va_arg(ap, int);
+      if (width < 0) {
+        left = true;
+        width = width < -TT_FMT_MAX_WIDTH ? TT_FMT_MAX_WIDTH : -width;
+      }
+      f++;
+    }
+    if (width > TT_FMT_MAX_WIDTH)
+      width = TT_FMT_MAX_WIDTH; /* padding beyond any buffer tether formats into */
     while (*f >= '0' && *f <= '9')
       width = width * 10 + (*f++ - '0');
     if (*f == '.') {

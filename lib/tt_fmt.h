@@ -8,7 +8,7 @@
 #include "tt_common.h"
 
 /* printf subset: %s %c %d %i %u %x %X %p %% with flags ' (thousands
- * separator), - and 0, a width, a precision (.N or .*) for %s, and the length modifiers l, ll, z.
+ * separator), - and 0, a width (N or *), a precision (.N or .*) for %s, and the length modifiers l, ll, z.
  * Always NUL-terminates; returns the length it would have written. */
 size_t tt_vfmt(char *buf, size_t size, const char *fmt, va_list ap) TT_HIDDEN;
 size_t tt_fmt(char *buf, size_t size, const char *fmt, ...) TT_HIDDEN

@@ -276,6 +276,37 @@ bool tt_heap_find_containing(uintptr_t addr, struct tt_block *out) {
   return found;
 }
 
+bool tt_heap_update_live(uintptr_t addr, bool set_owner, uint32_t owner, unsigned set_flags,
+                         unsigned clear_flags, struct tt_block *out) {
+  uint64_t h = mix(addr);
+  struct shard *s = shard_of(h);
+  tt_spin_lock(&s->lock);
+  int found = find_locked(s, addr, h);
+  struct tt_block *b = found >= 0 ? &s->slots[found] : NULL;
+  bool live = b && !(tt_block_flags(b) & (TT_BLOCK_QUARANTINED | TT_BLOCK_UNTRACKED));
+  if (live) {
+    if (out)
+      *out = *b;
+    if (set_owner)
+      b->owner = owner;
+    b->size_kind &= ~((uint64_t)(clear_flags & TT_BLOCK_LIVE_FLAGS) << 56);
+    b->size_kind |= (uint64_t)(set_flags & TT_BLOCK_LIVE_FLAGS) << 56;
+  }
+  tt_spin_unlock(&s->lock);
+  return live;
+}
+
+void tt_heap_set_flags_locked(uintptr_t addr, unsigned set_flags) {
+  uint64_t h = mix(addr);
+  struct shard *s = shard_of(h);
+  int found = find_locked(s, addr, h);
+  if (found < 0)
+    return;
+  struct tt_block *b = &s->slots[found];
+  if (!(tt_block_flags(b) & (TT_BLOCK_QUARANTINED | TT_BLOCK_UNTRACKED)))
+    b->size_kind |= (uint64_t)(set_flags & TT_BLOCK_LIVE_FLAGS) << 56;
+}
+
 bool tt_heap_lookup(uintptr_t addr, struct tt_block *out) {
   uint64_t h = mix(addr);
   struct shard *s = shard_of(h);

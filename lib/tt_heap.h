@@ -63,6 +63,12 @@ const char *tt_release_kind_name(enum tt_release_kind k) TT_HIDDEN;
  * the C runtime's made while tether worked (never reported). */
 enum { TT_BLOCK_QUARANTINED = 1, TT_BLOCK_UNTRACKED = 2 };
 #define TT_BLOCK_RELEASE_SHIFT 2
+/* Flags of a live block only (bits 2..6, which a quarantined block uses for
+ * its release kind): reported by a leak check already (for
+ * tether_check_new_leaks), ignored (tether_ignore), owner set by
+ * tether_transfer (its stack is kept by tt_owners). */
+enum { TT_BLOCK_REPORTED = 4, TT_BLOCK_IGNORED = 8, TT_BLOCK_TRANSFERRED = 16 };
+#define TT_BLOCK_LIVE_FLAGS (TT_BLOCK_REPORTED | TT_BLOCK_IGNORED | TT_BLOCK_TRANSFERRED)
 
 #define TT_SIZE_BITS 48
 #define TT_SIZE_MASK ((1ull << TT_SIZE_BITS) - 1)
@@ -115,6 +121,14 @@ enum tt_free_status tt_heap_mark_freed(uintptr_t addr, uint32_t free_stack,
  * (a zero-size block counts as one byte). Visits every shard: for error
  * reports only. */
 bool tt_heap_find_containing(uintptr_t addr, struct tt_block *out) TT_HIDDEN;
+/* Updates the live block at addr: its owner when set_owner, then its flags
+ * (TT_BLOCK_LIVE_FLAGS only) lose clear_flags and gain set_flags. False
+ * (nothing changed) if addr is not a live block's start; else the record as
+ * it was before goes into *out (may be NULL). */
+bool tt_heap_update_live(uintptr_t addr, bool set_owner, uint32_t owner, unsigned set_flags,
+                         unsigned clear_flags, struct tt_block *out) TT_HIDDEN;
+/* With every lock held: flags |= set_flags on the live block at addr. */
+void tt_heap_set_flags_locked(uintptr_t addr, unsigned set_flags) TT_HIDDEN;
 /* Puts back a record tt_heap_remove took out (a failed realloc), undoing
  * the free it counted. */
 void tt_heap_restore(const struct tt_block *b) TT_HIDDEN;

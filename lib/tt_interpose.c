@@ -27,6 +27,8 @@
 #include "tt_log.h"
 #include "tt_options.h"
 #include "tt_os.h"
+#include "tt_owners.h"
+#include "tt_preload.h"
 #include "tt_report.h"
 #include "tt_roots.h"
 #include "tt_stacks.h"
@@ -195,7 +197,7 @@ static TT_NOINLINE void scrub_below(void) {
     uint32_t id_ = capture_stack();                           \
     void *p_ = (expr);                                        \
     if (p_)                                                   \
-      tt_heap_insert((uintptr_t)p_, (size), id_, 0, (kind));  \
+      tt_heap_insert((uintptr_t)p_, (size), id_, tt_owners_current(), (kind)); \
     scrub_below();                                            \
     guard--;                                                  \
     return p_;                                                \
@@ -232,6 +234,8 @@ static TT_NOINLINE void release_checked(void *p, enum tt_release_kind how) {
   }
   switch (st) {
   case TT_FREE_LIVE:
+    if (TT_UNLIKELY(tt_block_flags(&b) & TT_BLOCK_TRANSFERRED))
+      tt_owners_forget_transfer((uintptr_t)p);
     if (tt_alloc_family_of((enum tt_alloc_kind)tt_block_kind(&b)) != tt_release_family_of(how))
       tt_errors_bad_free(TT_ERR_MISMATCHED_FREE, how, stack, (uintptr_t)p, &b);
     if (!quarantine || !tt_quarantine_push((uintptr_t)p, tt_block_size(&b))) {
@@ -324,10 +328,19 @@ static void *realloc_common(void *p, size_t size, enum tt_alloc_kind kind) {
   /* The block may grow in place: glibc's realloc runs as is. A block it
    * moves is freed inside realloc, so it does not pass the quarantine. */
   void *q = real.realloc(p, size);
-  if (q)
-    tt_heap_insert((uintptr_t)q, size, id, 0, kind);
-  else if (had && size != 0) /* failed: p is still the program's */
+  if (q && had) {
+    /* the same object: it keeps its owner, transfer and ignore mark */
+    tt_heap_insert((uintptr_t)q, size, id, old.owner, kind);
+    unsigned keep = tt_block_flags(&old) & (TT_BLOCK_IGNORED | TT_BLOCK_TRANSFERRED);
+    if (keep)
+      tt_heap_update_live((uintptr_t)q, false, 0, keep, 0, NULL);
+    if ((keep & TT_BLOCK_TRANSFERRED) && q != p)
+      tt_owners_move_transfer((uintptr_t)p, (uintptr_t)q);
+  } else if (q) {
+    tt_heap_insert((uintptr_t)q, size, id, tt_owners_current(), kind);
+  } else if (had && size != 0) { /* failed: p is still the program's */
     tt_heap_restore(&old);
+  }
   scrub_below();
   guard--;
   return q;
@@ -383,7 +396,7 @@ TT_EXPORT int posix_memalign(void **out, size_t align, size_t size) {
   uint32_t id = capture_stack();
   int rc = real.posix_memalign(out, align, size);
   if (rc == 0)
-    tt_heap_insert((uintptr_t)*out, size, id, 0, TT_ALLOC_POSIX_MEMALIGN);
+    tt_heap_insert((uintptr_t)*out, size, id, tt_owners_current(), TT_ALLOC_POSIX_MEMALIGN);
   scrub_below();
   guard--;
   return rc;
@@ -471,7 +484,7 @@ static inline void *new_common(size_t size, size_t align, enum tt_alloc_kind kin
   uint32_t id = capture_stack();
   void *p = align ? real.memalign(align, size) : real.malloc(size);
   if (p)
-    tt_heap_insert((uintptr_t)p, size, id, 0, kind);
+    tt_heap_insert((uintptr_t)p, size, id, tt_owners_current(), kind);
   scrub_below();
   guard--;
   return TT_LIKELY(p) ? p : new_failed(size, align, kind, mangled);
@@ -599,6 +612,34 @@ static void open_log(void) {
   tt_log_set_fd(fd);
 }
 
+/* ======================================================================== */
+/* what the public API needs (tt_preload.h)                                  */
+/* ======================================================================== */
+
+bool tt_preload_enter(void) {
+  if (TT_UNLIKELY(!tracking) && !__atomic_load_n(&init_done, __ATOMIC_ACQUIRE) && !guard)
+    init();
+  if (!tracking || tt_disabled)
+    return false;
+  guard++;
+  return true;
+}
+
+void tt_preload_leave(void) { guard--; }
+
+uint32_t tt_preload_capture(uintptr_t ra_slot) { return capture_stack_at(ra_slot); }
+
+const struct tt_options *tt_preload_options(void) { return &opts; }
+
+void *tt_preload_real_malloc(void) { return (void *)real.malloc; }
+
+void tt_preload_reopen_log_if_forked(void) {
+  if (tt_os_getpid() != log_pid && opts.log_file[0] && strstr(opts.log_file, "%p")) {
+    open_log();
+    print_banner();
+  }
+}
+
 static void fork_prepare(void) {
   guard++;
   tt_check_fork_prepare();
@@ -617,6 +658,7 @@ static void fork_child(void) {
     open_log();
     print_banner();
   }
+  tt_api_fork_child();
   guard--;
 }
 
@@ -652,18 +694,18 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp) {
    * block would read as a leak. */
   guard++;
 
-  bool new_process = tt_os_getpid() != log_pid;
-  if (new_process && opts.log_file[0] && strstr(opts.log_file, "%p")) {
-    open_log();
-    print_banner();
-  }
+  tt_preload_reopen_log_if_forked();
   tt_quarantine_flush_thread();
   tt_quarantine_check_all(); /* writes after free still waiting to be found */
   struct tt_out o;
   tt_out_init(&o, tt_log_fd());
-  struct tt_check_request req = {&opts, &o, entry_sp, true, opts.quiet, (void *)real.malloc};
+  struct tt_check_request req = {&opts, &o, entry_sp, TT_CHECK_EXIT, opts.quiet,
+                                 (void *)real.malloc, 0, NULL};
   struct tt_leak_totals t;
-  int rc = tt_check_run(&req, &t);
+  int rc;
+  /* An on-demand check in another thread finishes first. */
+  while ((rc = tt_check_run(&req, &t, NULL)) == -16)
+    tt_os_yield();
   tracking = 0; /* from here on frees pass through and nothing is recorded */
   if (rc != 0)
     tt_report_line(&o, "tether: the leak check could not run (errno %d)", -rc);
@@ -779,5 +821,6 @@ __attribute__((constructor)) static void tt_preload_ctor(void) {
   guard++;
   tt_os_atfork(fork_prepare, fork_parent, fork_child);
   tt_os_on_exit(exit_cb, NULL);
+  tt_api_init(&opts);
   guard--;
 }

@@ -113,6 +113,8 @@ static int parse_leak_check(const char *v, size_t n, int *out);
 static int copy_string(char *dst, size_t size, const char *v, size_t n);
 static int parse_size(const char *v, size_t n, size_t *out);
 static int parse_dangling(const char *v, size_t n, int *out);
+static int append_owner(char *list, size_t size, const char *v, size_t n);
+static int parse_signal(const char *v, size_t n, int *out);
 
 /* Sets option number index from text; the macros pick the parser by type. */
 static int set_value(struct tt_options *o, int index, const char *v, size_t n) {
@@ -127,6 +129,8 @@ static int set_value(struct tt_options *o, int index, const char *v, size_t n) {
 #define set_STRING(p, sz, v, n, values) ((void)(values), copy_string(*(p), sz, v, n))
 #define set_SIZE(p, sz, v, n, values) ((void)(sz), (void)(values), parse_size(v, n, p))
 #define set_DANGLING(p, sz, v, n, values) ((void)(sz), (void)(values), parse_dangling(v, n, p))
+#define set_OWNERS(p, sz, v, n, values) ((void)(values), append_owner(*(p), sz, v, n))
+#define set_SIGNAL(p, sz, v, n, values) ((void)(sz), (void)(values), parse_signal(v, n, p))
 #include "tt_options.inc"
 #undef TT_OPT
   return -1;
@@ -139,6 +143,8 @@ static int set_value(struct tt_options *o, int index, const char *v, size_t n) {
 #undef set_STRING
 #undef set_SIZE
 #undef set_DANGLING
+#undef set_OWNERS
+#undef set_SIGNAL
 
 static int parse_range_int(const char *v, size_t n, const char *values, int *out) {
   /* values is "LO..HI" */
@@ -208,6 +214,82 @@ static int parse_dangling(const char *v, size_t n, int *out) {
   return 0;
 }
 
+/* --show-owner: each value adds a name to the list; an empty one empties it. */
+static int append_owner(char *list, size_t size, const char *v, size_t n) {
+  if (n == 0) {
+    list[0] = '\0';
+    return 0;
+  }
+  size_t len = strlen(list);
+  if (memchr(v, '\n', n) || len + n + 2 > size)
+    return -1;
+  memcpy(list + len, v, n);
+  list[len + n] = '\n';
+  list[len + n + 1] = '\0';
+  return 0;
+}
+
+bool tt_options_show_owner(const struct tt_options *o, const char *name) {
+  const char *l = o->show_owner;
+  if (!l[0])
+    return true;
+  if (!name)
+    return false;
+  size_t n = strlen(name);
+  while (*l) {
+    const char *end = strchr(l, '\n');
+    if ((size_t)(end - l) == n && strncmp(l, name, n) == 0)
+      return true;
+    l = end + 1;
+  }
+  return false;
+}
+
+/* Linux's numbers (x86-64 and the generic table agree on these). SIGURG is
+ * tether's own (it stops threads for a scan); SIGKILL and SIGSTOP cannot be
+ * caught. */
+static const struct {
+  const char *name;
+  int sig;
+} signals[] = {{"SIGHUP", 1},   {"SIGINT", 2},   {"SIGQUIT", 3},  {"SIGTRAP", 5},
+               {"SIGABRT", 6},  {"SIGUSR1", 10}, {"SIGUSR2", 12}, {"SIGPIPE", 13},
+               {"SIGALRM", 14}, {"SIGTERM", 15}, {"SIGCHLD", 17}, {"SIGCONT", 18},
+               {"SIGTSTP", 20}, {"SIGTTIN", 21}, {"SIGTTOU", 22}, {"SIGXCPU", 24},
+               {"SIGXFSZ", 25}, {"SIGVTALRM", 26}, {"SIGPROF", 27}, {"SIGWINCH", 28},
+               {"SIGIO", 29},   {"SIGPWR", 30},  {"SIGSYS", 31}};
+
+const char *tt_options_signal_name(int sig) {
+  for (unsigned i = 0; i < TT_ARRAY_LEN(signals); i++)
+    if (signals[i].sig == sig)
+      return signals[i].name;
+  return NULL;
+}
+
+static int parse_signal(const char *v, size_t n, int *out) {
+  if (word_is(v, n, "no") || word_is(v, n, "0") || word_is(v, n, "off")) {
+    *out = 0;
+    return 0;
+  }
+  int num;
+  if (parse_int(v, n, 1, 64, &num) == 0) {
+    if (num == 9 || num == 19 || num == 23 || num == 32 || num == 33)
+      return -1; /* KILL, STOP, URG (tether's), glibc's internal two */
+    *out = num;
+    return 0;
+  }
+  if (n > 3 && strncmp(v, "SIG", 3) == 0) {
+    v += 3;
+    n -= 3;
+  }
+  for (unsigned i = 0; i < TT_ARRAY_LEN(signals); i++) {
+    if (word_is(v, n, signals[i].name + 3)) {
+      *out = signals[i].sig;
+      return 0;
+    }
+  }
+  return -1;
+}
+
 static int copy_string(char *dst, size_t size, const char *v, size_t n) {
   if (n >= size)
     return -1;
@@ -231,6 +313,12 @@ static void expected_text(const struct tt_option_info *info, char *buf, size_t s
     tt_fmt(buf, size, "a whole number in %s", info->values);
   } else if (strcmp(info->values, "BYTES") == 0) {
     tt_fmt(buf, size, "a byte count, optionally with K, M or G");
+  } else if (strcmp(info->values, "NAME") == 0) {
+    tt_fmt(buf, size, "an owner name (all names together shorter than %d bytes)", TT_OPT_PATH_MAX);
+  } else if (strcmp(info->values, "no|SIG") == 0) {
+    tt_fmt(buf, size, "no, a signal name such as SIGUSR1 or USR1, or a number from 1 to 64 other than "
+                      "9, 19, 23, 32 and 33 (SIGKILL, SIGSTOP, SIGURG which tether uses, and "
+                      "glibc's own two)");
   } else if (strcmp(info->values, "PATH") == 0) {
     tt_fmt(buf, size, "a path shorter than %d bytes", TT_OPT_PATH_MAX);
   } else {
@@ -259,12 +347,16 @@ int tt_options_set(struct tt_options *o, const char *key, size_t keylen, const c
       continue;
     if (set_value(o, i, value, valuelen) == 0)
       return 0;
-    char expected[160];
+    char expected[256];
     expected_text(&tt_option_table[i], expected, sizeof expected);
-    /* a long value is cut, so the option's name and the expected form fit */
-    int shown = valuelen > 64 ? 64 : (int)valuelen;
-    tt_fmt(err, errsize, "bad value '%.*s%s' for %s (expected %s)", shown, value,
-           valuelen > 64 ? "..." : "", tt_option_table[i].flag, expected);
+    /* a long value is cut, so the option's name and the expected form fit;
+     * so is one with a line break, so the message stays one line */
+    size_t shown = valuelen > 64 ? 64 : valuelen;
+    const char *nl = memchr(value, '\n', shown);
+    if (nl)
+      shown = (size_t)(nl - value);
+    tt_fmt(err, errsize, "bad value '%.*s%s' for %s (expected %s)", (int)shown, value,
+           shown < valuelen ? "..." : "", tt_option_table[i].flag, expected);
     return -1;
   }
   tt_fmt(err, errsize, "unknown option '%.*s'", (int)keylen, key);

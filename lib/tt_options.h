@@ -28,6 +28,8 @@ enum {
 #define TT_TYPE_STRING char
 #define TT_TYPE_SIZE size_t
 #define TT_TYPE_DANGLING int
+#define TT_TYPE_OWNERS char
+#define TT_TYPE_SIGNAL int
 #define TT_DIM_BOOL
 #define TT_DIM_INT
 #define TT_DIM_LEAKCHECK
@@ -35,6 +37,8 @@ enum {
 #define TT_DIM_STRING [TT_OPT_PATH_MAX]
 #define TT_DIM_SIZE
 #define TT_DIM_DANGLING
+#define TT_DIM_OWNERS [TT_OPT_PATH_MAX] /* names, each ended by a newline */
+#define TT_DIM_SIGNAL
 
 struct tt_options {
 #define TT_OPT(type, field, flag, def, values, help) TT_TYPE_##type field TT_DIM_##type;
@@ -62,6 +66,11 @@ int tt_options_set(struct tt_options *o, const char *key, size_t keylen, const c
 int tt_options_parse(struct tt_options *o, const char *s, char *err, size_t errsize) TT_HIDDEN;
 /* Parses a leak-kind list into a bit set; -1 when malformed. */
 int tt_options_parse_kinds(const char *s, size_t n, unsigned *out) TT_HIDDEN;
+/* Whether --show-owner lets owner name (NULL: unowned) through: always
+ * when the list is empty; the unowned blocks never pass a non-empty one. */
+bool tt_options_show_owner(const struct tt_options *o, const char *name) TT_HIDDEN;
+/* The name of signal sig ("SIGUSR1"), or NULL if the parser does not know it. */
+const char *tt_options_signal_name(int sig) TT_HIDDEN;
 /* Text of a kind set, e.g. "definite,possible". */
 void tt_options_kinds_str(unsigned kinds, char *buf, size_t size) TT_HIDDEN;
 

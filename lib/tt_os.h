@@ -87,6 +87,9 @@ int tt_os_for_each_mapping(char *buf, size_t size,
 /* ---- threads ----------------------------------------------------------------- */
 /* Bounds of the calling thread's stack (as pthread_getattr_np reports). */
 bool tt_os_thread_stack(uintptr_t *lo, uintptr_t *hi) TT_HIDDEN;
+/* This thread's thread pointer (glibc: its descriptor, at the top of its
+ * stack block, static TLS just below). */
+uintptr_t tt_os_thread_pointer(void) TT_HIDDEN;
 /* Current stack pointer of the caller (approximately: an address in its frame). */
 uintptr_t tt_os_current_sp(void) TT_HIDDEN;
 
@@ -129,5 +132,16 @@ void tt_os_run_libc_freeres(void) TT_HIDDEN;
 bool tt_os_glibc_main_arena(void *malloc_fn, uintptr_t *lo, uintptr_t *hi) TT_HIDDEN;
 /* True if [lo, hi) is a heap of one of glibc's non-main arenas. */
 bool tt_os_is_glibc_arena_heap(uintptr_t lo, uintptr_t hi) TT_HIDDEN;
+
+/* ---- threads and signals for tether's own use ----------------------------- */
+/* Starts a detached thread running fn(arg) with every signal but SIGURG
+ * blocked; 0 or -errno. */
+int tt_os_start_thread(void *(*fn)(void *), void *arg) TT_HIDDEN;
+/* Installs handler for sig (SA_RESTART); 0 or -errno. */
+int tt_os_catch_signal(int sig, void (*handler)(int)) TT_HIDDEN;
+/* Futex on a word: wait while *addr == val; wake every waiter. Both are
+ * async-signal-safe and keep errno. */
+void tt_os_futex_wait(int *addr, int val) TT_HIDDEN;
+void tt_os_futex_wake(int *addr) TT_HIDDEN;
 
 #endif

@@ -439,6 +439,8 @@ int tt_os_for_each_mapping(char *buf, size_t size,
 /* threads                                                                   */
 /* ======================================================================== */
 
+uintptr_t tt_os_thread_pointer(void) { return (uintptr_t)pthread_self(); }
+
 bool tt_os_thread_stack(uintptr_t *lo, uintptr_t *hi) {
   pthread_attr_t attr;
   if (pthread_getattr_np(pthread_self(), &attr) != 0)
@@ -911,4 +913,47 @@ bool tt_os_mapped_file(uintptr_t addr, char *buf, size_t size) {
 
 bool tt_os_mapping_name(uintptr_t addr, char *buf, size_t size) {
   return find_mapping(addr, buf, size, false);
+}
+
+/* ======================================================================== */
+/* threads and signals for tether's own use                                  */
+/* ======================================================================== */
+
+int tt_os_start_thread(void *(*fn)(void *), void *arg) {
+  pthread_attr_t attr;
+  if (pthread_attr_init(&attr) != 0)
+    return -ENOMEM;
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  /* The new thread inherits this mask: every signal the program handles
+   * stays with the program's threads; SIGURG must reach it (stop the world). */
+  sigset_t all, old;
+  sigfillset(&all);
+  sigdelset(&all, TT_STOP_SIGNAL);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  pthread_t t;
+  int rc = pthread_create(&t, &attr, fn, arg);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  pthread_attr_destroy(&attr);
+  return -rc;
+}
+
+int tt_os_catch_signal(int sig, void (*handler)(int)) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = handler;
+  sa.sa_flags = SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  return sigaction(sig, &sa, NULL) == 0 ? 0 : -errno;
+}
+
+void tt_os_futex_wait(int *addr, int val) {
+  int saved = errno;
+  futex(addr, FUTEX_WAIT_PRIVATE, val);
+  errno = saved;
+}
+
+void tt_os_futex_wake(int *addr) {
+  int saved = errno;
+  futex(addr, FUTEX_WAKE_PRIVATE, 0x7fffffff);
+  errno = saved;
 }

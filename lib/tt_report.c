@@ -8,12 +8,16 @@
 
 #include "tether.h"
 
+#include "tt_owners.h"
 #include "tt_scan.h"
 #include "tt_stacks.h"
 #include "tt_symbolize.h"
 
 static uintptr_t entry_pcs[TT_ALLOC_KIND_COUNT], release_pcs[TT_RELEASE_KIND_COUNT];
 static const char *self_path = "libtether.so";
+static uintptr_t transfer_pc;
+
+void tt_report_set_transfer_entry(uintptr_t pc) { transfer_pc = pc; }
 
 void tt_report_set_entry_points(const uintptr_t *alloc_pcs, const uintptr_t *rel_pcs,
                                 const char *path) {
@@ -74,13 +78,21 @@ static bool is_below_main(const char *fn) {
          strncmp(fn, "__libc_start_main@", 18) == 0 || strcmp(fn, "_start") == 0;
 }
 
-static void stack_frames(struct tt_out *o, uint32_t stack, const struct tt_options *opts);
+static void stack_frames(struct tt_out *o, uint32_t stack, const struct tt_options *opts,
+                         const char *skip);
 
-/* Frame 0 is the tether entry point the program called; the rest are its. */
+/* Frame 0 is the tether entry point the program called; the rest are its.
+ * An API call comes through tether.h's inline wrapper of the same name,
+ * which a build without optimisation keeps as a frame: it is left out. */
 static void stack_with_entry(struct tt_out *o, uintptr_t pc, const char *name, uint32_t stack,
                              const struct tt_options *opts) {
   tt_report_line(o, "   at 0x%lX: %s (in %s)", (unsigned long)pc, name, self_path);
-  stack_frames(o, stack, opts);
+  stack_frames(o, stack, opts, strncmp(name, "tether_", 7) == 0 ? name : NULL);
+}
+
+void tt_report_stack_at(struct tt_out *o, uintptr_t pc, const char *name, uint32_t stack,
+                        const struct tt_options *opts) {
+  stack_with_entry(o, pc, name, stack, opts);
 }
 
 void tt_report_stack(struct tt_out *o, uint32_t stack, unsigned kind,
@@ -96,7 +108,8 @@ void tt_report_release_stack(struct tt_out *o, uint32_t stack, unsigned how,
 }
 
 /* The captured frames of a stack, "by" lines. */
-static void stack_frames(struct tt_out *o, uint32_t stack, const struct tt_options *opts) {
+static void stack_frames(struct tt_out *o, uint32_t stack, const struct tt_options *opts,
+                         const char *skip) {
   const uintptr_t *pcs;
   int n = tt_stacks_get(stack, &pcs);
   for (int i = 0; i < n; i++) {
@@ -105,6 +118,8 @@ static void stack_frames(struct tt_out *o, uint32_t stack, const struct tt_optio
     int k = tt_symbolize_inlined(pcs[i], true, chain, TT_MAX_INLINED);
     for (int j = 0; j < k; j++) {
       const struct tt_frame_info *fi = &chain[j];
+      if (skip && fi->function && strcmp(fi->function, skip) == 0)
+        continue;
       if (fi->function && !opts->show_below_main && is_below_main(fi->function))
         return;
       if (fi->function && fi->file)
@@ -149,11 +164,43 @@ void tt_report_loss_record(struct tt_out *o, const struct tt_loss_record *r, siz
                    (unsigned long long)r->bytes, (unsigned long long)r->blocks,
                    tt_report_state_name(r->state), index, total);
   tt_report_stack(o, r->stack, r->kind, opts);
+  if (tt_owners_count())
+    tt_report_owner(o, r->owner, r->xfer, opts);
   tt_report_line(o, "%s", "");
+}
+
+void tt_report_owner(struct tt_out *o, uint32_t owner, uint32_t xfer,
+                     const struct tt_options *opts) {
+  const char *name = tt_owners_name(owner);
+  if (!name) {
+    tt_report_line(o, " Owner: none");
+    return;
+  }
+  tt_report_line(o, " Owner: \"%s\"%s", name, xfer ? ", since a transfer at" : "");
+  if (xfer)
+    stack_with_entry(o, transfer_pc, "tether_transfer", xfer, opts);
+}
+
+/* "(+16)" or "(-16)", Valgrind's MC_(snprintf_delta); "" without prev. */
+static const char *delta(char *buf, size_t size, uint64_t now, const uint64_t *prev) {
+  if (!prev)
+    return "";
+  if (now >= *prev)
+    tt_fmt(buf, size, " (+%'llu)", (unsigned long long)(now - *prev));
+  else
+    tt_fmt(buf, size, " (-%'llu)", (unsigned long long)(*prev - now));
+  return buf;
 }
 
 void tt_report_leak_summary(struct tt_out *o, const struct tt_leak_totals *t,
                             const struct tt_options *opts) {
+  tt_report_leak_summary_delta(o, t, NULL, opts);
+}
+
+void tt_report_leak_summary_delta(struct tt_out *o, const struct tt_leak_totals *t,
+                                  const struct tt_leak_totals *prev,
+                                  const struct tt_options *opts) {
+  char d1[40], d2[40];
   static const struct {
     const char *label;
     unsigned state;
@@ -167,17 +214,74 @@ void tt_report_leak_summary(struct tt_out *o, const struct tt_leak_totals *t,
     return;
   }
   tt_report_line(o, "LEAK SUMMARY:");
-  for (unsigned i = 0; i < TT_ARRAY_LEN(rows); i++)
-    tt_report_line(o, "%s: %'llu bytes in %'llu blocks", rows[i].label,
-                   (unsigned long long)t->bytes[rows[i].state],
-                   (unsigned long long)t->blocks[rows[i].state]);
-  tt_report_line(o, "        suppressed: %'llu bytes in %'llu blocks",
-                 (unsigned long long)t->suppressed_bytes, (unsigned long long)t->suppressed_blocks);
+  for (unsigned i = 0; i < TT_ARRAY_LEN(rows); i++) {
+    unsigned st = rows[i].state;
+    tt_report_line(o, "%s: %'llu%s bytes in %'llu%s blocks", rows[i].label,
+                   (unsigned long long)t->bytes[st],
+                   delta(d1, sizeof d1, t->bytes[st], prev ? &prev->bytes[st] : NULL),
+                   (unsigned long long)t->blocks[st],
+                   delta(d2, sizeof d2, t->blocks[st], prev ? &prev->blocks[st] : NULL));
+  }
+  tt_report_line(o, "        suppressed: %'llu%s bytes in %'llu%s blocks",
+                 (unsigned long long)t->suppressed_bytes,
+                 delta(d1, sizeof d1, t->suppressed_bytes, prev ? &prev->suppressed_bytes : NULL),
+                 (unsigned long long)t->suppressed_blocks,
+                 delta(d2, sizeof d2, t->suppressed_blocks, prev ? &prev->suppressed_blocks : NULL));
   if (opts->leak_check == TT_LEAK_CHECK_SUMMARY) {
     tt_report_line(o, "Rerun with --leak-check=full to see details of leaked memory");
   } else if (t->blocks[TT_STATE_REACHABLE] && !(opts->show_leak_kinds & TT_KIND_REACHABLE)) {
     tt_report_line(o, "Reachable blocks (those to which a pointer was found) are not shown.");
     tt_report_line(o, "To see them, rerun with: --leak-check=full --show-leak-kinds=all");
+  }
+  tt_report_line(o, "%s", "");
+}
+
+/* LEAKS BY OWNER: one row per owner, a column per category, each cell
+ * "BYTES in BLOCKS", right-aligned under its heading. */
+void tt_report_owner_table(struct tt_out *o, const struct tt_owner_row *rows, size_t n) {
+  static const struct {
+    const char *title;
+    unsigned state;
+  } cols[] = {{"definitely lost", TT_STATE_DEFINITE}, {"indirectly lost", TT_STATE_INDIRECT},
+              {"possibly lost", TT_STATE_POSSIBLE},   {"still reachable", TT_STATE_REACHABLE},
+              {"suppressed", TT_STATE_SUPPRESSED}};
+  enum { NCOLS = 5 };
+  size_t width[NCOLS], name_width = strlen("owner");
+  char cell[64], name[TT_OWNER_NAME_MAX + 3];
+  for (unsigned c = 0; c < NCOLS; c++)
+    width[c] = strlen(cols[c].title);
+  for (size_t i = 0; i < n; i++) {
+    const char *nm = tt_owners_name(rows[i].owner);
+    size_t w = nm ? strlen(nm) + 2 : strlen("(unowned)");
+    if (w > name_width)
+      name_width = w;
+    for (unsigned c = 0; c < NCOLS; c++) {
+      size_t len = tt_fmt(cell, sizeof cell, "%'llu in %'llu",
+                          (unsigned long long)rows[i].bytes[cols[c].state],
+                          (unsigned long long)rows[i].blocks[cols[c].state]);
+      if (len > width[c])
+        width[c] = len;
+    }
+  }
+  tt_report_line(o, "LEAKS BY OWNER (bytes in blocks, largest first):");
+  char line[1536];
+  size_t len = tt_fmt(line, sizeof line, "   %-*s", (int)name_width, "owner");
+  for (unsigned c = 0; c < NCOLS && len < sizeof line; c++)
+    len += tt_fmt(line + len, sizeof line - len, "  %*s", (int)width[c], cols[c].title);
+  tt_report_line(o, "%s", line);
+  for (size_t i = 0; i < n; i++) {
+    const char *nm = tt_owners_name(rows[i].owner);
+    if (nm)
+      tt_fmt(name, sizeof name, "\"%s\"", nm);
+    else
+      tt_fmt(name, sizeof name, "(unowned)");
+    len = tt_fmt(line, sizeof line, "   %-*s", (int)name_width, name);
+    for (unsigned c = 0; c < NCOLS && len < sizeof line; c++) {
+      tt_fmt(cell, sizeof cell, "%'llu in %'llu", (unsigned long long)rows[i].bytes[cols[c].state],
+             (unsigned long long)rows[i].blocks[cols[c].state]);
+      len += tt_fmt(line + len, sizeof line - len, "  %*s", (int)width[c], cell);
+    }
+    tt_report_line(o, "%s", line);
   }
   tt_report_line(o, "%s", "");
 }

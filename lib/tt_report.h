@@ -12,6 +12,7 @@
 struct tt_loss_record {
   uint32_t stack;
   uint32_t owner;
+  uint32_t xfer;  /* the stack of the tether_transfer that set the owner, or 0 */
   uint8_t state;  /* enum tt_leak_state */
   uint8_t kind;   /* enum tt_alloc_kind of the first block (names frame 0) */
   uint64_t blocks;
@@ -34,6 +35,9 @@ struct tt_leak_totals {
 void tt_report_set_entry_points(const uintptr_t *alloc_pcs, const uintptr_t *release_pcs,
                                 const char *self_path) TT_HIDDEN;
 
+/* Where tether_transfer lives, for frame 0 of transfer stacks. */
+void tt_report_set_transfer_entry(uintptr_t pc) TT_HIDDEN;
+
 /* "==PID== " prefixed output. */
 void tt_report_line(struct tt_out *o, const char *fmt, ...) TT_HIDDEN
     __attribute__((format(gnu_printf, 2, 3)));
@@ -46,10 +50,31 @@ void tt_report_stack(struct tt_out *o, uint32_t stack, unsigned kind,
 /* The same with a release function (enum tt_release_kind) as frame 0. */
 void tt_report_release_stack(struct tt_out *o, uint32_t stack, unsigned how,
                              const struct tt_options *opts) TT_HIDDEN;
+/* A stack whose frame 0 is the tether entry point name at pc. */
+void tt_report_stack_at(struct tt_out *o, uintptr_t pc, const char *name, uint32_t stack,
+                        const struct tt_options *opts) TT_HIDDEN;
+/* " Owner: "NAME"" (or "none"), and where a transfer set it. */
+void tt_report_owner(struct tt_out *o, uint32_t owner, uint32_t xfer,
+                     const struct tt_options *opts) TT_HIDDEN;
+/* A loss record; with owners (the program named some) it says its owner. */
 void tt_report_loss_record(struct tt_out *o, const struct tt_loss_record *r, size_t index,
                            size_t total, const struct tt_options *opts) TT_HIDDEN;
 void tt_report_leak_summary(struct tt_out *o, const struct tt_leak_totals *t,
                             const struct tt_options *opts) TT_HIDDEN;
+/* The same with each number's change since prev, as Valgrind's
+ * --leak-check=full at an added-leak check prints them: "48 (+16) bytes". */
+void tt_report_leak_summary_delta(struct tt_out *o, const struct tt_leak_totals *t,
+                                  const struct tt_leak_totals *prev,
+                                  const struct tt_options *opts) TT_HIDDEN;
+
+/* One row of the LEAKS BY OWNER table: by enum tt_leak_state, with the
+ * suppressed bytes and blocks at TT_STATE_SUPPRESSED. */
+struct tt_owner_row {
+  uint32_t owner; /* 0: the unowned blocks */
+  uint64_t bytes[6], blocks[6];
+};
+/* The table, rows sorted largest total first (the caller sorts). */
+void tt_report_owner_table(struct tt_out *o, const struct tt_owner_row *rows, size_t n) TT_HIDDEN;
 void tt_report_error_summary(struct tt_out *o, uint64_t errors, uint64_t contexts) TT_HIDDEN;
 /* The Valgrind word for a state: "definitely lost", ... */
 const char *tt_report_state_name(unsigned state) TT_HIDDEN;

@@ -21,6 +21,7 @@
 #define TT_STACK_RED_ZONE 128 /* x86-64 ABI: below sp, still the frame's */
 #define TT_MAPS_BUF_MIN ((size_t)1 << 20)
 #define TT_MAPS_BUF_MAX ((size_t)256 << 20)
+#define TT_OWN_EXCL_MAX 16384 /* tether's own mappings, for registered roots */
 
 struct range {
   uintptr_t lo, hi;
@@ -33,6 +34,7 @@ struct range {
 struct thread_rec {
   struct thread_rec *next;
   uintptr_t lo, hi;
+  uintptr_t tp; /* the thread pointer: glibc's descriptor sits at [tp, hi) */
   int tid;
   int number; /* Valgrind's thread number; the main thread is 1 */
   bool alive;
@@ -84,6 +86,7 @@ void tt_roots_thread_start(void) {
     return;
   r->lo = lo;
   r->hi = hi;
+  r->tp = tt_os_thread_pointer();
   r->tid = tt_os_gettid();
   r->number = __atomic_fetch_add(&next_thread_number, 1, __ATOMIC_RELAXED);
   __atomic_store_n(&r->alive, true, __ATOMIC_RELEASE);
@@ -192,6 +195,78 @@ static void emit_minus(const struct excl *e, uintptr_t lo, uintptr_t hi, enum tt
   }
   if (cur < hi)
     cb(cur, hi, kind, arg);
+}
+
+/* ======================================================================== */
+/* roots the program registers                                               */
+/* ======================================================================== */
+
+/* Under threads_lock. A plain array: programs register a handful. */
+static struct range *user_roots;
+static size_t n_user_roots, max_user_roots;
+
+bool tt_roots_register(uintptr_t lo, size_t size) {
+  tt_spin_lock(&threads_lock);
+  for (size_t i = 0; i < n_user_roots; i++) {
+    if (user_roots[i].lo == lo) {
+      user_roots[i].hi = lo + size;
+      tt_spin_unlock(&threads_lock);
+      return true;
+    }
+  }
+  if (n_user_roots == max_user_roots) {
+    size_t max = max_user_roots ? max_user_roots * 2 : 16;
+    tt_spin_unlock(&threads_lock); /* the arena is not called under this lock */
+    struct range *fresh = tt_arena_alloc(max * sizeof *fresh);
+    if (!fresh)
+      return false;
+    tt_spin_lock(&threads_lock);
+    if (max > max_user_roots) {
+      if (user_roots)
+        memcpy(fresh, user_roots, n_user_roots * sizeof *fresh);
+      struct range *old = user_roots;
+      size_t old_max = max_user_roots;
+      user_roots = fresh;
+      max_user_roots = max;
+      fresh = old;
+      max = old_max;
+    }
+    tt_spin_unlock(&threads_lock);
+    if (fresh)
+      tt_arena_free(fresh, max * sizeof *fresh);
+    return tt_roots_register(lo, size);
+  }
+  user_roots[n_user_roots].lo = lo;
+  user_roots[n_user_roots].hi = lo + size;
+  n_user_roots++;
+  tt_spin_unlock(&threads_lock);
+  return true;
+}
+
+bool tt_roots_unregister(uintptr_t lo) {
+  tt_spin_lock(&threads_lock);
+  for (size_t i = 0; i < n_user_roots; i++) {
+    if (user_roots[i].lo == lo) {
+      user_roots[i] = user_roots[--n_user_roots];
+      tt_spin_unlock(&threads_lock);
+      return true;
+    }
+  }
+  tt_spin_unlock(&threads_lock);
+  return false;
+}
+
+bool tt_roots_user_of(uintptr_t addr, uintptr_t *lo) {
+  bool found = false;
+  tt_spin_lock(&threads_lock);
+  for (size_t i = 0; i < n_user_roots && !found; i++) {
+    if (addr >= user_roots[i].lo && addr < user_roots[i].hi) {
+      *lo = user_roots[i].lo;
+      found = true;
+    }
+  }
+  tt_spin_unlock(&threads_lock);
+  return found;
 }
 
 /* ======================================================================== */
@@ -340,8 +415,11 @@ int tt_roots_enumerate(const struct tt_roots_input *in, tt_root_cb cb, void *arg
     bool reused = false;
     for (int t = 0; t < in->nthreads && !reused; t++)
       reused = in->threads[t].stopped && in->threads[t].sp >= r->lo && in->threads[t].sp < r->hi;
+    /* The dead stack and TLS go; the descriptor stays a root: glibc keeps
+     * the block in its stack cache for the next thread, and the descriptor
+     * still points to what it will reuse (the DTV). */
     if (!reused)
-      excl_add(&ex, r->lo, r->hi);
+      excl_add(&ex, r->lo, r->tp > r->lo && r->tp < r->hi ? r->tp : r->hi);
   }
 
   /* Module data is a root of its own kind; keep it out of "other". */
@@ -398,6 +476,33 @@ int tt_roots_enumerate(const struct tt_roots_input *in, tt_root_cb cb, void *arg
       if ((m->prot & (TT_MAP_R | TT_MAP_W)) != (TT_MAP_R | TT_MAP_W))
         continue;
       emit_minus(&all, m->lo, m->hi, TT_ROOT_OTHER, cb, arg);
+    }
+  }
+
+  /* 4. what the program registered: whole, but only what is still mapped
+   * and readable (a region unmapped since would fault), and never tether's
+   * own memory (a stale registration over memory tether reuses would make
+   * its tables, which hold every block's address, a root) */
+  if (n_user_roots) {
+    struct excl own = {0};
+    own.max = TT_OWN_EXCL_MAX;
+    size_t ownbytes = own.max * sizeof(struct range);
+    own.r = tt_os_map(ownbytes);
+    if (own.r) {
+      tt_os_for_each_own_map(own_map_cb, &own);
+      if (self.hi > self.lo)
+        excl_add(&own, self.lo, self.hi);
+      excl_normalize(&own);
+      for (size_t u = 0; u < n_user_roots; u++) {
+        for (size_t i = 0; i < ms.n; i++) {
+          const struct tt_mapping *m = &ms.m[i];
+          uintptr_t lo = user_roots[u].lo > m->lo ? user_roots[u].lo : m->lo;
+          uintptr_t hi = user_roots[u].hi < m->hi ? user_roots[u].hi : m->hi;
+          if (lo < hi && (m->prot & TT_MAP_R) && !is_special(m->name))
+            emit_minus(&own, lo, hi, TT_ROOT_USER, cb, arg);
+        }
+      }
+      tt_os_unmap(own.r, ownbytes);
     }
   }
 

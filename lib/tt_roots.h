@@ -12,7 +12,13 @@
 #include "tt_options.h"
 #include "tt_os.h"
 
-enum tt_root_kind { TT_ROOT_GLOBAL, TT_ROOT_STACK, TT_ROOT_REGISTERS, TT_ROOT_OTHER };
+enum tt_root_kind {
+  TT_ROOT_GLOBAL,
+  TT_ROOT_STACK,
+  TT_ROOT_REGISTERS,
+  TT_ROOT_OTHER,
+  TT_ROOT_USER /* registered by the program (tether_register_root): scanned whole */
+};
 
 typedef void (*tt_root_cb)(uintptr_t lo, uintptr_t hi, enum tt_root_kind kind, void *arg);
 
@@ -44,6 +50,14 @@ void tt_roots_set_thread_exit_hook(void (*fn)(void)) TT_HIDDEN;
 /* Valgrind's thread number (1: the main thread; others in the order they
  * first allocated) of the live thread whose stack holds addr; 0 if none. */
 int tt_roots_thread_of(uintptr_t addr) TT_HIDDEN;
+/* Roots the program registers (tether_register_root): [lo, lo + size),
+ * replacing the size of one registered at the same lo. false when tether
+ * is out of memory. */
+bool tt_roots_register(uintptr_t lo, size_t size) TT_HIDDEN;
+/* false if no root was registered at lo. */
+bool tt_roots_unregister(uintptr_t lo) TT_HIDDEN;
+/* The registered root containing addr: its start in *lo; false if none. */
+bool tt_roots_user_of(uintptr_t addr, uintptr_t *lo) TT_HIDDEN;
 /* fork and the stopped world: the registry lock. */
 void tt_roots_lock(void) TT_HIDDEN;
 void tt_roots_unlock(void) TT_HIDDEN;

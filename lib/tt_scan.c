@@ -36,6 +36,18 @@
  * definite block (the lowest address) with the rest indirect: Valgrind's
  * numbers exactly. A block pointing to itself does not reach itself.
  *
+ * Ignored blocks (tether_ignore). After the mark from the roots and before
+ * the cliques, each ignored block and whatever it alone reaches (still
+ * unreached, or reached only through interior pointers) become Suppressed:
+ * an intentional leak takes what hangs off it along. What a root reaches by
+ * a start pointer stays Reachable.
+ *
+ * Why a block is alive (tether_check_owner). On request the mark records,
+ * for every block whose state it sets or improves, the block and the word
+ * that did it. A Reachable block's record points at a block that was already
+ * Reachable, which never changes again: following the records from any
+ * block ends at a root, without a loop.
+ *
  * The four categories, then:
  *   still reachable  start-pointer chain from a root
  *   possibly lost    reached, but some link of every chain is interior
@@ -157,7 +169,8 @@ static inline void push(struct tt_scan *sc, size_t i) { sc->work[sc->nwork++] = 
 /* A pointer value w was found while scanning something definite (a root or a
  * Reachable block) or not (a Possible block). self: the block being scanned,
  * or -1 for roots. */
-static inline void mark_word(struct tt_scan *sc, uintptr_t w, bool definite, long self) {
+static inline void mark_word(struct tt_scan *sc, const uintptr_t *p, uintptr_t w, bool definite,
+                             long self) {
   long i = tt_scan_find(sc, w);
   if (i < 0 || i == self)
     return;
@@ -168,7 +181,21 @@ static inline void mark_word(struct tt_scan *sc, uintptr_t w, bool definite, lon
   if (old == TT_STATE_UNREACHED || (old == TT_STATE_POSSIBLE && want == TT_STATE_REACHABLE)) {
     sc->state[i] = want;
     push(sc, (size_t)i);
+    if (sc->parent) {
+      sc->parent[i] = self >= 0 ? (uint32_t)self : TT_SCAN_ROOT_PARENT;
+      sc->via[i] = (uintptr_t)p;
+      sc->via_kind[i] = (uint8_t)sc->root_kind;
+    }
   }
+}
+
+void tt_scan_track_parents(struct tt_scan *sc, uint32_t *parent, uintptr_t *via,
+                           uint8_t *via_kind) {
+  sc->parent = parent;
+  sc->via = via;
+  sc->via_kind = via_kind;
+  for (size_t i = 0; i < sc->n; i++)
+    parent[i] = TT_SCAN_ROOT_PARENT, via[i] = 0, via_kind[i] = 0;
 }
 
 void tt_scan_set_quarantine(struct tt_scan *sc, const struct tt_block *q, size_t nq,
@@ -220,21 +247,22 @@ static void scan_words(struct tt_scan *sc, uintptr_t lo, uintptr_t hi, bool defi
   for (const uintptr_t *p = (const uintptr_t *)lo; (uintptr_t)(p + 1) <= hi; p++) {
     uintptr_t w = *p;
     if (w - blo < span)
-      mark_word(sc, w, definite, self);
+      mark_word(sc, p, w, definite, self);
     if (TT_UNLIKELY(w - qlo < qspan))
       note_dangling(sc, p, w, self);
   }
   sc->words_scanned += (hi > lo ? hi - lo : 0) / sizeof(uintptr_t);
 }
 
-void tt_scan_root_range(struct tt_scan *sc, uintptr_t lo, uintptr_t hi) {
-  if (hi <= lo || (!sc->n && !sc->nq))
+void tt_scan_for_gaps(const struct tt_scan *sc, uintptr_t lo, uintptr_t hi,
+                      void (*fn_cb)(uintptr_t lo, uintptr_t hi, void *arg), void *arg) {
+  if (hi <= lo)
     return;
-  if (!sc->n) { /* nothing to skip or mark: only freed blocks to look for */
-    scan_words(sc, lo, hi, true, -1);
+  if (!sc->n) {
+    fn_cb(lo, hi, arg);
     return;
   }
-  /* Skip the live blocks inside [lo, hi): find the first block ending after lo. */
+  /* the first block ending after lo */
   long i = tt_scan_find(sc, lo);
   size_t next;
   if (i >= 0) {
@@ -254,24 +282,40 @@ void tt_scan_root_range(struct tt_scan *sc, uintptr_t lo, uintptr_t hi) {
   uintptr_t cur = lo;
   while (cur < hi) {
     if (next >= sc->n || sc->starts[next] >= hi) {
-      scan_words(sc, cur, hi, true, -1);
+      fn_cb(cur, hi, arg);
       break;
     }
     uintptr_t bs = sc->starts[next];
     size_t bsize = tt_block_size(&sc->blocks[next]);
     uintptr_t be = bs + (bsize ? bsize : 1);
     if (bs > cur)
-      scan_words(sc, cur, bs, true, -1);
+      fn_cb(cur, bs, arg);
     if (be > cur)
       cur = be;
     next++;
   }
 }
 
+static void root_gap_cb(uintptr_t lo, uintptr_t hi, void *arg) {
+  scan_words(arg, lo, hi, true, -1);
+}
+
+void tt_scan_root_range(struct tt_scan *sc, uintptr_t lo, uintptr_t hi) {
+  if (hi <= lo || (!sc->n && !sc->nq))
+    return;
+  /* the live blocks inside [lo, hi) are scanned only when reached */
+  tt_scan_for_gaps(sc, lo, hi, root_gap_cb, sc);
+}
+
+void tt_scan_root_range_all(struct tt_scan *sc, uintptr_t lo, uintptr_t hi) {
+  if (hi > lo && (sc->n || sc->nq))
+    scan_words(sc, lo, hi, true, -1);
+}
+
 void tt_scan_root_words(struct tt_scan *sc, const uintptr_t *words, size_t n) {
   for (size_t k = 0; k < n; k++) {
     if (words[k] - sc->lo < sc->hi - sc->lo)
-      mark_word(sc, words[k], true, -1);
+      mark_word(sc, NULL, words[k], true, -1);
     if (TT_UNLIKELY(words[k] - sc->qlo < sc->qhi - sc->qlo))
       note_dangling(sc, &words[k], words[k], -1);
   }
@@ -287,6 +331,48 @@ void tt_scan_propagate(struct tt_scan *sc) {
     scan_words(sc, b->addr, b->addr + tt_block_size(b), definite, (long)i);
     sc->rescan = false;
   }
+}
+
+/* ======================================================================== */
+/* ignored blocks                                                            */
+/* ======================================================================== */
+
+/* An ignored block is an intentional leak (LSan's __lsan_ignore_object):
+ * what it alone keeps is part of it. Blocks the roots reached by a start
+ * pointer stay Reachable; the rest it reaches is Suppressed. */
+void tt_scan_suppress_ignored(struct tt_scan *sc) {
+  sc->nwork = 0;
+  bool any = false;
+  for (size_t i = 0; i < sc->n; i++) {
+    if (!(tt_block_flags(&sc->blocks[i]) & TT_BLOCK_IGNORED))
+      continue;
+    any = true;
+    if (sc->state[i] != TT_STATE_REACHABLE) {
+      sc->state[i] = TT_STATE_SUPPRESSED;
+      push(sc, i);
+    }
+  }
+  while (sc->nwork) {
+    size_t j = sc->work[--sc->nwork];
+    const struct tt_block *b = &sc->blocks[j];
+    uintptr_t lo = TT_ALIGN_UP(b->addr, sizeof(uintptr_t));
+    uintptr_t hi = b->addr + tt_block_size(b);
+    for (const uintptr_t *p = (const uintptr_t *)lo; (uintptr_t)(p + 1) <= hi; p++) {
+      long k = tt_scan_find(sc, *p);
+      if (k < 0 || (sc->state[k] != TT_STATE_UNREACHED && sc->state[k] != TT_STATE_POSSIBLE))
+        continue;
+      sc->state[k] = TT_STATE_SUPPRESSED;
+      if (sc->parent) {
+        sc->parent[k] = (uint32_t)j;
+        sc->via[k] = (uintptr_t)p;
+        sc->via_kind[k] = 0;
+      }
+      push(sc, (size_t)k);
+    }
+  }
+  for (size_t i = 0; any && i < sc->n; i++)
+    if (tt_block_flags(&sc->blocks[i]) & TT_BLOCK_IGNORED)
+      sc->state[i] = TT_STATE_SUPPRESSED;
 }
 
 /* ======================================================================== */

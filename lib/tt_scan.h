@@ -13,8 +13,11 @@ enum tt_leak_state {
   TT_STATE_POSSIBLE = 1,  /* reached only through an interior pointer somewhere */
   TT_STATE_INDIRECT = 2,  /* unreached, pointed to by another lost block */
   TT_STATE_DEFINITE = 3,  /* unreached, no lost block points to it (or it leads a cycle) */
-  TT_STATE_UNREACHED = 4  /* internal, before classification */
+  TT_STATE_UNREACHED = 4, /* internal, before classification */
+  TT_STATE_SUPPRESSED = 5 /* ignored (tether_ignore), or reached only from ignored blocks */
 };
+
+#define TT_SCAN_ROOT_PARENT UINT32_MAX /* parent of a block a root reached */
 
 /* A word in live memory that points into a freed (quarantined) block. */
 struct tt_dangling {
@@ -45,6 +48,10 @@ struct tt_scan {
   size_t nfound, maxfound;
   unsigned dangling_mask;
   int root_kind;      /* the kind of the root range being scanned */
+  /* Why each block is alive (optional, see tt_scan_track_parents). */
+  uint32_t *parent;   /* n: the block whose word reached it, or TT_SCAN_ROOT_PARENT */
+  uintptr_t *via;     /* n: the address of that word (0 for a register) */
+  uint8_t *via_kind;  /* n: the root kind, when a root reached it */
   bool rescan;        /* scanning a block a second time (Possible -> Reachable) */
 };
 
@@ -65,6 +72,12 @@ void tt_scan_sort_blocks(struct tt_block *blocks, size_t n, struct tt_block *tmp
 void tt_scan_set_quarantine(struct tt_scan *sc, const struct tt_block *q, size_t nq,
                             struct tt_dangling *out, size_t max, unsigned mask) TT_HIDDEN;
 
+/* Records, for every block the mark reaches, the word that reached it
+ * (last improved its state): the chain tether_check_owner shows. Each array
+ * has room for n entries. */
+void tt_scan_track_parents(struct tt_scan *sc, uint32_t *parent, uintptr_t *via,
+                           uint8_t *via_kind) TT_HIDDEN;
+
 /* Index of the block containing addr (its start or inside; a zero-size block
  * counts as one byte), or -1. */
 long tt_scan_find(const struct tt_scan *sc, uintptr_t addr) TT_HIDDEN;
@@ -73,10 +86,19 @@ long tt_scan_find(const struct tt_scan *sc, uintptr_t addr) TT_HIDDEN;
  * a block. Parts of the range that are themselves live blocks are skipped:
  * a block is scanned only when something reaches it. */
 void tt_scan_root_range(struct tt_scan *sc, uintptr_t lo, uintptr_t hi) TT_HIDDEN;
+/* Calls fn for each part of [lo, hi) that no live block covers. */
+void tt_scan_for_gaps(const struct tt_scan *sc, uintptr_t lo, uintptr_t hi,
+                      void (*fn_cb)(uintptr_t lo, uintptr_t hi, void *arg), void *arg) TT_HIDDEN;
+/* Marks from a root range [lo, hi) scanned whole, live blocks inside it
+ * included (memory the program registered as a root). */
+void tt_scan_root_range_all(struct tt_scan *sc, uintptr_t lo, uintptr_t hi) TT_HIDDEN;
 /* Marks from n words held elsewhere (saved registers). */
 void tt_scan_root_words(struct tt_scan *sc, const uintptr_t *words, size_t n) TT_HIDDEN;
 /* Marks everything reachable from what the roots reached. */
 void tt_scan_propagate(struct tt_scan *sc) TT_HIDDEN;
+/* After tt_scan_propagate: blocks flagged TT_BLOCK_IGNORED, and what only
+ * they reach (unreached or possibly reached), become Suppressed. */
+void tt_scan_suppress_ignored(struct tt_scan *sc) TT_HIDDEN;
 /* Splits the unreached blocks into definitely and indirectly lost (cliques). */
 void tt_scan_classify(struct tt_scan *sc) TT_HIDDEN;
 

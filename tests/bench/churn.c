@@ -18,6 +18,10 @@
  *     definitely lost: 4,800 bytes in 100 blocks    (and nothing else).
  * Everything else is freed before exit.
  *
+ * Environment: CHURN_OWNER=NAME runs each worker inside a tether owner
+ * scope of that name (tether_scope_push), so every block it allocates gets
+ * an owner: the cost of owner tagging. Unset, churn makes no tether call.
+ *
  * stdout: a statistics line, then (last line, only when the run completed)
  *     PLANTED definitely=100/4800 indirectly=0/0      (blocks/bytes)
  */
@@ -28,6 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <tether.h>
 
 #define NOINLINE __attribute__((noinline))
 #define MAX_DEPTH 64
@@ -113,11 +119,17 @@ static level_fn levels[MAX_DEPTH + 1] = {
     NULL,
 };
 
+static const char *scope_owner;
+
 static void *worker_main(void *arg) {
     struct worker *w = arg;
     uint64_t check = 0;
+    if (scope_owner)
+        tether_scope_push(scope_owner);
     for (uint64_t i = 0; i < w->ops; i++)
         check += levels[0](w, w->depth);
+    if (scope_owner)
+        tether_scope_pop();
     w->check = check;
     return NULL;
 }
@@ -148,6 +160,7 @@ static double now(void) {
 
 int main(int argc, char **argv) {
     double mops = argc > 1 ? atof(argv[1]) : 2.0;
+    scope_owner = getenv("CHURN_OWNER");
     long depth = argc > 2 ? strtol(argv[2], NULL, 10) : 10;
     long live = argc > 3 ? strtol(argv[3], NULL, 10) : 100000;
     long nthreads = argc > 4 ? strtol(argv[4], NULL, 10) : 1;

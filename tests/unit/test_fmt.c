@@ -123,6 +123,40 @@ static void test_vfmt_and_mixed(void) {
   CU_ASSERT_STRING_EQUAL(buf, "ab");
 }
 
+/* "*": the width comes from an int argument before the value; a negative
+ * one left-aligns, as printf does. */
+static void test_star_width(void) {
+  FMT_IS("[   ab]", "[%*s]", 5, "ab");
+  FMT_IS("[ab   ]", "[%*s]", -5, "ab");
+  FMT_IS("[ab   ]", "[%-*s]", 5, "ab");
+  FMT_IS("[ab   ]", "[%-*s]", -5, "ab");
+  FMT_IS("[ab]", "[%*s]", 0, "ab");
+  FMT_IS("[ab]", "[%*s]", 2, "ab");
+  FMT_IS("[abcdef]", "[%*s]", 3, "abcdef"); /* never cuts */
+  FMT_IS("[abcdef]", "[%*s]", -3, "abcdef");
+  FMT_IS("[    ]", "[%*s]", 4, "");
+  FMT_IS("[   abc]", "[%*.*s]", 6, 3, "abcdef");
+  FMT_IS("[abc   ]", "[%*.*s]", -6, 3, "abcdef");
+  /* the arguments are taken in order */
+  FMT_IS("   x|7|y  ", "%*s|%d|%*s", 4, "x", 7, -3, "y");
+  /* numbers too */
+  FMT_IS("   -42", "%*d", 6, -42);
+  FMT_IS("-42   |", "%*d|", -6, -42);
+  FMT_IS("00042", "%0*d", 5, 42);
+  FMT_IS("42   |", "%0*d|", -5, 42); /* left alignment beats zero padding */
+  FMT_IS(" 1,234,567", "%'*llu", 10, 1234567ull);
+  FMT_IS("ff  |", "%*x|", -4, 0xffu);
+  /* extreme widths: no overflow negating INT_MIN (UBSan), padding capped */
+  char wide[64];
+  size_t n = tt_fmt(wide, sizeof wide, "[%*s]", INT_MIN, "ab");
+  CU_ASSERT_EQUAL(n, 65536 + 2);
+  CU_ASSERT_EQUAL(strncmp(wide, "[ab  ", 5), 0);
+  CU_ASSERT_EQUAL(strlen(wide), sizeof wide - 1);
+  n = tt_fmt(wide, sizeof wide, "[%*s]", INT_MAX, "ab");
+  CU_ASSERT_EQUAL(n, 65536 + 2);
+  CU_ASSERT_EQUAL(strncmp(wide, "[   ", 4), 0);
+}
+
 int fmt_init(void) { return 0; }
 int fmt_cleanup(void) { return 0; }
 
@@ -130,6 +164,7 @@ CU_TestInfo fmt_tests[] = {
     {"%' grouping", test_grouping},
     {"%x %lX %p", test_hex},
     {"%s width, precision, -", test_strings},
+    {"%*s, %*d: width from an argument", test_star_width},
     {"%d negatives", test_signed},
     {"%05d of a negative", test_signed_zero_pad},
     {"truncation", test_truncation},

@@ -413,6 +413,194 @@ static void test_check_dangling_bad(void) {
   }
 }
 
+/* ======================================================================== */
+/* show-owner and check-signal                                               */
+/* ======================================================================== */
+
+#define SIGNAL_EXPECTED                                                                     \
+  "(expected no, a signal name such as SIGUSR1 or USR1, or a number from 1 to 64 other " \
+  "than 9, 19, 23, 32 and 33 (SIGKILL, SIGSTOP, SIGURG which tether uses, and glibc's own two))"
+#define OWNER_EXPECTED "(expected an owner name (all names together shorter than 4096 bytes))"
+
+static void test_owner_signal_defaults(void) {
+  memset(&o, 0x5a, sizeof o);
+  tt_options_defaults(&o);
+  CU_ASSERT_STRING_EQUAL(o.show_owner, "");
+  CU_ASSERT_EQUAL(o.check_signal, 0);
+  /* the empty list lets everything through, the unowned blocks too */
+  CU_ASSERT_TRUE(tt_options_show_owner(&o, "cache"));
+  CU_ASSERT_TRUE(tt_options_show_owner(&o, ""));
+  CU_ASSERT_TRUE(tt_options_show_owner(&o, NULL));
+}
+
+static void test_show_owner_list(void) {
+  CU_ASSERT_EQUAL(parse("show-owner=cache show_owner=parser"), 0);
+  CU_ASSERT_STRING_EQUAL(o.show_owner, "cache\nparser\n");
+  CU_ASSERT_TRUE(tt_options_show_owner(&o, "cache"));
+  CU_ASSERT_TRUE(tt_options_show_owner(&o, "parser"));
+  CU_ASSERT_FALSE(tt_options_show_owner(&o, NULL)); /* unowned: not listed */
+  CU_ASSERT_FALSE(tt_options_show_owner(&o, "cach"));
+  CU_ASSERT_FALSE(tt_options_show_owner(&o, "caches"));
+  CU_ASSERT_FALSE(tt_options_show_owner(&o, "arser"));
+  CU_ASSERT_FALSE(tt_options_show_owner(&o, "Cache"));
+  CU_ASSERT_FALSE(tt_options_show_owner(&o, ""));
+  CU_ASSERT_FALSE(tt_options_show_owner(&o, "cache\nparser"));
+  /* one more through set, appended */
+  CU_ASSERT_EQUAL(tt_options_set(&o, "show-owner", 10, "net", 3, err, sizeof err), 0);
+  CU_ASSERT_STRING_EQUAL(o.show_owner, "cache\nparser\nnet\n");
+  CU_ASSERT_TRUE(tt_options_show_owner(&o, "net"));
+  CU_ASSERT_TRUE(tt_options_show_owner(&o, "cache"));
+  /* quoted names keep their spaces and colons */
+  CU_ASSERT_EQUAL(parse("show-owner='my cache' show-owner=\"a:b\""), 0);
+  CU_ASSERT_STRING_EQUAL(o.show_owner, "my cache\na:b\n");
+  CU_ASSERT_TRUE(tt_options_show_owner(&o, "my cache"));
+  CU_ASSERT_TRUE(tt_options_show_owner(&o, "a:b"));
+  CU_ASSERT_FALSE(tt_options_show_owner(&o, "my"));
+  CU_ASSERT_FALSE(tt_options_show_owner(&o, "a"));
+}
+
+static void test_show_owner_empty_clears(void) {
+  CU_ASSERT_EQUAL(parse("show-owner=a show-owner=b show-owner="), 0);
+  CU_ASSERT_STRING_EQUAL(o.show_owner, "");
+  CU_ASSERT_TRUE(tt_options_show_owner(&o, "a"));
+  CU_ASSERT_TRUE(tt_options_show_owner(&o, "zzz"));
+  CU_ASSERT_TRUE(tt_options_show_owner(&o, NULL));
+  CU_ASSERT_EQUAL(parse("show-owner=a show-owner='' show-owner=b"), 0);
+  CU_ASSERT_STRING_EQUAL(o.show_owner, "b\n");
+  CU_ASSERT_FALSE(tt_options_show_owner(&o, "a"));
+  CU_ASSERT_TRUE(tt_options_show_owner(&o, "b"));
+  CU_ASSERT_FALSE(tt_options_show_owner(&o, NULL));
+}
+
+static void test_show_owner_bad(void) {
+  tt_options_defaults(&o);
+  CU_ASSERT_EQUAL(tt_options_set(&o, "show-owner", 10, "ok", 2, err, sizeof err), 0);
+  err[0] = '\0';
+  CU_ASSERT_EQUAL(tt_options_set(&o, "show-owner", 10, "a\nb", 3, err, sizeof err), -1);
+  CU_ASSERT_STRING_EQUAL(err, "bad value 'a...' for show-owner " OWNER_EXPECTED);
+  CU_ASSERT_EQUAL(tt_options_set(&o, "show-owner", 10, "tail\n", 5, err, sizeof err), -1);
+  CU_ASSERT_STRING_EQUAL(o.show_owner, "ok\n"); /* unchanged */
+  CU_ASSERT_FALSE(tt_options_show_owner(&o, "a"));
+  CU_ASSERT_FALSE(tt_options_show_owner(&o, "b"));
+}
+
+/* All names with their newlines and the NUL fit in TT_OPT_PATH_MAX bytes. */
+static void test_show_owner_full(void) {
+  static char name[TT_OPT_PATH_MAX];
+  tt_options_defaults(&o);
+  memset(name, 'n', sizeof name);
+  /* one name of TT_OPT_PATH_MAX - 2 bytes fills the list exactly */
+  CU_ASSERT_EQUAL(
+      tt_options_set(&o, "show-owner", 10, name, TT_OPT_PATH_MAX - 1, err, sizeof err), -1);
+  CU_ASSERT_EQUAL(strncmp(err, "bad value 'nnnn", 15), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "...' for show-owner " OWNER_EXPECTED));
+  CU_ASSERT_STRING_EQUAL(o.show_owner, "");
+  CU_ASSERT_EQUAL(
+      tt_options_set(&o, "show-owner", 10, name, TT_OPT_PATH_MAX - 2, err, sizeof err), 0);
+  CU_ASSERT_EQUAL(strlen(o.show_owner), TT_OPT_PATH_MAX - 1);
+  CU_ASSERT_EQUAL(o.show_owner[TT_OPT_PATH_MAX - 2], '\n');
+  CU_ASSERT_EQUAL(tt_options_set(&o, "show-owner", 10, "x", 1, err, sizeof err), -1);
+  CU_ASSERT_EQUAL(strlen(o.show_owner), TT_OPT_PATH_MAX - 1);
+  /* a list of 1,000-byte names: four fit (4,004 bytes), a fifth does not */
+  CU_ASSERT_EQUAL(tt_options_set(&o, "show-owner", 10, "", 0, err, sizeof err), 0);
+  for (int i = 0; i < 4; i++) {
+    name[0] = (char)('a' + i);
+    CU_ASSERT_EQUAL(tt_options_set(&o, "show-owner", 10, name, 1000, err, sizeof err), 0);
+  }
+  name[0] = 'e';
+  CU_ASSERT_EQUAL(tt_options_set(&o, "show-owner", 10, name, 1000, err, sizeof err), -1);
+  CU_ASSERT_EQUAL(strlen(o.show_owner), 4004);
+  /* and a short one still does */
+  CU_ASSERT_EQUAL(tt_options_set(&o, "show-owner", 10, "last", 4, err, sizeof err), 0);
+  CU_ASSERT_TRUE(tt_options_show_owner(&o, "last"));
+  name[0] = 'c';
+  name[1000] = '\0';
+  CU_ASSERT_TRUE(tt_options_show_owner(&o, name));
+  name[0] = 'e';
+  CU_ASSERT_FALSE(tt_options_show_owner(&o, name));
+}
+
+static void test_check_signal_values(void) {
+  static const struct {
+    const char *text;
+    int want;
+  } good[] = {
+      {"no", 0},       {"0", 0},        {"off", 0},       {"SIGUSR1", 10}, {"USR1", 10},
+      {"10", 10},      {"SIGUSR2", 12}, {"USR2", 12},     {"12", 12},      {"1", 1},
+      {"SIGHUP", 1},   {"SIGTERM", 15}, {"CHLD", 17},     {"SIGSYS", 31},  {"31", 31},
+      {"34", 34},      {"64", 64},      {"SIGWINCH", 28}, {"8", 8},        {"24", 24},
+  };
+  for (unsigned i = 0; i < TT_ARRAY_LEN(good); i++) {
+    struct tt_options x;
+    tt_options_defaults(&x);
+    x.check_signal = 99;
+    err[0] = '\0';
+    CU_ASSERT_EQUAL(tt_options_set(&x, "check-signal", 12, good[i].text, strlen(good[i].text), err,
+                                   sizeof err),
+                    0);
+    CU_ASSERT_EQUAL(x.check_signal, good[i].want);
+    CU_ASSERT_STRING_EQUAL(err, "");
+  }
+  CU_ASSERT_EQUAL(parse("check_signal=SIGUSR2"), 0);
+  CU_ASSERT_EQUAL(o.check_signal, 12);
+  CU_ASSERT_EQUAL(parse("check-signal=USR1 check-signal=no"), 0);
+  CU_ASSERT_EQUAL(o.check_signal, 0);
+}
+
+static void test_check_signal_bad(void) {
+  static const char *bad[] = {
+      "9",       "19",     "23",      "32",   "33",  "65",  "100", "0x0a", "0xA",  "-10",
+      "KILL",    "SIGKILL", "STOP",   "SIGSTOP", "URG", "SIGURG", "", "SIG", "SIGUSR", "SIG10",
+      "USR1 ",   "yes",    "SIGSIGUSR1", "USR3", "99999999999",
+  };
+  for (unsigned i = 0; i < TT_ARRAY_LEN(bad); i++) {
+    struct tt_options x;
+    tt_options_defaults(&x);
+    x.check_signal = 10;
+    err[0] = '\0';
+    CU_ASSERT_EQUAL(
+        tt_options_set(&x, "check-signal", 12, bad[i], strlen(bad[i]), err, sizeof err), -1);
+    CU_ASSERT_EQUAL(x.check_signal, 10); /* unchanged */
+    char want[400];
+    strcpy(want, "bad value '");
+    strcat(want, bad[i]);
+    strcat(want, "' for check-signal " SIGNAL_EXPECTED);
+    CU_ASSERT_STRING_EQUAL(err, want);
+  }
+  CU_ASSERT_EQUAL(parse("check-signal=KILL quiet=yes"), -1);
+  CU_ASSERT_STRING_EQUAL(err, "bad value 'KILL' for check-signal " SIGNAL_EXPECTED);
+  CU_ASSERT_EQUAL(o.check_signal, 0);
+  CU_ASSERT_TRUE(o.quiet);
+}
+
+static void test_signal_name(void) {
+  CU_ASSERT_STRING_EQUAL(tt_options_signal_name(10), "SIGUSR1");
+  CU_ASSERT_STRING_EQUAL(tt_options_signal_name(12), "SIGUSR2");
+  CU_ASSERT_STRING_EQUAL(tt_options_signal_name(1), "SIGHUP");
+  CU_ASSERT_STRING_EQUAL(tt_options_signal_name(15), "SIGTERM");
+  CU_ASSERT_STRING_EQUAL(tt_options_signal_name(31), "SIGSYS");
+  static const int unknown[] = {0, -1, 9, 19, 23, 32, 33, 34, 64, 65, 1000};
+  for (unsigned i = 0; i < TT_ARRAY_LEN(unknown); i++)
+    CU_ASSERT_PTR_NULL(tt_options_signal_name(unknown[i]));
+  /* every name it gives parses back to its number, with and without SIG */
+  for (int sig = 1; sig <= 64; sig++) {
+    const char *name = tt_options_signal_name(sig);
+    if (!name)
+      continue;
+    char copy[32];
+    strcpy(copy, name);
+    CU_ASSERT_EQUAL(strncmp(copy, "SIG", 3), 0);
+    struct tt_options x;
+    tt_options_defaults(&x);
+    CU_ASSERT_EQUAL(tt_options_set(&x, "check-signal", 12, copy, strlen(copy), err, sizeof err), 0);
+    CU_ASSERT_EQUAL(x.check_signal, sig);
+    x.check_signal = 0;
+    CU_ASSERT_EQUAL(
+        tt_options_set(&x, "check-signal", 12, copy + 3, strlen(copy + 3), err, sizeof err), 0);
+    CU_ASSERT_EQUAL(x.check_signal, sig);
+  }
+}
+
 int options_init(void) { return 0; }
 int options_cleanup(void) { return 0; }
 
@@ -443,5 +631,13 @@ CU_TestInfo options_tests[] = {
     {"freelist-vol: the largest values", test_bug_freelist_vol_largest_values},
     {"check-dangling: values", test_check_dangling_values},
     {"check-dangling: bad values", test_check_dangling_bad},
+    {"show-owner and check-signal defaults", test_owner_signal_defaults},
+    {"show-owner: a list of names", test_show_owner_list},
+    {"show-owner: an empty value clears", test_show_owner_empty_clears},
+    {"show-owner: a newline is refused", test_show_owner_bad},
+    {"show-owner: the list is full", test_show_owner_full},
+    {"check-signal: values", test_check_signal_values},
+    {"check-signal: bad values", test_check_signal_bad},
+    {"signal names", test_signal_name},
     CU_TEST_INFO_NULL,
 };

@@ -1086,6 +1086,415 @@ static void test_bug_dangling_recorded_once_per_word(void) {
 }
 
 /* ======================================================================== */
+/* ignored blocks (tether_ignore): tt_scan_suppress_ignored                  */
+/* ======================================================================== */
+
+#define S TT_STATE_SUPPRESSED
+#define IGNORED_BIT ((uint64_t)TT_BLOCK_IGNORED << 56)
+
+/* Roots from h->roots; blocks ign[0..nign) flagged ignored; the mark, then
+ * the suppression, then the cliques. */
+static void sh_run_ignoring(struct sh *h, const size_t *ign, size_t nign) {
+  sh_prepare(h);
+  for (size_t k = 0; k < nign; k++)
+    h->blocks[ign[k]].size_kind |= IGNORED_BIT;
+  tt_scan_root_range(&h->sc, (uintptr_t)h->roots, (uintptr_t)(h->roots + SH_ROOTS));
+  tt_scan_propagate(&h->sc);
+  tt_scan_suppress_ignored(&h->sc);
+  tt_scan_classify(&h->sc);
+}
+
+static void test_suppress_unreached_ignored(void) {
+  /* 0 (ignored, unreached) -> 1 -> 3; 0 -?-> 2; 4 -> 5 lost; root -> 6 */
+  static const size_t ign[] = {0};
+  struct sh h;
+  sh_init(&h, 7, NULL);
+  sh_link(&h, 0, 0, 1, 0);
+  sh_link(&h, 0, 1, 2, 8);
+  sh_link(&h, 1, 2, 3, 0);
+  sh_link(&h, 4, 0, 5, 0);
+  h.roots[2] = sh_addr(&h, 6);
+  sh_run_ignoring(&h, ign, 1);
+  EXPECT(&h, 0, S, 0);
+  EXPECT(&h, 1, S, 0); /* start pointer from the ignored block */
+  EXPECT(&h, 2, S, 0); /* interior pointer from the ignored block */
+  EXPECT(&h, 3, S, 0); /* two steps under it */
+  EXPECT(&h, 4, D, 32); /* the rest classify as before */
+  EXPECT(&h, 5, I, 0);
+  EXPECT(&h, 6, R, 0);
+  sh_free(&h);
+}
+
+static void test_suppress_shared_with_root(void) {
+  /* 0 (ignored) -> 1, 2, 3; root -> 1 (start), root -?-> 3 */
+  static const size_t ign[] = {0};
+  struct sh h;
+  sh_init(&h, 4, NULL);
+  sh_link(&h, 0, 0, 1, 0);
+  sh_link(&h, 0, 1, 2, 0);
+  sh_link(&h, 0, 2, 3, 0);
+  h.roots[0] = sh_addr(&h, 1);
+  h.roots[1] = sh_addr(&h, 3) + 16;
+  sh_run_ignoring(&h, ign, 1);
+  EXPECT(&h, 0, S, 0);
+  EXPECT(&h, 1, R, 0); /* a root reaches it by its start: stays reachable */
+  EXPECT(&h, 2, S, 0);
+  EXPECT(&h, 3, S, 0); /* only possibly reached otherwise: the ignored block keeps it */
+  sh_free(&h);
+}
+
+static void test_suppress_ignored_reached_from_root(void) {
+  /* root -> 0 (ignored) -> 1 -> 2; 0 -?-> 3 */
+  static const size_t ign[] = {0};
+  struct sh h;
+  sh_init(&h, 4, NULL);
+  h.roots[4] = sh_addr(&h, 0);
+  sh_link(&h, 0, 0, 1, 0);
+  sh_link(&h, 1, 0, 2, 0);
+  sh_link(&h, 0, 3, 3, 8);
+  sh_run_ignoring(&h, ign, 1);
+  EXPECT(&h, 0, S, 0); /* itself suppressed */
+  EXPECT(&h, 1, R, 0); /* what it reaches stays as the mark left it */
+  EXPECT(&h, 2, R, 0);
+  EXPECT(&h, 3, P, 0);
+  sh_free(&h);
+}
+
+static void test_suppress_ignored_possibly_reached(void) {
+  /* root -?-> 0 (ignored) -> 1; root -?-> 2, not ignored */
+  static const size_t ign[] = {0};
+  struct sh h;
+  sh_init(&h, 3, NULL);
+  h.roots[0] = sh_addr(&h, 0) + 8;
+  h.roots[1] = sh_addr(&h, 2) + 24;
+  sh_link(&h, 0, 2, 1, 0);
+  sh_run_ignoring(&h, ign, 1);
+  EXPECT(&h, 0, S, 0);
+  EXPECT(&h, 1, S, 0);
+  EXPECT(&h, 2, P, 0);
+  sh_free(&h);
+}
+
+static void test_suppress_cycles_and_special_blocks(void) {
+  /* 0 <-> 1 (0 ignored); 2 (ignored) -> itself; 3 and 4 (both ignored) -> 5;
+   * 6 (ignored, size 0) unreached; 7 plain lost */
+  static const size_t sizes[] = {32, 32, 32, 32, 32, 32, 0, 16};
+  static const size_t ign[] = {0, 2, 3, 4, 6};
+  struct sh h;
+  sh_init(&h, 8, sizes);
+  sh_link(&h, 0, 0, 1, 0);
+  sh_link(&h, 1, 1, 0, 0);
+  sh_link(&h, 2, 0, 2, 0);
+  sh_link(&h, 3, 0, 5, 0);
+  sh_link(&h, 4, 3, 5, 4);
+  sh_run_ignoring(&h, ign, TT_ARRAY_LEN(ign));
+  for (size_t i = 0; i < 7; i++)
+    EXPECT(&h, i, S, 0);
+  EXPECT(&h, 7, D, 0);
+  sh_free(&h);
+}
+
+static void test_suppress_lost_block_points_at_ignored(void) {
+  /* 1 (lost) -> 0 (ignored) -> 3; 1 -> 2 */
+  static const size_t ign[] = {0};
+  struct sh h;
+  sh_init(&h, 4, NULL);
+  sh_link(&h, 1, 0, 0, 0);
+  sh_link(&h, 1, 1, 2, 0);
+  sh_link(&h, 0, 0, 3, 0);
+  sh_run_ignoring(&h, ign, 1);
+  EXPECT(&h, 0, S, 0);
+  EXPECT(&h, 1, D, 32); /* leads only 2: the suppressed ones are not its */
+  EXPECT(&h, 2, I, 0);
+  EXPECT(&h, 3, S, 0);
+  sh_free(&h);
+}
+
+/* Other flags and the kind byte around the ignored bit: only TT_BLOCK_IGNORED
+ * counts, and the size is still read right. */
+static void test_suppress_only_the_ignored_flag(void) {
+  struct sh h;
+  sh_init(&h, 4, NULL);
+  sh_link(&h, 0, 0, 1, 0);
+  sh_link(&h, 2, 0, 3, 8);
+  sh_prepare(&h);
+  h.blocks[0].size_kind |= (uint64_t)(TT_BLOCK_IGNORED | TT_BLOCK_REPORTED | TT_BLOCK_TRANSFERRED)
+                               << 56 |
+                           (uint64_t)5 << 48;
+  h.blocks[2].size_kind |= (uint64_t)TT_BLOCK_LIVE_FLAGS << 56 & ~IGNORED_BIT;
+  h.blocks[2].size_kind |= (uint64_t)0xff << 48;
+  tt_scan_propagate(&h.sc);
+  tt_scan_suppress_ignored(&h.sc);
+  tt_scan_classify(&h.sc);
+  EXPECT(&h, 0, S, 0);
+  EXPECT(&h, 1, S, 0);
+  EXPECT(&h, 2, D, 32);
+  EXPECT(&h, 3, I, 0);
+  sh_free(&h);
+}
+
+/* Without ignored blocks the pass changes nothing: the nine chains. */
+static void test_suppress_nothing_ignored(void) {
+  struct sh h;
+  sh_init(&h, 18, NULL);
+  int nroots = 0;
+  for (int c = 0; c < 9; c++) {
+    size_t a = 2 * (size_t)c + 1, b = 2 * (size_t)c;
+    if (cases[c].root != NONE)
+      h.roots[nroots++] = sh_addr(&h, a) + link_off(cases[c].root);
+    if (cases[c].ab != NONE)
+      sh_link(&h, a, 2, b, link_off(cases[c].ab));
+  }
+  sh_run_ignoring(&h, NULL, 0);
+  for (int c = 0; c < 9; c++) {
+    size_t a = 2 * (size_t)c + 1, b = 2 * (size_t)c;
+    EXPECT(&h, a, cases[c].want_a, cases[c].want_a_ind);
+    EXPECT(&h, b, cases[c].has_b ? cases[c].want_b : D, 0);
+  }
+  sh_free(&h);
+}
+
+/* ======================================================================== */
+/* why a block is alive: tt_scan_track_parents                               */
+/* ======================================================================== */
+
+struct parents {
+  uint32_t parent[SH_MAX];
+  uintptr_t via[SH_MAX];
+  uint8_t via_kind[SH_MAX];
+};
+
+/* After sh_prepare: arrays filled with junk first, then tracking on. */
+static void track(struct sh *h, struct parents *p) {
+  memset(p, 0xab, sizeof *p);
+  tt_scan_track_parents(&h->sc, p->parent, p->via, p->via_kind);
+  for (size_t i = 0; i < h->n; i++) {
+    CU_ASSERT_EQUAL(p->parent[i], TT_SCAN_ROOT_PARENT);
+    CU_ASSERT_EQUAL(p->via[i], 0);
+    CU_ASSERT_EQUAL(p->via_kind[i], 0);
+  }
+  CU_ASSERT_EQUAL(p->parent[h->n], 0xababababu); /* n entries, no more */
+}
+
+static void test_parents_chain(void) {
+  /* stack root -> 0 -> 1 -> 2 -?-> 3; 4 unreached; other root -> 5 (twice) */
+  struct sh h;
+  struct parents p;
+  uintptr_t other[3];
+  sh_init(&h, 6, NULL);
+  h.roots[5] = sh_addr(&h, 0);
+  sh_link(&h, 0, 2, 1, 0);
+  sh_link(&h, 1, 3, 2, 0);
+  sh_link(&h, 2, 1, 3, 8);
+  other[0] = 0;
+  other[1] = sh_addr(&h, 5);
+  other[2] = sh_addr(&h, 5);
+  sh_prepare(&h);
+  track(&h, &p);
+  h.sc.root_kind = TT_ROOT_STACK;
+  tt_scan_root_range(&h.sc, (uintptr_t)h.roots, (uintptr_t)(h.roots + SH_ROOTS));
+  h.sc.root_kind = TT_ROOT_OTHER;
+  tt_scan_root_range(&h.sc, (uintptr_t)other, (uintptr_t)(other + 3));
+  sh_finish(&h);
+  EXPECT(&h, 0, R, 0);
+  EXPECT(&h, 1, R, 0);
+  EXPECT(&h, 2, R, 0);
+  EXPECT(&h, 3, P, 0);
+  EXPECT(&h, 4, D, 0);
+  EXPECT(&h, 5, R, 0);
+  CU_ASSERT_EQUAL(p.parent[0], TT_SCAN_ROOT_PARENT);
+  CU_ASSERT_EQUAL(p.via[0], (uintptr_t)&h.roots[5]);
+  CU_ASSERT_EQUAL(p.via_kind[0], TT_ROOT_STACK);
+  CU_ASSERT_EQUAL(p.parent[1], 0);
+  CU_ASSERT_EQUAL(p.via[1], (uintptr_t)sh_word(&h, 0, 2));
+  CU_ASSERT_EQUAL(p.parent[2], 1);
+  CU_ASSERT_EQUAL(p.via[2], (uintptr_t)sh_word(&h, 1, 3));
+  CU_ASSERT_EQUAL(p.parent[3], 2); /* an interior pointer is a link too */
+  CU_ASSERT_EQUAL(p.via[3], (uintptr_t)sh_word(&h, 2, 1));
+  CU_ASSERT_EQUAL(p.parent[4], TT_SCAN_ROOT_PARENT); /* never reached: untouched */
+  CU_ASSERT_EQUAL(p.via[4], 0);
+  CU_ASSERT_EQUAL(p.parent[5], TT_SCAN_ROOT_PARENT);
+  CU_ASSERT_EQUAL(p.via[5], (uintptr_t)&other[1]); /* the first word: the second improved nothing */
+  CU_ASSERT_EQUAL(p.via_kind[5], TT_ROOT_OTHER);
+  sh_free(&h);
+}
+
+static void test_parents_root_words(void) {
+  struct sh h;
+  struct parents p;
+  sh_init(&h, 2, NULL);
+  sh_prepare(&h);
+  track(&h, &p);
+  uintptr_t regs[3] = {7, sh_addr(&h, 1), 0};
+  h.sc.root_kind = TT_ROOT_REGISTERS;
+  tt_scan_root_words(&h.sc, regs, 3);
+  sh_finish(&h);
+  EXPECT(&h, 0, D, 0);
+  EXPECT(&h, 1, R, 0);
+  CU_ASSERT_EQUAL(p.parent[1], TT_SCAN_ROOT_PARENT);
+  CU_ASSERT_EQUAL(p.via[1], 0); /* a register has no address */
+  CU_ASSERT_EQUAL(p.via_kind[1], TT_ROOT_REGISTERS);
+  sh_free(&h);
+}
+
+static void test_parents_last_improvement(void) {
+  /* roots: C, A + 8; C -> A -> B. A is first possibly reached from the root,
+   * then reachable through C: its parent is C. */
+  struct sh h;
+  struct parents p;
+  sh_init(&h, 3, NULL); /* 0 = A, 1 = B, 2 = C */
+  h.roots[0] = sh_addr(&h, 2);
+  h.roots[1] = sh_addr(&h, 0) + 8;
+  sh_link(&h, 2, 1, 0, 0);
+  sh_link(&h, 0, 3, 1, 0);
+  sh_prepare(&h);
+  track(&h, &p);
+  h.sc.root_kind = TT_ROOT_GLOBAL;
+  tt_scan_root_range(&h.sc, (uintptr_t)h.roots, (uintptr_t)(h.roots + SH_ROOTS));
+  CU_ASSERT_EQUAL(p.via[0], (uintptr_t)&h.roots[1]); /* before propagating */
+  sh_finish(&h);
+  EXPECT(&h, 0, R, 0);
+  EXPECT(&h, 1, R, 0);
+  EXPECT(&h, 2, R, 0);
+  CU_ASSERT_EQUAL(p.parent[0], 2);
+  CU_ASSERT_EQUAL(p.via[0], (uintptr_t)sh_word(&h, 2, 1));
+  CU_ASSERT_EQUAL(p.parent[1], 0);
+  CU_ASSERT_EQUAL(p.via[1], (uintptr_t)sh_word(&h, 0, 3));
+  CU_ASSERT_EQUAL(p.parent[2], TT_SCAN_ROOT_PARENT);
+  CU_ASSERT_EQUAL(p.via[2], (uintptr_t)&h.roots[0]);
+  sh_free(&h);
+}
+
+static void test_parents_suppressed(void) {
+  /* 0 (ignored, unreached) -> 1 -> 2 */
+  static const size_t ign[] = {0};
+  struct sh h;
+  struct parents p;
+  sh_init(&h, 3, NULL);
+  sh_link(&h, 0, 3, 1, 0);
+  sh_link(&h, 1, 1, 2, 8);
+  sh_prepare(&h);
+  track(&h, &p);
+  h.blocks[ign[0]].size_kind |= IGNORED_BIT;
+  tt_scan_root_range(&h.sc, (uintptr_t)h.roots, (uintptr_t)(h.roots + SH_ROOTS));
+  tt_scan_propagate(&h.sc);
+  tt_scan_suppress_ignored(&h.sc);
+  tt_scan_classify(&h.sc);
+  EXPECT(&h, 0, S, 0);
+  EXPECT(&h, 1, S, 0);
+  EXPECT(&h, 2, S, 0);
+  CU_ASSERT_EQUAL(p.parent[0], TT_SCAN_ROOT_PARENT);
+  CU_ASSERT_EQUAL(p.via[0], 0);
+  CU_ASSERT_EQUAL(p.parent[1], 0);
+  CU_ASSERT_EQUAL(p.via[1], (uintptr_t)sh_word(&h, 0, 3));
+  CU_ASSERT_EQUAL(p.parent[2], 1);
+  CU_ASSERT_EQUAL(p.via[2], (uintptr_t)sh_word(&h, 1, 1));
+  sh_free(&h);
+}
+
+/* ======================================================================== */
+/* registered roots: tt_scan_root_range_all                                  */
+/* ======================================================================== */
+
+/* One layout, the heap area as a root range both ways: block 0 -> 1, the
+ * gap after block 0 -> 2, block 3 -> 2 and 3 -?-> 0. */
+static void run_range_over_blocks(bool all) {
+  struct sh h;
+  sh_init(&h, 4, NULL);
+  sh_link(&h, 0, 0, 1, 0);
+  *(uintptr_t *)(h.mem + 0 * SH_STRIDE + 40) = sh_addr(&h, 2);
+  sh_link(&h, 3, 1, 2, 0);
+  sh_link(&h, 3, 2, 0, 8);
+  sh_prepare(&h);
+  if (all)
+    tt_scan_root_range_all(&h.sc, (uintptr_t)h.mem, (uintptr_t)(h.mem + 4 * SH_STRIDE));
+  else
+    tt_scan_root_range(&h.sc, (uintptr_t)h.mem, (uintptr_t)(h.mem + 4 * SH_STRIDE));
+  CU_ASSERT_EQUAL(h.sc.words_scanned, all ? 32 : 16);
+  sh_finish(&h);
+  if (all) {
+    EXPECT(&h, 0, P, 0); /* block 3's words are roots: an interior one */
+    EXPECT(&h, 1, R, 0); /* block 0's words are roots */
+    EXPECT(&h, 2, R, 0);
+    EXPECT(&h, 3, D, 0); /* nothing points to block 3 itself */
+  } else {
+    EXPECT(&h, 0, I, 0);
+    EXPECT(&h, 1, I, 0);
+    EXPECT(&h, 2, R, 0);
+    EXPECT(&h, 3, D, 64);
+  }
+  sh_free(&h);
+}
+
+static void test_root_range_all_scans_blocks(void) { run_range_over_blocks(true); }
+static void test_root_range_skips_blocks_contrast(void) { run_range_over_blocks(false); }
+
+static void test_root_range_all_bounds(void) {
+  struct sh h;
+  sh_init(&h, 6, NULL);
+  sh_link(&h, 0, 0, 2, 0); /* before lo */
+  sh_link(&h, 0, 1, 3, 0); /* the first aligned word at or after lo */
+  sh_link(&h, 1, 1, 4, 0); /* the last word before hi */
+  sh_link(&h, 1, 2, 5, 0); /* at hi */
+  sh_prepare(&h);
+  /* [block 0 + 4, block 1 + 16): lo is aligned up to block 0 + 8 */
+  tt_scan_root_range_all(&h.sc, sh_addr(&h, 0) + 4, sh_addr(&h, 1) + 16);
+  CU_ASSERT_EQUAL(h.sc.words_scanned, 9);
+  sh_finish(&h);
+  EXPECT(&h, 0, D, 32);
+  EXPECT(&h, 1, D, 32);
+  EXPECT(&h, 2, I, 0);
+  EXPECT(&h, 3, R, 0);
+  EXPECT(&h, 4, R, 0);
+  EXPECT(&h, 5, I, 0);
+  sh_free(&h);
+}
+
+static void test_root_range_all_empty_and_self(void) {
+  struct sh h;
+  sh_init(&h, 2, NULL);
+  sh_link(&h, 0, 0, 0, 0); /* points to itself */
+  sh_link(&h, 1, 0, 1, 0);
+  sh_prepare(&h);
+  tt_scan_root_range_all(&h.sc, sh_addr(&h, 1), sh_addr(&h, 1));
+  tt_scan_root_range_all(&h.sc, sh_addr(&h, 1) + 8, sh_addr(&h, 1));
+  tt_scan_root_range_all(&h.sc, sh_addr(&h, 1), sh_addr(&h, 1) + 7);
+  CU_ASSERT_EQUAL(h.sc.words_scanned, 0);
+  /* a registered root holding a block that points to itself: the word is a
+   * root like any other, so the block is reachable */
+  tt_scan_root_range_all(&h.sc, sh_addr(&h, 0), sh_addr(&h, 0) + 32);
+  CU_ASSERT_EQUAL(h.sc.words_scanned, 4);
+  sh_finish(&h);
+  EXPECT(&h, 0, R, 0);
+  EXPECT(&h, 1, D, 0);
+  sh_free(&h);
+}
+
+/* Dangling words inside a live block of a registered root are the root's:
+ * holder -1, the range's kind. */
+static void test_root_range_all_dangling(void) {
+  struct sh h;
+  struct qh x;
+  sh_init(&h, 2, NULL);
+  qh_init(&x);
+  *sh_word(&h, 1, 2) = qa(&x, 4);
+  sh_prepare(&h);
+  qh_set(&h, &x, 1u << TT_ROOT_USER | TT_SCAN_DANGLING_HEAP);
+  h.sc.root_kind = TT_ROOT_USER;
+  tt_scan_root_range_all(&h.sc, sh_addr(&h, 1), sh_addr(&h, 1) + 32);
+  sh_finish(&h);
+  CU_ASSERT_EQUAL_FATAL(h.sc.nfound, 1);
+  CU_ASSERT_EQUAL(x.out[0].where, (uintptr_t)sh_word(&h, 1, 2));
+  CU_ASSERT_EQUAL(x.out[0].holder, -1);
+  CU_ASSERT_EQUAL(x.out[0].target, 4);
+  CU_ASSERT_EQUAL(x.out[0].root_kind, TT_ROOT_USER);
+  EXPECT(&h, 0, D, 0);
+  EXPECT(&h, 1, D, 0);
+  sh_free(&h);
+  qh_free(&x);
+}
+
+/* ======================================================================== */
 
 int scan_init(void) { return 0; }
 int scan_cleanup(void) { return 0; }
@@ -1141,5 +1550,22 @@ CU_TestInfo scan_tests[] = {
     {"dangling: empty live heap", test_dangling_empty_live_heap},
     {"dangling: empty quarantine", test_dangling_empty_quarantine},
     {"dangling: one word recorded once", test_bug_dangling_recorded_once_per_word},
+    {"ignored: unreached, and what only it reaches", test_suppress_unreached_ignored},
+    {"ignored: blocks a root also reaches", test_suppress_shared_with_root},
+    {"ignored: reached from a root", test_suppress_ignored_reached_from_root},
+    {"ignored: possibly reached", test_suppress_ignored_possibly_reached},
+    {"ignored: cycles, self, shared, zero-size", test_suppress_cycles_and_special_blocks},
+    {"ignored: pointed to by a lost block", test_suppress_lost_block_points_at_ignored},
+    {"ignored: only the ignored flag counts", test_suppress_only_the_ignored_flag},
+    {"ignored: none, the nine chains unchanged", test_suppress_nothing_ignored},
+    {"parents: a chain from roots", test_parents_chain},
+    {"parents: root words", test_parents_root_words},
+    {"parents: the last improvement", test_parents_last_improvement},
+    {"parents: suppressed blocks", test_parents_suppressed},
+    {"root range all: scans blocks in it", test_root_range_all_scans_blocks},
+    {"root range: the same heap skipped", test_root_range_skips_blocks_contrast},
+    {"root range all: bounds", test_root_range_all_bounds},
+    {"root range all: empty, self-pointer", test_root_range_all_empty_and_self},
+    {"root range all: dangling words are the root's", test_root_range_all_dangling},
     CU_TEST_INFO_NULL,
 };

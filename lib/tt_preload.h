@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* What the public API's implementation (tt_api.c) needs from the
+ * interposer, which owns the preload's state: start-up, the re-entrancy
+ * guard, the options, stack capture, and the report destination. */
+#ifndef TT_PRELOAD_H
+#define TT_PRELOAD_H
+
+#include "tt_options.h"
+
+/* Starts tether if it has not started (a call from a constructor that ran
+ * first) and raises this thread's guard. False when tether is not
+ * recording (disabled, or after the exit-time check): then the guard is
+ * not raised and the call must do nothing. */
+bool tt_preload_enter(void) TT_HIDDEN;
+/* Lowers the guard tt_preload_enter raised. */
+void tt_preload_leave(void) TT_HIDDEN;
+/* The stack of the program's call into an exported tether function: ra_slot
+ * is where that function's return address sits. The guard is up. */
+uint32_t tt_preload_capture(uintptr_t ra_slot) TT_HIDDEN;
+const struct tt_options *tt_preload_options(void) TT_HIDDEN;
+/* The real malloc (for the check: it finds the allocator's state). */
+void *tt_preload_real_malloc(void) TT_HIDDEN;
+/* Opens this process's report anew if it is a forked child whose log file
+ * name carries its pid and has not done so (a check runs in the child). */
+void tt_preload_reopen_log_if_forked(void) TT_HIDDEN;
+
+/* The API's part of start-up and fork (tt_api.c): the --check-signal thread. */
+void tt_api_init(const struct tt_options *opts) TT_HIDDEN;
+void tt_api_fork_child(void) TT_HIDDEN;
+
+#endif
