@@ -77,6 +77,7 @@ typedef struct tether_api_v1 {
   void (*unregister_root)(const void *begin);
   size_t (*check_leaks)(void);
   size_t (*check_new_leaks)(void);
+  void (*refcounted)(const void *object, const void *count_field, size_t count_size);
 } tether_api_v1_t;
 
 /* Whether the loaded library's table has the member m. */
@@ -126,6 +127,7 @@ void tether_register_root(const void *begin, size_t size);
 void tether_unregister_root(const void *begin);
 size_t tether_check_leaks(void);
 size_t tether_check_new_leaks(void);
+void tether_refcounted(const void *object, const void *count_field, size_t count_size);
 #endif
 
 #if defined(TETHER_DISABLE) || !defined(TETHER_IMPLEMENTATION)
@@ -291,6 +293,32 @@ static inline size_t tether_check_leaks(void) {
 static inline size_t tether_check_new_leaks(void) {
   const tether_api_v1_t *a = TETHER__API();
   return TETHER__HAS(a, check_new_leaks) ? a->check_new_leaks() : 0;
+}
+
+/**
+ * tether_refcounted() - register a reference-counted object for the audit.
+ * @object: the start of a live heap block: the object.
+ * @count_field: where its reference count is (usually inside the object).
+ * @count_size: the count's size in bytes: 1, 2, 4 or 8 (an unsigned integer).
+ *
+ * At each leak check tether reads the count and counts the references to
+ * the object it can see (aligned words holding its start address, in roots
+ * and in other live blocks; interior pointers do not count). A count higher
+ * than the references found is reported as "Refcount too high" (a missing
+ * release: the object will leak), a lower one as "Refcount too low" (a
+ * missing retain: a pointer will dangle after the next release). A lost
+ * object whose count is all references from other lost blocks is part of a
+ * reference cycle: the cycle report says so and names the pointers that, made
+ * weak, would break it. The registration ends when the block is freed.
+ * Misuse (not a live block, a size other than 1, 2, 4 or 8, a null count
+ * field) gets a warning. Cost: one lookup now, one pass over memory at each
+ * check while any object is registered.
+ */
+static inline void tether_refcounted(const void *object, const void *count_field,
+                                     size_t count_size) {
+  const tether_api_v1_t *a = TETHER__API();
+  if (TETHER__HAS(a, refcounted))
+    a->refcounted(object, count_field, count_size);
 }
 
 /*

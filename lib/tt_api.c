@@ -121,6 +121,28 @@ TT_EXPORT void tether_ignore(const void *block) {
   tt_preload_leave();
 }
 
+TT_EXPORT void tether_refcounted(const void *object, const void *count_field,
+                                 size_t count_size) {
+  if (!tt_preload_enter())
+    return;
+  struct tt_block b;
+  if (count_size != 1 && count_size != 2 && count_size != 4 && count_size != 8) {
+    tt_warn("tether_refcounted: a count of %zu bytes is not 1, 2, 4 or 8; ignored", count_size);
+  } else if (!count_field) {
+    tt_warn("tether_refcounted: the count field is a null pointer; ignored");
+  } else if (!object || !tt_heap_lookup((uintptr_t)object, &b) ||
+             (tt_block_flags(&b) & (TT_BLOCK_QUARANTINED | TT_BLOCK_UNTRACKED))) {
+    not_a_block("tether_refcounted", object);
+  } else if (!tt_owners_set_refcount((uintptr_t)object, tt_block_size(&b),
+                                     (uintptr_t)count_field, (unsigned)count_size)) {
+    tt_warn("tether_refcounted: out of memory for the refcount table; ignored");
+  } else if (!tt_heap_update_live((uintptr_t)object, false, 0, TT_BLOCK_REFCOUNTED, 0, NULL)) {
+    tt_owners_forget_block((uintptr_t)object); /* freed meanwhile */
+    not_a_block("tether_refcounted", object);
+  }
+  tt_preload_leave();
+}
+
 /* ======================================================================== */
 /* roots                                                                     */
 /* ======================================================================== */
@@ -204,7 +226,7 @@ TT_EXPORT const tether_api_v1_t tether_api_v1 = {
     sizeof(tether_api_v1_t), tether_running,       tether_set_owner,   tether_transfer,
     tether_owner_of,         tether_scope_push,    tether_scope_pop,   tether_check_owner,
     tether_ignore,           tether_register_root, tether_unregister_root,
-    tether_check_leaks,      tether_check_new_leaks,
+    tether_check_leaks,      tether_check_new_leaks, tether_refcounted,
 };
 
 /* ======================================================================== */

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "tt_arena.h"
+#include "tt_cycles.h"
 #include "tt_errors.h"
 #include "tt_quarantine.h"
 #include "tt_heap.h"
@@ -38,6 +39,7 @@ static tt_spinlock_t check_lock = TT_SPINLOCK_INIT;
 void tt_check_lock_all(void) {
   tt_stacks_lock_all();
   tt_quarantine_lock_all();
+  tt_owners_lock();
   tt_arena_lock();
   tt_roots_lock();
   tt_heap_lock_all();
@@ -47,6 +49,7 @@ void tt_check_unlock_all(void) {
   tt_heap_unlock_all();
   tt_roots_unlock();
   tt_arena_unlock();
+  tt_owners_unlock();
   tt_quarantine_unlock_all();
   tt_stacks_unlock_all();
 }
@@ -95,8 +98,11 @@ struct ctx {
   uintptr_t *via;
   uint8_t *via_kind;
   size_t parent_bytes, via_bytes, via_kind_bytes;
+  struct tt_cycles cyc;     /* reference cycles among the lost blocks */
+  struct tt_refcount *refc; /* the refcounted blocks, audited */
+  size_t nrefc, refc_bytes;
   int rc;
-  uint64_t t_stop, t_scan;
+  uint64_t t_stop, t_scan, t_cycles, t_refcounts;
 };
 
 static void *map_or_null(size_t bytes) { return bytes ? tt_os_map(bytes) : NULL; }
@@ -130,6 +136,55 @@ static void mark_reported_locked(struct ctx *c) {
     if (!(tt_block_flags(&c->blocks[i]) & TT_BLOCK_REPORTED) &&
         reports_block(c->req->opts, c->sc.state[i]))
       tt_heap_set_flags_locked(c->blocks[i].addr, TT_BLOCK_REPORTED);
+}
+
+/* The refcount audit's counting: the same roots the mark scanned. */
+struct count_roots {
+  const struct tt_scan *sc;
+  struct tt_refcount *refc;
+  size_t n;
+};
+
+static void count_root_cb(uintptr_t lo, uintptr_t hi, enum tt_root_kind kind, void *arg) {
+  struct count_roots *cr = arg;
+  if (kind == TT_ROOT_REGISTERS)
+    tt_refcount_count_words(cr->sc, cr->refc, cr->n, (const uintptr_t *)lo,
+                            (hi - lo) / sizeof(uintptr_t));
+  else
+    tt_refcount_count_range(cr->sc, cr->refc, cr->n, lo, hi, kind == TT_ROOT_USER);
+}
+
+/* With the world stopped and every lock held: reads the count of every
+ * refcounted block and counts the references to it. */
+static void refcount_audit_locked(struct ctx *c, const struct tt_roots_input *in) {
+  size_t n = 0;
+  for (size_t i = 0; i < c->n; i++)
+    n += (tt_block_flags(&c->blocks[i]) & TT_BLOCK_REFCOUNTED) != 0;
+  if (!n)
+    return;
+  c->refc_bytes = n * sizeof *c->refc;
+  c->refc = map_or_null(c->refc_bytes);
+  if (!c->refc)
+    return;
+  for (size_t i = 0; i < c->n; i++) {
+    const struct tt_block *b = &c->blocks[i];
+    if (!(tt_block_flags(b) & TT_BLOCK_REFCOUNTED))
+      continue;
+    struct tt_refcount *r = &c->refc[c->nrefc++];
+    r->block = (uint32_t)i;
+    uintptr_t field;
+    unsigned size;
+    uint64_t v = 0;
+    if (tt_owners_refcount_locked(b->addr, &field, &size) &&
+        tt_os_read_memory(field, &v, size)) { /* little-endian: the low bytes */
+      r->count_size = (uint8_t)size;
+      r->field = field;
+      r->count = v;
+    }
+  }
+  struct count_roots cr = {&c->sc, c->refc, c->nrefc};
+  tt_roots_enumerate(in, count_root_cb, &cr);
+  tt_refcount_count_blocks(&c->sc, c->refc, c->nrefc);
 }
 
 /* Runs with the loader lock held. */
@@ -207,9 +262,18 @@ static void stopped_world_cb(void *arg) {
       tt_scan_classify(&c->sc);
       if (c->req->mode == TT_CHECK_FULL || c->req->mode == TT_CHECK_NEW)
         mark_reported_locked(c);
+      if (c->req->mode != TT_CHECK_OWNER) {
+        /* both read the program's memory: the world must still be stopped */
+        uint64_t t1 = tt_os_now_ns();
+        tt_cycles_find(&c->sc, &c->cyc);
+        uint64_t t2 = tt_os_now_ns();
+        refcount_audit_locked(c, &in);
+        c->t_cycles = t2 - t1;
+        c->t_refcounts = tt_os_now_ns() - t2;
+      }
     }
   }
-  c->t_scan = tt_os_now_ns() - t0 - c->t_stop;
+  c->t_scan = tt_os_now_ns() - t0 - c->t_stop - c->t_cycles - c->t_refcounts;
   tt_os_resume_world();
   tt_check_unlock_all();
   tt_os_unmap(threads, tbytes);
@@ -553,6 +617,232 @@ static int owner_report(const struct ctx *c, struct tt_check_result *res) {
 }
 
 /* ======================================================================== */
+/* reference cycles and refcounts                                            */
+/* ======================================================================== */
+
+/* A member's name: A..Z, AA..ZZ, AAA... (as spreadsheet columns). */
+static void member_name(char *buf, size_t size, size_t i) {
+  char tmp[16];
+  size_t n = 0;
+  for (i++; i && n < sizeof tmp; i = (i - 1) / 26)
+    tmp[n++] = (char)('A' + (i - 1) % 26);
+  size_t k = 0;
+  while (n && k + 1 < size)
+    buf[k++] = tmp[--n];
+  buf[k] = '\0';
+}
+
+static void owner_words(char *buf, size_t size, uint32_t owner) {
+  const char *name = tt_owners_name(owner);
+  if (name)
+    tt_fmt(buf, size, ", owner \"%s\"", name);
+  else
+    tt_fmt(buf, size, ", no owner");
+}
+
+static const struct tt_refcount *refcount_of(const struct ctx *c, uint32_t block) {
+  size_t a = 0, b = c->nrefc;
+  while (a < b) {
+    size_t mid = a + (b - a) / 2;
+    if (c->refc[mid].block == block)
+      return &c->refc[mid];
+    if (c->refc[mid].block < block)
+      a = mid + 1;
+    else
+      b = mid;
+  }
+  return NULL;
+}
+
+/* A refcounted lost block whose every reference comes from other lost
+ * blocks, as many as its count: nothing but the leak holds it. */
+static bool held_by_cycle(const struct tt_refcount *r) {
+  return r && r->count_size && r->refs && r->count == r->refs && r->refs == r->refs_from_lost;
+}
+
+/* Whether two members of a walk print alike (folded into a run). */
+static bool same_member(const struct ctx *c, const struct tt_cycles *y, uint32_t a, uint32_t b) {
+  const struct tt_block *x = &c->blocks[y->members[a]], *z = &c->blocks[y->members[b]];
+  return x->stack == z->stack && tt_block_size(x) == tt_block_size(z) && x->owner == z->owner &&
+         y->offset[a] == y->offset[b];
+}
+
+#define TT_CYCLE_RUN_SHOWN 2   /* members of a run of alike ones printed before "... N more" */
+#define TT_CYCLE_NAMES_SHOWN 6 /* refcounted members and weak-pointer candidates named */
+
+static void cycle_report(const struct ctx *c, struct tt_out *o, size_t ci, size_t number,
+                         size_t total, uint64_t like_cycles, uint64_t like_bytes,
+                         uint64_t like_blocks) {
+  const struct tt_cycles *y = &c->cyc;
+  const struct tt_options *opts = c->req->opts;
+  uint32_t first = y->first[ci], end = y->first[ci + 1];
+  tt_report_line(o, "%'llu bytes in %'u blocks form a reference cycle (cycle %'zu of %'zu)",
+                 (unsigned long long)y->bytes[ci], end - first, number, total);
+  char name[16], target[16], who[TT_OWNER_NAME_MAX + 32], same[48];
+  uint32_t run = 0;
+  for (uint32_t k = first; k < end; k++) {
+    const struct tt_block *b = &c->blocks[y->members[k]];
+    run = k > first && same_member(c, y, k - 1, k) ? run + 1 : 0;
+    bool last_of_run = k + 1 == end || !same_member(c, y, k, k + 1);
+    if (run > TT_CYCLE_RUN_SHOWN && !last_of_run)
+      continue; /* folded */
+    if (run > TT_CYCLE_RUN_SHOWN + 1) { /* the run's last member closes it */
+      member_name(name, sizeof name, k - run + TT_CYCLE_RUN_SHOWN - first);
+      tt_report_line(o, "    ... %'u more blocks like %s, each +%'llu -> the next",
+                     run - TT_CYCLE_RUN_SHOWN - 1, name, (unsigned long long)y->offset[k]);
+    }
+    member_name(name, sizeof name, k - first);
+    member_name(target, sizeof target, y->next[k] - first);
+    owner_words(who, sizeof who, b->owner);
+    /* the first member with this stack prints it; the others point to it */
+    uint32_t twin = first;
+    while (twin < k && c->blocks[y->members[twin]].stack != b->stack)
+      twin++;
+    same[0] = '\0';
+    if (twin < k) {
+      char tn[16];
+      member_name(tn, sizeof tn, twin - first);
+      tt_fmt(same, sizeof same, "   (same stack as %s)", tn);
+    }
+    tt_report_line(o, "   block %s: %'zu bytes%s, +%'llu -> %s%s", name, tt_block_size(b), who,
+                   (unsigned long long)y->offset[k], target, same);
+    if (twin == k)
+      tt_report_stack_indented(o, b->stack, tt_block_kind(b), opts, 3);
+  }
+  if (y->hang_blocks[ci])
+    tt_report_line(o, "   hanging off the cycle: %'llu blocks, %'llu bytes",
+                   (unsigned long long)y->hang_blocks[ci], (unsigned long long)y->hang_bytes[ci]);
+  /* Refcounted members that only the cycle holds: the count is right, the
+   * structure is wrong; a weak pointer into one of them breaks it. */
+  char names[128], edges[256];
+  size_t nheld = 0, nlen = 0, elen = 0, nedges = 0;
+  uint64_t one_count = 0;
+  names[0] = edges[0] = '\0';
+  for (uint32_t k = first; k < end; k++) {
+    const struct tt_refcount *r = refcount_of(c, y->members[k]);
+    if (!held_by_cycle(r))
+      continue;
+    member_name(name, sizeof name, k - first);
+    if (nheld++ < TT_CYCLE_NAMES_SHOWN)
+      nlen += tt_fmt(names + nlen, sizeof names - nlen, "%s%s", nlen ? ", " : "", name);
+    one_count = r->count;
+  }
+  /* the pointers into those members, one pass (a ring has one per member) */
+  for (uint32_t j = first; j < end && nheld; j++) {
+    uint32_t k = y->next[j];
+    if (!held_by_cycle(refcount_of(c, y->members[k])))
+      continue;
+    if (nedges++ < TT_CYCLE_NAMES_SHOWN) {
+      member_name(name, sizeof name, k - first);
+      member_name(target, sizeof target, j - first);
+      elen += tt_fmt(edges + elen, sizeof edges - elen, "%s%s+%'llu -> %s", elen ? ", " : "",
+                     target, (unsigned long long)y->offset[j], name);
+    }
+  }
+  if (nheld == 1)
+    tt_report_line(o, "   block %s is refcounted, and its count (%'llu) is all references from "
+                      "the cycle", names, (unsigned long long)one_count);
+  else if (nheld > 1)
+    tt_report_line(o, "   %'zu of its blocks are refcounted, and each one's count is all "
+                      "references from the cycle (%s%s)",
+                   nheld, names, nheld > TT_CYCLE_NAMES_SHOWN ? ", ..." : "");
+  if (nedges)
+    tt_report_line(o, "   to break the cycle, make one of these a weak reference: %s%s", edges,
+                   nedges > TT_CYCLE_NAMES_SHOWN ? ", ..." : "");
+  if (like_cycles)
+    tt_report_line(o, "   and %'llu more cycles like it: %'llu bytes in %'llu blocks",
+                   (unsigned long long)like_cycles, (unsigned long long)like_bytes,
+                   (unsigned long long)like_blocks);
+  tt_report_line(o, "%s", "");
+}
+
+/* A cycle's shape, for folding cycles alike into one finding: its size
+ * and its members' stacks and sizes, in any order. */
+static uint64_t cycle_signature(const struct ctx *c, size_t ci) {
+  const struct tt_cycles *y = &c->cyc;
+  uint64_t h = y->first[ci + 1] - y->first[ci];
+  for (uint32_t k = y->first[ci]; k < y->first[ci + 1]; k++) {
+    const struct tt_block *b = &c->blocks[y->members[k]];
+    uint64_t x = ((uint64_t)b->stack << 32 | b->owner) ^ (uint64_t)tt_block_size(b) * 0x9E3779B97F4A7C15ull;
+    x ^= x >> 31;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 29;
+    h += x;
+  }
+  return h;
+}
+
+/* Whether a check shows cycle ci: --show-owner lets a member through, and a
+ * check for new leaks shows only cycles no earlier check reported. */
+static bool cycle_shown(const struct ctx *c, size_t ci) {
+  const struct tt_cycles *y = &c->cyc;
+  bool owner_ok = false;
+  for (uint32_t k = y->first[ci]; k < y->first[ci + 1]; k++) {
+    const struct tt_block *b = &c->blocks[y->members[k]];
+    if (c->req->mode == TT_CHECK_NEW && (tt_block_flags(b) & TT_BLOCK_REPORTED))
+      return false;
+    owner_ok = owner_ok || tt_options_show_owner(c->req->opts, tt_owners_name(b->owner));
+  }
+  return owner_ok;
+}
+
+/* Every cycle shown, alike ones folded into the first of them. */
+static void cycles_report(const struct ctx *c, struct tt_out *o) {
+  const struct tt_cycles *y = &c->cyc;
+  if (!y->ncycles)
+    return;
+  size_t slots = 64;
+  while (slots < y->ncycles * 2)
+    slots *= 2;
+  size_t bytes = y->ncycles * (4 * sizeof(uint64_t) + sizeof(uint32_t)) + slots * sizeof(uint32_t);
+  char *mem = map_or_null(bytes);
+  if (!mem)
+    return;
+  uint64_t *sig = (uint64_t *)mem;
+  uint64_t *like = sig + y->ncycles, *like_bytes = like + y->ncycles;
+  uint64_t *like_blocks = like_bytes + y->ncycles;
+  uint32_t *group = (uint32_t *)(like_blocks + y->ncycles); /* the first cycle alike */
+  uint32_t *table = group + y->ncycles; /* signature -> first cycle + 1 (0: empty) */
+  size_t groups = 0;
+  for (size_t ci = 0; ci < y->ncycles; ci++) {
+    group[ci] = UINT32_MAX;
+    if (!cycle_shown(c, ci))
+      continue;
+    sig[ci] = cycle_signature(c, ci);
+    size_t h = (size_t)(sig[ci] ^ (sig[ci] >> 29)) & (slots - 1);
+    while (table[h] && sig[table[h] - 1] != sig[ci])
+      h = (h + 1) & (slots - 1);
+    if (!table[h]) {
+      table[h] = (uint32_t)ci + 1;
+      group[ci] = (uint32_t)ci;
+      groups++;
+      continue;
+    }
+    size_t k = table[h] - 1;
+    group[ci] = (uint32_t)k;
+    like[k]++;
+    like_bytes[k] += y->bytes[ci];
+    like_blocks[k] += y->first[ci + 1] - y->first[ci];
+  }
+  size_t number = 0;
+  for (size_t ci = 0; ci < y->ncycles; ci++)
+    if (group[ci] == ci)
+      cycle_report(c, o, ci, ++number, groups, like[ci], like_bytes[ci], like_blocks[ci]);
+  tt_os_unmap(mem, bytes);
+}
+
+/* Refcounts that the references found do not explain. */
+static void refcount_errors(const struct ctx *c) {
+  for (size_t i = 0; i < c->nrefc; i++) {
+    const struct tt_refcount *r = &c->refc[i];
+    if (!r->count_size || r->count == r->refs)
+      continue;
+    tt_errors_refcount(r->count > r->refs ? TT_ERR_REFCOUNT_HIGH : TT_ERR_REFCOUNT_LOW,
+                       &c->blocks[r->block], r->count, r->count_size, r->field, r->refs);
+  }
+}
+
+/* ======================================================================== */
 /* a whole check                                                             */
 /* ======================================================================== */
 
@@ -604,6 +894,8 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
                        d->holder >= 0 ? &c.blocks[d->holder] : NULL, d->value,
                        &c.qblocks[d->target]);
   }
+
+  refcount_errors(&c);
 
   /* Aggregate loss records. */
   bool leak_check = opts->leak_check != TT_LEAK_CHECK_NO || req->mode != TT_CHECK_EXIT;
@@ -666,6 +958,8 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
         tt_options_show_owner(opts, tt_owners_name(r->owner)))
       tt_report_loss_record(o, r, i + 1, nrecs, opts);
   }
+  if (full)
+    cycles_report(&c, o);
   if (!req->quiet) {
     if (opts->leak_check == TT_LEAK_CHECK_NO) {
       if (!on_demand) {
@@ -686,6 +980,9 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
     tt_report_line(o, "leak check: %'zu blocks, %'llu words scanned; stop %llu us, scan %llu us",
                    c.n, (unsigned long long)c.sc.words_scanned,
                    (unsigned long long)(c.t_stop / 1000), (unsigned long long)(c.t_scan / 1000));
+    tt_report_line(o, "cycles: %'zu found in %llu us; refcount audit of %'zu blocks: %llu us",
+                   c.cyc.ncycles, (unsigned long long)(c.t_cycles / 1000), c.nrefc,
+                   (unsigned long long)(c.t_refcounts / 1000));
     tt_report_line(o, "tether memory: heap index %'llu bytes (%llu per live block), %'u distinct "
                       "stacks in %'zu bytes, internal arena %'zu bytes",
                    (unsigned long long)hs.index_bytes,
@@ -708,6 +1005,8 @@ out:
   tt_os_unmap(c.parent, c.parent_bytes);
   tt_os_unmap(c.via, c.via_bytes);
   tt_os_unmap(c.via_kind, c.via_kind_bytes);
+  tt_os_unmap(c.refc, c.refc_bytes);
+  tt_cycles_free(&c.cyc);
   tt_spin_unlock(&check_lock);
   return c.rc;
 }

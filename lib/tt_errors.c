@@ -11,6 +11,7 @@
 
 #include "tt_arena.h"
 #include "tt_log.h"
+#include "tt_owners.h"
 #include "tt_report.h"
 #include "tt_stacks.h"
 #include "tt_symbolize.h"
@@ -32,7 +33,8 @@ static struct context *contexts;
 static uint64_t n_errors, n_contexts;
 
 static const char *const kind_ids[TT_ERR_KIND_COUNT] = {
-    "invalid_free", "double_free", "mismatched_free", "write_after_free", "dangling_pointer"};
+    "invalid_free",     "double_free",    "mismatched_free", "write_after_free",
+    "dangling_pointer", "refcount_high",  "refcount_low"};
 
 const char *tt_error_kind_id(enum tt_error_kind kind) {
   return kind < TT_ERR_KIND_COUNT ? kind_ids[kind] : "unknown";
@@ -228,6 +230,37 @@ void tt_errors_dangling(uintptr_t where, enum tt_root_kind root_kind,
   tt_report_release_stack(&o, tt_block_free_stack(target), tt_block_release_kind(target), opts);
   tt_report_line(&o, " Block was alloc'd at");
   tt_report_stack(&o, target->stack, tt_block_kind(target), opts);
+  end(&o);
+  tt_spin_unlock(&errors_lock);
+}
+
+void tt_errors_refcount(enum tt_error_kind kind, const struct tt_block *b, uint64_t count,
+                        unsigned count_size, uintptr_t field, uint64_t refs) {
+  tt_spin_lock(&errors_lock);
+  if (!count_locked(kind, b->stack, 0)) {
+    tt_spin_unlock(&errors_lock);
+    return;
+  }
+  bool high = kind == TT_ERR_REFCOUNT_HIGH;
+  struct tt_out o;
+  begin(&o);
+  tt_report_line(&o, "%s", high ? "Refcount too high" : "Refcount too low");
+  char where[96];
+  if (field >= b->addr && field - b->addr < tt_block_size(b))
+    tt_fmt(where, sizeof where, "%u bytes at offset %'zu", count_size, (size_t)(field - b->addr));
+  else
+    tt_fmt(where, sizeof where, "%u bytes at 0x%lx", count_size, (unsigned long)field);
+  tt_report_line(&o,
+                 " Block 0x%lx of size %'zu has a count of %'llu (%s), but %'llu reference%s to "
+                 "it %s found: %s",
+                 (unsigned long)b->addr, tt_block_size(b), (unsigned long long)count, where,
+                 (unsigned long long)refs, refs == 1 ? "" : "s", refs == 1 ? "was" : "were",
+                 high ? "a release is missing, and the block will leak"
+                      : "a retain is missing, and a pointer will dangle after the next release");
+  tt_report_line(&o, " Block was alloc'd at");
+  tt_report_stack(&o, b->stack, tt_block_kind(b), opts);
+  if (tt_owners_count())
+    tt_report_owner(&o, b->owner, 0, opts);
   end(&o);
   tt_spin_unlock(&errors_lock);
 }

@@ -16,6 +16,8 @@ enum tt_error_kind {
   TT_ERR_MISMATCHED_FREE,
   TT_ERR_WRITE_AFTER_FREE,
   TT_ERR_DANGLING_POINTER,
+  TT_ERR_REFCOUNT_HIGH, /* a refcounted block's count exceeds the references found */
+  TT_ERR_REFCOUNT_LOW,  /* ... is below them */
   TT_ERR_KIND_COUNT
 };
 
@@ -33,6 +35,11 @@ void tt_errors_write_after_free(uintptr_t addr, size_t size, size_t first, size_
 void tt_errors_dangling(uintptr_t where, enum tt_root_kind root_kind,
                         const struct tt_block *holder, uintptr_t value,
                         const struct tt_block *target) TT_HIDDEN;
+
+/* A refcounted block b whose count (count_size bytes at field) disagrees
+ * with the refs references to its start the check found. */
+void tt_errors_refcount(enum tt_error_kind kind, const struct tt_block *b, uint64_t count,
+                        unsigned count_size, uintptr_t field, uint64_t refs) TT_HIDDEN;
 
 /* fork: the errors lock (see tt_check_fork_prepare for the order). */
 void tt_errors_lock(void) TT_HIDDEN;

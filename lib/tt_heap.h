@@ -66,9 +66,17 @@ enum { TT_BLOCK_QUARANTINED = 1, TT_BLOCK_UNTRACKED = 2 };
 /* Flags of a live block only (bits 2..6, which a quarantined block uses for
  * its release kind): reported by a leak check already (for
  * tether_check_new_leaks), ignored (tether_ignore), owner set by
- * tether_transfer (its stack is kept by tt_owners). */
-enum { TT_BLOCK_REPORTED = 4, TT_BLOCK_IGNORED = 8, TT_BLOCK_TRANSFERRED = 16 };
-#define TT_BLOCK_LIVE_FLAGS (TT_BLOCK_REPORTED | TT_BLOCK_IGNORED | TT_BLOCK_TRANSFERRED)
+ * tether_transfer (its stack is kept by tt_owners), refcounted. */
+enum {
+  TT_BLOCK_REPORTED = 4,
+  TT_BLOCK_IGNORED = 8,
+  TT_BLOCK_TRANSFERRED = 16,
+  TT_BLOCK_REFCOUNTED = 32 /* tether_refcounted: tt_owners knows where its count is */
+};
+#define TT_BLOCK_LIVE_FLAGS \
+  (TT_BLOCK_REPORTED | TT_BLOCK_IGNORED | TT_BLOCK_TRANSFERRED | TT_BLOCK_REFCOUNTED)
+/* Flags whose block carries data in tt_owners. */
+#define TT_BLOCK_EXTRAS (TT_BLOCK_TRANSFERRED | TT_BLOCK_REFCOUNTED)
 
 #define TT_SIZE_BITS 48
 #define TT_SIZE_MASK ((1ull << TT_SIZE_BITS) - 1)

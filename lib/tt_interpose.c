@@ -234,8 +234,8 @@ static TT_NOINLINE void release_checked(void *p, enum tt_release_kind how) {
   }
   switch (st) {
   case TT_FREE_LIVE:
-    if (TT_UNLIKELY(tt_block_flags(&b) & TT_BLOCK_TRANSFERRED))
-      tt_owners_forget_transfer((uintptr_t)p);
+    if (TT_UNLIKELY(tt_block_flags(&b) & TT_BLOCK_EXTRAS))
+      tt_owners_forget_block((uintptr_t)p);
     if (tt_alloc_family_of((enum tt_alloc_kind)tt_block_kind(&b)) != tt_release_family_of(how))
       tt_errors_bad_free(TT_ERR_MISMATCHED_FREE, how, stack, (uintptr_t)p, &b);
     if (!quarantine || !tt_quarantine_push((uintptr_t)p, tt_block_size(&b))) {
@@ -329,17 +329,19 @@ static void *realloc_common(void *p, size_t size, enum tt_alloc_kind kind) {
    * moves is freed inside realloc, so it does not pass the quarantine. */
   void *q = real.realloc(p, size);
   if (q && had) {
-    /* the same object: it keeps its owner, transfer and ignore mark */
+    /* the same object: it keeps its owner, transfer, refcount and ignore marks */
     tt_heap_insert((uintptr_t)q, size, id, old.owner, kind);
-    unsigned keep = tt_block_flags(&old) & (TT_BLOCK_IGNORED | TT_BLOCK_TRANSFERRED);
+    unsigned keep = tt_block_flags(&old) & (TT_BLOCK_IGNORED | TT_BLOCK_EXTRAS);
     if (keep)
       tt_heap_update_live((uintptr_t)q, false, 0, keep, 0, NULL);
-    if ((keep & TT_BLOCK_TRANSFERRED) && q != p)
-      tt_owners_move_transfer((uintptr_t)p, (uintptr_t)q);
+    if (keep & TT_BLOCK_EXTRAS)
+      tt_owners_move_block((uintptr_t)p, (uintptr_t)q);
   } else if (q) {
     tt_heap_insert((uintptr_t)q, size, id, tt_owners_current(), kind);
   } else if (had && size != 0) { /* failed: p is still the program's */
     tt_heap_restore(&old);
+  } else if (had && (tt_block_flags(&old) & TT_BLOCK_EXTRAS)) { /* realloc(p, 0) freed it */
+    tt_owners_forget_block((uintptr_t)p);
   }
   scrub_below();
   guard--;

@@ -133,6 +133,10 @@ bool tt_os_glibc_main_arena(void *malloc_fn, uintptr_t *lo, uintptr_t *hi) TT_HI
 /* True if [lo, hi) is a heap of one of glibc's non-main arenas. */
 bool tt_os_is_glibc_arena_heap(uintptr_t lo, uintptr_t hi) TT_HIDDEN;
 
+/* Copies n bytes at addr of this process into buf without faulting (the
+ * memory may be unmapped); false if it could not. */
+bool tt_os_read_memory(uintptr_t addr, void *buf, size_t n) TT_HIDDEN;
+
 /* ---- threads and signals for tether's own use ----------------------------- */
 /* Starts a detached thread running fn(arg) with every signal but SIGURG
  * blocked; 0 or -errno. */

@@ -802,11 +802,14 @@ struct arena_find {
 
 static bool readable_word(uintptr_t a, uintptr_t lo, uintptr_t hi) { return a >= lo && a + 8 <= hi; }
 
+bool tt_os_read_memory(uintptr_t addr, void *buf, size_t n) {
+  struct iovec local = {buf, n}, remote = {(void *)addr, n};
+  return syscall(SYS_process_vm_readv, tt_os_getpid(), &local, 1, &remote, 1, 0) == (long)n;
+}
+
 /* Reads a word that may not be mapped, without faulting. */
 static bool safe_read_word(uintptr_t addr, uintptr_t *out) {
-  struct iovec local = {out, sizeof *out}, remote = {(void *)addr, sizeof *out};
-  return syscall(SYS_process_vm_readv, tt_os_getpid(), &local, 1, &remote, 1, 0) ==
-         (long)sizeof *out;
+  return tt_os_read_memory(addr, out, sizeof *out);
 }
 
 /* Does the ring of arenas starting at base come back to base? Every hop

@@ -26,10 +26,14 @@ struct owner_rec {
   char name[]; /* NUL-terminated */
 };
 
+/* What a block carries besides its record. */
 struct transfer_rec {
   UT_hash_handle hh;
   uintptr_t addr;
-  uint32_t stack;
+  uint32_t stack;       /* the latest tether_transfer's, or 0 */
+  uint8_t rc_size;      /* tether_refcounted: 0 (none), 1, 2, 4 or 8 */
+  bool rc_inside;       /* rc_field is an offset into the block */
+  uintptr_t rc_field;   /* the count's address, or its offset in the block */
 };
 
 static tt_spinlock_t owners_lock = TT_SPINLOCK_INIT;
@@ -148,17 +152,29 @@ unsigned tt_owners_depth(void) { return scope_depth; }
 /* transfers                                                                 */
 /* ======================================================================== */
 
-void tt_owners_set_transfer(uintptr_t addr, uint32_t stack) {
-  tt_spin_lock(&owners_lock);
+static struct transfer_rec *find_rec_locked(uintptr_t addr) {
   struct transfer_rec *r = NULL;
   HASH_FIND(hh, transfers, &addr, sizeof addr, r);
-  if (!r) {
-    r = tt_arena_alloc(sizeof *r);
-    if (r) {
-      r->addr = addr;
-      HASH_ADD(hh, transfers, addr, sizeof r->addr, r);
-    }
+  return r;
+}
+
+static struct transfer_rec *get_rec_locked(uintptr_t addr) {
+  struct transfer_rec *r = find_rec_locked(addr);
+  if (!r && (r = tt_arena_alloc(sizeof *r)) != NULL) {
+    r->addr = addr;
+    HASH_ADD(hh, transfers, addr, sizeof r->addr, r);
   }
+  return r;
+}
+
+static void drop_rec_locked(struct transfer_rec *r) {
+  HASH_DEL(transfers, r);
+  tt_arena_free(r, sizeof *r);
+}
+
+void tt_owners_set_transfer(uintptr_t addr, uint32_t stack) {
+  tt_spin_lock(&owners_lock);
+  struct transfer_rec *r = get_rec_locked(addr);
   if (r)
     r->stack = stack;
   tt_spin_unlock(&owners_lock);
@@ -166,8 +182,7 @@ void tt_owners_set_transfer(uintptr_t addr, uint32_t stack) {
 
 uint32_t tt_owners_transfer_of(uintptr_t addr) {
   tt_spin_lock(&owners_lock);
-  struct transfer_rec *r = NULL;
-  HASH_FIND(hh, transfers, &addr, sizeof addr, r);
+  struct transfer_rec *r = find_rec_locked(addr);
   uint32_t stack = r ? r->stack : 0;
   tt_spin_unlock(&owners_lock);
   return stack;
@@ -175,19 +190,62 @@ uint32_t tt_owners_transfer_of(uintptr_t addr) {
 
 void tt_owners_forget_transfer(uintptr_t addr) {
   tt_spin_lock(&owners_lock);
-  struct transfer_rec *r = NULL;
-  HASH_FIND(hh, transfers, &addr, sizeof addr, r);
+  struct transfer_rec *r = find_rec_locked(addr);
   if (r) {
-    HASH_DEL(transfers, r);
-    tt_arena_free(r, sizeof *r);
+    r->stack = 0;
+    if (!r->rc_size)
+      drop_rec_locked(r);
   }
   tt_spin_unlock(&owners_lock);
 }
 
-void tt_owners_move_transfer(uintptr_t from, uintptr_t to) {
-  uint32_t stack = tt_owners_transfer_of(from);
-  if (!stack)
+bool tt_owners_set_refcount(uintptr_t addr, size_t block_size, uintptr_t field, unsigned size) {
+  tt_spin_lock(&owners_lock);
+  struct transfer_rec *r = get_rec_locked(addr);
+  if (r) {
+    r->rc_size = (uint8_t)size;
+    r->rc_inside = field >= addr && field - addr < block_size;
+    r->rc_field = r->rc_inside ? field - addr : field;
+  }
+  tt_spin_unlock(&owners_lock);
+  return r != NULL;
+}
+
+bool tt_owners_refcount_locked(uintptr_t addr, uintptr_t *field, unsigned *size) {
+  struct transfer_rec *r = find_rec_locked(addr);
+  if (!r || !r->rc_size)
+    return false;
+  *field = r->rc_inside ? addr + r->rc_field : r->rc_field;
+  *size = r->rc_size;
+  return true;
+}
+
+void tt_owners_forget_block(uintptr_t addr) {
+  tt_spin_lock(&owners_lock);
+  struct transfer_rec *r = find_rec_locked(addr);
+  if (r)
+    drop_rec_locked(r);
+  tt_spin_unlock(&owners_lock);
+}
+
+void tt_owners_move_block(uintptr_t from, uintptr_t to) {
+  if (from == to)
     return;
-  tt_owners_forget_transfer(from);
-  tt_owners_set_transfer(to, stack);
+  tt_spin_lock(&owners_lock);
+  struct transfer_rec *r = find_rec_locked(from);
+  if (r) {
+    struct transfer_rec keep = *r;
+    drop_rec_locked(r);
+    struct transfer_rec *n = find_rec_locked(to);
+    if (n)
+      drop_rec_locked(n); /* a stale one: the block at to is new */
+    n = get_rec_locked(to);
+    if (n) {
+      n->stack = keep.stack;
+      n->rc_size = keep.rc_size;
+      n->rc_inside = keep.rc_inside;
+      n->rc_field = keep.rc_field;
+    }
+  }
+  tt_spin_unlock(&owners_lock);
 }

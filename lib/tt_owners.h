@@ -33,15 +33,27 @@ bool tt_owners_pop(void) TT_HIDDEN;
 /* This thread's scope depth. */
 unsigned tt_owners_depth(void) TT_HIDDEN;
 
-/* ---- transfers -------------------------------------------------------------
- * The stack of the latest tether_transfer of each live block that had one
- * (the block's record carries TT_BLOCK_TRANSFERRED). */
+/* ---- what a few blocks carry besides their record ----------------------------
+ * The stack of the latest tether_transfer of a block (its record carries
+ * TT_BLOCK_TRANSFERRED), and where the count of a block registered with
+ * tether_refcounted is (TT_BLOCK_REFCOUNTED). */
 void tt_owners_set_transfer(uintptr_t addr, uint32_t stack) TT_HIDDEN;
 /* 0 when the block has none. */
 uint32_t tt_owners_transfer_of(uintptr_t addr) TT_HIDDEN;
+/* Forgets the transfer stack only. */
 void tt_owners_forget_transfer(uintptr_t addr) TT_HIDDEN;
-/* realloc moved a transferred block. */
-void tt_owners_move_transfer(uintptr_t from, uintptr_t to) TT_HIDDEN;
+/* The count of the block at addr is the size-byte unsigned integer at field
+ * (1, 2, 4 or 8); block_size tells whether field lies inside the block (then
+ * it moves with it). false when tether is out of memory. */
+bool tt_owners_set_refcount(uintptr_t addr, size_t block_size, uintptr_t field, unsigned size)
+    TT_HIDDEN;
+/* With tt_owners_lock held (a stopped world): where the block's count is;
+ * false if it has none. */
+bool tt_owners_refcount_locked(uintptr_t addr, uintptr_t *field, unsigned *size) TT_HIDDEN;
+/* The block was freed: forget all it carried. */
+void tt_owners_forget_block(uintptr_t addr) TT_HIDDEN;
+/* realloc moved the block: what it carried goes along. */
+void tt_owners_move_block(uintptr_t from, uintptr_t to) TT_HIDDEN;
 
 /* fork (see tt_check_fork_prepare for the order). */
 void tt_owners_lock(void) TT_HIDDEN;

@@ -79,15 +79,26 @@ static bool is_below_main(const char *fn) {
 }
 
 static void stack_frames(struct tt_out *o, uint32_t stack, const struct tt_options *opts,
-                         const char *skip);
+                         const char *skip, int indent);
 
 /* Frame 0 is the tether entry point the program called; the rest are its.
  * An API call comes through tether.h's inline wrapper of the same name,
  * which a build without optimisation keeps as a frame: it is left out. */
+static void stack_with_entry_at(struct tt_out *o, uintptr_t pc, const char *name,
+                                uint32_t stack, const struct tt_options *opts, int indent) {
+  tt_report_line(o, "%*s   at 0x%lX: %s (in %s)", indent, "", (unsigned long)pc, name, self_path);
+  stack_frames(o, stack, opts, strncmp(name, "tether_", 7) == 0 ? name : NULL, indent);
+}
+
 static void stack_with_entry(struct tt_out *o, uintptr_t pc, const char *name, uint32_t stack,
                              const struct tt_options *opts) {
-  tt_report_line(o, "   at 0x%lX: %s (in %s)", (unsigned long)pc, name, self_path);
-  stack_frames(o, stack, opts, strncmp(name, "tether_", 7) == 0 ? name : NULL);
+  stack_with_entry_at(o, pc, name, stack, opts, 0);
+}
+
+void tt_report_stack_indented(struct tt_out *o, uint32_t stack, unsigned kind,
+                              const struct tt_options *opts, int indent) {
+  stack_with_entry_at(o, kind < TT_ALLOC_KIND_COUNT ? entry_pcs[kind] : 0,
+                      tt_alloc_kind_name((enum tt_alloc_kind)kind), stack, opts, indent);
 }
 
 void tt_report_stack_at(struct tt_out *o, uintptr_t pc, const char *name, uint32_t stack,
@@ -109,7 +120,7 @@ void tt_report_release_stack(struct tt_out *o, uint32_t stack, unsigned how,
 
 /* The captured frames of a stack, "by" lines. */
 static void stack_frames(struct tt_out *o, uint32_t stack, const struct tt_options *opts,
-                         const char *skip) {
+                         const char *skip, int indent) {
   const uintptr_t *pcs;
   int n = tt_stacks_get(stack, &pcs);
   for (int i = 0; i < n; i++) {
@@ -123,13 +134,13 @@ static void stack_frames(struct tt_out *o, uint32_t stack, const struct tt_optio
       if (fi->function && !opts->show_below_main && is_below_main(fi->function))
         return;
       if (fi->function && fi->file)
-        tt_report_line(o, "   by 0x%lX: %s (%s:%d)", (unsigned long)pcs[i], fi->function,
+        tt_report_line(o, "%*s   by 0x%lX: %s (%s:%d)", indent, "", (unsigned long)pcs[i], fi->function,
                        fi->file, fi->line);
       else if (fi->object)
-        tt_report_line(o, "   by 0x%lX: %s (in %s)", (unsigned long)pcs[i],
+        tt_report_line(o, "%*s   by 0x%lX: %s (in %s)", indent, "", (unsigned long)pcs[i],
                        fi->function ? fi->function : "???", fi->object);
       else
-        tt_report_line(o, "   by 0x%lX: %s", (unsigned long)pcs[i],
+        tt_report_line(o, "%*s   by 0x%lX: %s", indent, "", (unsigned long)pcs[i],
                        fi->function ? fi->function : "???");
       if (fi->function && !opts->show_below_main && strcmp(fi->function, "main") == 0)
         return;

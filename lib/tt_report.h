@@ -47,6 +47,9 @@ void tt_report_heap_summary(struct tt_out *o, const struct tt_leak_totals *t) TT
  * frames, cut after main unless show_below_main. */
 void tt_report_stack(struct tt_out *o, uint32_t stack, unsigned kind,
                      const struct tt_options *opts) TT_HIDDEN;
+/* The same, every line indent spaces further right (inside a finding). */
+void tt_report_stack_indented(struct tt_out *o, uint32_t stack, unsigned kind,
+                              const struct tt_options *opts, int indent) TT_HIDDEN;
 /* The same with a release function (enum tt_release_kind) as frame 0. */
 void tt_report_release_stack(struct tt_out *o, uint32_t stack, unsigned how,
                              const struct tt_options *opts) TT_HIDDEN;

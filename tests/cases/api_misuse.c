@@ -13,6 +13,9 @@
 // EXPECT line: ^Warning: tether_ignore: 0x[0-9a-f]+ is a freed block; ignored$
 // EXPECT line: ^Warning: tether_register_root: \[0x0, \+16\) is not a memory range; ignored$
 // EXPECT line: ^Warning: tether_unregister_root: no root was registered at 0x[0-9a-f]+; ignored$
+// EXPECT line: ^Warning: tether_refcounted: a count of 3 bytes is not 1, 2, 4 or 8; ignored$
+// EXPECT line: ^Warning: tether_refcounted: the count field is a null pointer; ignored$
+// EXPECT line: ^Warning: tether_refcounted: 0x[0-9a-f]+ is not a heap block tether knows; ignored$
 // EXPECT line: ^ERROR SUMMARY: 0 errors from 0 contexts
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +36,9 @@ int main(void)
     tether_ignore(freed);
     tether_register_root(NULL, 16);
     tether_unregister_root(&on_stack_marker);
+    tether_refcounted(block, block, 3);
+    tether_refcounted(block, NULL, 4);
+    tether_refcounted(&on_stack_marker, &on_stack_marker, 4);
     if (tether_owner_of(block + 8) == NULL && tether_owner_of(block) == NULL)
         printf("still running\n");
     free(block);

@@ -324,22 +324,22 @@ static void test_transfer_set_and_forget(void) {
 
 static void test_transfer_move(void) {
   tt_owners_set_transfer(XA, 51);
-  tt_owners_move_transfer(XA, XB);
+  tt_owners_move_block(XA, XB);
   CU_ASSERT_EQUAL(tt_owners_transfer_of(XA), 0);
   CU_ASSERT_EQUAL(tt_owners_transfer_of(XB), 51);
   /* onto an address that has one: the moved stack wins */
   tt_owners_set_transfer(XC, 52);
-  tt_owners_move_transfer(XC, XB);
+  tt_owners_move_block(XC, XB);
   CU_ASSERT_EQUAL(tt_owners_transfer_of(XC), 0);
   CU_ASSERT_EQUAL(tt_owners_transfer_of(XB), 52);
   /* realloc in place */
-  tt_owners_move_transfer(XB, XB);
+  tt_owners_move_block(XB, XB);
   CU_ASSERT_EQUAL(tt_owners_transfer_of(XB), 52);
   /* from a block without one: nothing made, the target's own kept */
-  tt_owners_move_transfer(XA, XC);
+  tt_owners_move_block(XA, XC);
   CU_ASSERT_EQUAL(tt_owners_transfer_of(XA), 0);
   CU_ASSERT_EQUAL(tt_owners_transfer_of(XC), 0);
-  tt_owners_move_transfer(XA, XB);
+  tt_owners_move_block(XA, XB);
   CU_ASSERT_EQUAL(tt_owners_transfer_of(XB), 52);
   tt_owners_forget_transfer(XB);
   CU_ASSERT_EQUAL(tt_owners_transfer_of(XB), 0);

@@ -14,6 +14,7 @@
 TT_UNIT_SUITE(addr)
 TT_UNIT_SUITE(arena)
 TT_UNIT_SUITE(capture)
+TT_UNIT_SUITE(cycles)
 TT_UNIT_SUITE(fmt)
 TT_UNIT_SUITE(heap)
 TT_UNIT_SUITE(log)
