@@ -22,6 +22,7 @@
 #include "tt_arena.h"
 #include "tt_cycles.h"
 #include "tt_errors.h"
+#include "tt_export.h"
 #include "tt_quarantine.h"
 #include "tt_heap.h"
 #include "tt_os.h"
@@ -29,6 +30,7 @@
 #include "tt_roots.h"
 #include "tt_scan.h"
 #include "tt_stacks.h"
+#include "tt_suppress.h"
 #include "tt_symbolize.h"
 
 #define TT_CHECK_MAX_THREADS 4096
@@ -119,6 +121,9 @@ static void root_cb(uintptr_t lo, uintptr_t hi, enum tt_root_kind kind, void *ar
 }
 
 static unsigned kind_bit(unsigned state);
+
+/* The frames of one loss record's stack, for suppressions (under check_lock). */
+static struct tt_supp_frame rec_frames[TT_REPORT_MAX_FRAMES];
 
 /* Whether an on-demand check reports this block (and so marks it, for the
  * next tether_check_new_leaks): its loss record is shown, or it counts in
@@ -215,7 +220,8 @@ static void stopped_world_cb(void *arg) {
   size_t tmp_bytes = (c->n > c->nq ? c->n : c->nq) * sizeof(struct tt_block);
   struct tt_block *tmp = map_or_null(tmp_bytes);
   bool dangling = c->req->opts->check_dangling != TT_DANGLING_NO && c->req->mode != TT_CHECK_OWNER;
-  c->qbytes = dangling ? c->nq * sizeof(struct tt_block) : 0;
+  /* the quarantine: never roots, and the targets of dangling pointers */
+  c->qbytes = c->nq * sizeof(struct tt_block);
   c->qblocks = map_or_null(c->qbytes);
   if (!c->qblocks)
     c->nq = 0;
@@ -228,11 +234,12 @@ static void stopped_world_cb(void *arg) {
   c->scratch_bytes = tt_scan_scratch_bytes(c->n);
   c->scratch = map_or_null(c->scratch_bytes);
   c->found_bytes = TT_CHECK_MAX_DANGLING * sizeof(struct tt_dangling);
-  c->found = c->nq ? map_or_null(c->found_bytes) : NULL;
+  c->found = c->nq && dangling ? map_or_null(c->found_bytes) : NULL;
   if (c->n && (!c->blocks || !tmp || !c->scratch)) {
     c->rc = -12;
   } else {
     tt_scan_init(&c->sc, c->blocks, c->n, c->scratch);
+    tt_scan_set_skip(&c->sc, c->qblocks, c->nq);
     if (c->req->mode == TT_CHECK_OWNER) {
       c->parent_bytes = c->n * sizeof *c->parent;
       c->via_bytes = c->n * sizeof *c->via;
@@ -426,16 +433,19 @@ static uint64_t row_total(const struct tt_owner_row *r) {
   return t;
 }
 
-/* LEAKS BY OWNER, when the program named owners: every owner with live
- * blocks (and the unowned ones), largest first, as --show-owner lets through. */
-static void owner_table(const struct ctx *c, struct tt_out *o) {
+/* The LEAKS BY OWNER rows, when the program named owners: every owner with
+ * live blocks (and the unowned ones), largest first, as --show-owner lets
+ * through. *bytes: the mapping to unmap; NULL when there are none. */
+static struct tt_owner_row *owner_rows(const struct ctx *c, size_t *n_out, size_t *bytes) {
+  *n_out = 0;
+  *bytes = 0;
   uint32_t nowners = tt_owners_count();
   if (!nowners)
-    return;
-  size_t bytes = (nowners + 1) * sizeof(struct tt_owner_row);
-  struct tt_owner_row *rows = map_or_null(bytes);
+    return NULL;
+  *bytes = (nowners + 1) * sizeof(struct tt_owner_row);
+  struct tt_owner_row *rows = map_or_null(*bytes);
   if (!rows)
-    return;
+    return NULL;
   for (size_t i = 0; i < c->n; i++) {
     const struct tt_block *b = &c->blocks[i];
     uint32_t id = b->owner <= nowners ? b->owner : 0;
@@ -462,6 +472,13 @@ static void owner_table(const struct ctx *c, struct tt_out *o) {
       rows[j] = rows[j - 1];
     rows[j] = r;
   }
+  *n_out = n;
+  return rows;
+}
+
+static void owner_table(const struct ctx *c, struct tt_out *o) {
+  size_t n, bytes;
+  struct tt_owner_row *rows = owner_rows(c, &n, &bytes);
   if (n)
     tt_report_owner_table(o, rows, n);
   tt_os_unmap(rows, bytes);
@@ -634,7 +651,9 @@ static void member_name(char *buf, size_t size, size_t i) {
 
 static void owner_words(char *buf, size_t size, uint32_t owner) {
   const char *name = tt_owners_name(owner);
-  if (name)
+  if (!tt_owners_count())
+    buf[0] = '\0'; /* the program names no owners: say nothing of them */
+  else if (name)
     tt_fmt(buf, size, ", owner \"%s\"", name);
   else
     tt_fmt(buf, size, ", no owner");
@@ -669,6 +688,16 @@ static bool same_member(const struct ctx *c, const struct tt_cycles *y, uint32_t
 
 #define TT_CYCLE_RUN_SHOWN 2   /* members of a run of alike ones printed before "... N more" */
 #define TT_CYCLE_NAMES_SHOWN 6 /* refcounted members and weak-pointer candidates named */
+#define TT_CYCLE_LINES_SHOWN 24 /* member lines of one cycle before the rest is summed up */
+
+/* The bytes of members [from, to) of a walk. */
+static uint64_t cycle_bytes_between(const struct ctx *c, const struct tt_cycles *y, uint32_t from,
+                                    uint32_t to) {
+  uint64_t bytes = 0;
+  for (uint32_t k = from; k < to; k++)
+    bytes += tt_block_size(&c->blocks[y->members[k]]);
+  return bytes;
+}
 
 static void cycle_report(const struct ctx *c, struct tt_out *o, size_t ci, size_t number,
                          size_t total, uint64_t like_cycles, uint64_t like_bytes,
@@ -679,9 +708,17 @@ static void cycle_report(const struct ctx *c, struct tt_out *o, size_t ci, size_
   tt_report_line(o, "%'llu bytes in %'u blocks form a reference cycle (cycle %'zu of %'zu)",
                  (unsigned long long)y->bytes[ci], end - first, number, total);
   char name[16], target[16], who[TT_OWNER_NAME_MAX + 32], same[48];
-  uint32_t run = 0;
+  uint32_t run = 0, lines = 0;
   for (uint32_t k = first; k < end; k++) {
     const struct tt_block *b = &c->blocks[y->members[k]];
+    if (lines >= TT_CYCLE_LINES_SHOWN && k + 1 < end) {
+      /* a long cycle of many kinds of members: the last one closes it */
+      tt_report_line(o, "    ... %'u more blocks, %'llu bytes", end - 1 - k,
+                     (unsigned long long)cycle_bytes_between(c, y, k, end - 1));
+      k = end - 1;
+      b = &c->blocks[y->members[k]];
+      run = 0;
+    }
     run = k > first && same_member(c, y, k - 1, k) ? run + 1 : 0;
     bool last_of_run = k + 1 == end || !same_member(c, y, k, k + 1);
     if (run > TT_CYCLE_RUN_SHOWN && !last_of_run)
@@ -706,8 +743,11 @@ static void cycle_report(const struct ctx *c, struct tt_out *o, size_t ci, size_
     }
     tt_report_line(o, "   block %s: %'zu bytes%s, +%'llu -> %s%s", name, tt_block_size(b), who,
                    (unsigned long long)y->offset[k], target, same);
-    if (twin == k)
+    lines++;
+    if (twin == k) {
       tt_report_stack_indented(o, b->stack, tt_block_kind(b), opts, 3);
+      lines += 2;
+    }
   }
   if (y->hang_blocks[ci])
     tt_report_line(o, "   hanging off the cycle: %'llu blocks, %'llu bytes",
@@ -741,14 +781,19 @@ static void cycle_report(const struct ctx *c, struct tt_out *o, size_t ci, size_
   }
   if (nheld == 1)
     tt_report_line(o, "   block %s is refcounted, and its count (%'llu) is all references from "
-                      "the cycle", names, (unsigned long long)one_count);
+                      "lost blocks", names, (unsigned long long)one_count);
   else if (nheld > 1)
     tt_report_line(o, "   %'zu of its blocks are refcounted, and each one's count is all "
-                      "references from the cycle (%s%s)",
+                      "references from lost blocks (%s%s)",
                    nheld, names, nheld > TT_CYCLE_NAMES_SHOWN ? ", ..." : "");
-  if (nedges)
+  /* In a simple ring any one pointer made weak breaks it; in a richer
+   * structure (a doubly linked list) one is not enough. */
+  if (nedges && y->ring[ci])
     tt_report_line(o, "   to break the cycle, make one of these a weak reference: %s%s", edges,
                    nedges > TT_CYCLE_NAMES_SHOWN ? ", ..." : "");
+  else if (nedges)
+    tt_report_line(o, "   its blocks point at each other in more than one way: no single weak "
+                      "pointer breaks it (make the back pointers weak, or tear it down)");
   if (like_cycles)
     tt_report_line(o, "   and %'llu more cycles like it: %'llu bytes in %'llu blocks",
                    (unsigned long long)like_cycles, (unsigned long long)like_bytes,
@@ -845,6 +890,53 @@ static void refcount_errors(const struct ctx *c) {
 /* ======================================================================== */
 /* a whole check                                                             */
 /* ======================================================================== */
+
+bool tt_check_gate(const struct tt_options *opts, const struct tt_leak_totals *t,
+                   uint64_t lifetime_errors) {
+  bool gate = lifetime_errors > 0;
+  static const unsigned bits[4] = {TT_KIND_REACHABLE, TT_KIND_POSSIBLE, TT_KIND_INDIRECT,
+                                   TT_KIND_DEFINITE};
+  if (opts->leak_check != TT_LEAK_CHECK_NO)
+    for (int s = 0; s < 4; s++)
+      if (t->blocks[s] && (opts->errors_for_leak_kinds & bits[s]))
+        gate = true;
+  return gate;
+}
+
+/* The machine-readable reports of the exit check. */
+static void export_reports(const struct ctx *c, const struct tt_leak_totals *totals,
+                           const struct rec_item *recs, size_t nrecs) {
+  const struct tt_options *opts = c->req->opts;
+  if (!tt_export_wanted(opts))
+    return;
+  size_t rbytes = nrecs * sizeof(struct tt_loss_record);
+  struct tt_loss_record *flat = map_or_null(rbytes);
+  for (size_t i = 0; flat && i < nrecs; i++)
+    flat[i] = recs[i].r;
+  size_t nowners, obytes;
+  struct tt_owner_row *owners = owner_rows(c, &nowners, &obytes);
+  uint64_t errors, contexts, supp_errors, supp_used;
+  tt_errors_counts(&errors, &contexts);
+  tt_suppress_totals(&supp_errors, &supp_used);
+  bool gate = tt_check_gate(opts, totals, errors);
+  struct tt_export x = {opts,
+                        totals,
+                        flat,
+                        flat ? nrecs : 0,
+                        owners,
+                        nowners,
+                        &c->cyc,
+                        c->blocks,
+                        gate && opts->error_exitcode ? opts->error_exitcode : c->req->program_status,
+                        gate,
+                        totals->error_records + errors,
+                        totals->error_records + contexts,
+                        totals->suppressed_records + tt_errors_suppressed(),
+                        supp_used};
+  tt_export_write(&x);
+  tt_os_unmap(flat, rbytes);
+  tt_os_unmap(owners, obytes);
+}
 
 /* The totals of the last on-demand check, for the next one's deltas. */
 static struct tt_leak_totals last_totals;
@@ -949,16 +1041,34 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
   }
   if (!req->quiet && req->mode == TT_CHECK_EXIT)
     tt_report_heap_summary(o, totals);
+  bool suppressing = tt_suppress_count() != 0;
   for (size_t i = 0; i < nrecs; i++) {
-    const struct tt_loss_record *r = &recs[i].r;
+    struct tt_loss_record *r = &recs[i].r;
     unsigned bit = kind_bit(r->state);
+    int nf = 0, shown = 0;
+    if (suppressing || opts->gen_suppressions != TT_GENSUPP_NO)
+      nf = tt_report_alloc_frames(r->stack, r->kind, rec_frames, TT_REPORT_MAX_FRAMES, &shown);
+    if (suppressing &&
+        tt_suppress_match(TT_SUPP_LEAK, bit, rec_frames, nf, r->bytes, r->blocks)) {
+      /* Valgrind moves a suppressed record's blocks from its kind to "suppressed" */
+      totals->bytes[r->state] -= r->bytes;
+      totals->blocks[r->state] -= r->blocks;
+      totals->suppressed_bytes += r->bytes;
+      totals->suppressed_blocks += r->blocks;
+      totals->suppressed_records++;
+      r->suppressed = 1;
+      continue;
+    }
     if (full && (opts->errors_for_leak_kinds & bit))
       totals->error_records++;
     if (full && (opts->show_leak_kinds & bit) &&
-        tt_options_show_owner(opts, tt_owners_name(r->owner)))
+        tt_options_show_owner(opts, tt_owners_name(r->owner))) {
       tt_report_loss_record(o, r, i + 1, nrecs, opts);
+      if (opts->gen_suppressions != TT_GENSUPP_NO)
+        tt_suppress_print_block(o, TT_SUPP_LEAK, bit, rec_frames, shown);
+    }
   }
-  if (full)
+  if (full && (opts->show_leak_kinds & (TT_KIND_DEFINITE | TT_KIND_INDIRECT)))
     cycles_report(&c, o);
   if (!req->quiet) {
     if (opts->leak_check == TT_LEAK_CHECK_NO) {
@@ -976,6 +1086,8 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
   }
   if (req->mode != TT_CHECK_EXIT)
     last_totals = *totals;
+  else
+    export_reports(&c, totals, recs, nrecs);
   if (tt_log_verbosity() > 0) {
     tt_report_line(o, "leak check: %'zu blocks, %'llu words scanned; stop %llu us, scan %llu us",
                    c.n, (unsigned long long)c.sc.words_scanned,

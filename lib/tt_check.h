@@ -25,6 +25,7 @@ struct tt_check_request {
   void *malloc_fn;          /* the real malloc (to find the allocator's state) */
   uint32_t owner;           /* TT_CHECK_OWNER: the owner's id (0: the unowned blocks) */
   const char *title;        /* on-demand checks: the heading line, or NULL */
+  int program_status;       /* TT_CHECK_EXIT: the status the program exits with */
 };
 
 /* What a check found besides the leak totals. */
@@ -38,6 +39,12 @@ struct tt_check_result {
  * check is running. res may be NULL. */
 int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *totals,
                  struct tt_check_result *res) TT_HIDDEN;
+
+/* Whether a process with these totals and lifetime errors fails the gate
+ * (what --error-exitcode acts on): lifetime errors, or leaks of a kind in
+ * --errors-for-leak-kinds (not suppressed). */
+bool tt_check_gate(const struct tt_options *opts, const struct tt_leak_totals *t,
+                   uint64_t lifetime_errors) TT_HIDDEN;
 
 /* The locks a check needs, in the documented order. */
 void tt_check_lock_all(void) TT_HIDDEN;

@@ -68,13 +68,19 @@ void tt_cycles_free(struct tt_cycles *c) {
 }
 
 /* The edges of node u (block b): calls back for each pointer to a lost block. */
-#define FOR_EACH_EDGE(sc, b, node_of, w_off, target, BODY)                              \
+/* A pointer from a block into itself is an edge only when it holds the
+ * block's start (an object that refers to itself); a pointer into its own
+ * middle (a C++ string's inline buffer, a cursor into its own data) keeps
+ * nothing alive. */
+#define FOR_EACH_EDGE(sc, b, self, node_of, w_off, target, BODY)                        \
   do {                                                                                \
     uintptr_t lo_ = TT_ALIGN_UP((b)->addr, sizeof(uintptr_t));                        \
     uintptr_t hi_ = (b)->addr + tt_block_size(b);                                     \
     for (const uintptr_t *p_ = (const uintptr_t *)lo_; (uintptr_t)(p_ + 1) <= hi_; p_++) { \
       long t_ = tt_scan_find((sc), *p_);                                              \
       if (t_ < 0 || (node_of)[t_] == NONE)                                            \
+        continue;                                                                     \
+      if ((node_of)[t_] == (self) && *p_ != (b)->addr)                                \
         continue;                                                                     \
       uint64_t w_off = (uintptr_t)p_ - (b)->addr;                                     \
       uint32_t target = (node_of)[t_];                                                \
@@ -106,7 +112,8 @@ int tt_cycles_find(const struct tt_scan *sc, struct tt_cycles *out) {
   uint64_t ne = 0;
   for (size_t u = 0; u < nl; u++) {
     eoff[u] = ne;
-    FOR_EACH_EDGE(sc, &sc->blocks[block_of[u]], node_of, off_, v_, ((void)off_, (void)v_, ne++));
+    FOR_EACH_EDGE(sc, &sc->blocks[block_of[u]], u, node_of, off_, v_,
+                  ((void)off_, (void)v_, ne++));
   }
   eoff[nl] = ne;
   size_t e_bytes = ne * (sizeof(uint32_t) + sizeof(uint64_t));
@@ -121,7 +128,8 @@ int tt_cycles_find(const struct tt_scan *sc, struct tt_cycles *out) {
   uint32_t *adj = take(&t, ne * sizeof(uint32_t));
   uint64_t *adj_off = take(&t, ne * sizeof(uint64_t));
   for (size_t u = 0, k = 0; u < nl; u++)
-    FOR_EACH_EDGE(sc, &sc->blocks[block_of[u]], node_of, off_, v_, (adj[k] = v_, adj_off[k] = off_, k++));
+    FOR_EACH_EDGE(sc, &sc->blocks[block_of[u]], u, node_of, off_, v_,
+                  (adj[k] = v_, adj_off[k] = off_, k++));
 
   uint32_t *idx = take(&t, nl * sizeof(uint32_t));
   uint32_t *low = take(&t, nl * sizeof(uint32_t));
@@ -216,7 +224,7 @@ int tt_cycles_find(const struct tt_scan *sc, struct tt_cycles *out) {
 
   /* The result. */
   size_t rbytes = (ncycles + 1) * sizeof(uint32_t) + nmembers * (2 * sizeof(uint32_t) + 8) +
-                  3 * ncycles * sizeof(uint64_t) + 64 * 8;
+                  3 * ncycles * sizeof(uint64_t) + ncycles + 64 * 8;
   struct carve r = {tt_os_map(rbytes), 0, rbytes};
   if (!r.base) {
     tt_os_unmap(t.base, t.size);
@@ -233,6 +241,7 @@ int tt_cycles_find(const struct tt_scan *sc, struct tt_cycles *out) {
   out->bytes = take(&r, ncycles * sizeof(uint64_t));
   out->hang_blocks = take(&r, ncycles * sizeof(uint64_t));
   out->hang_bytes = take(&r, ncycles * sizeof(uint64_t));
+  out->ring = take(&r, ncycles);
 
   /* Each cycle's slots in the member arrays, in cycle order. */
   for (uint32_t c = 0; c < ncomp; c++)
@@ -255,6 +264,7 @@ int tt_cycles_find(const struct tt_scan *sc, struct tt_cycles *out) {
     uint32_t pos = out->first[ci], end = out->first[ci + 1];
     uint32_t restart = cstart[c]; /* the component's nodes, lowest address first */
     uint64_t bytes = 0;
+    bool ring = true;
     while (pos < end) {
       while (met[cnodes[restart]])
         restart++;
@@ -264,13 +274,14 @@ int tt_cycles_find(const struct tt_scan *sc, struct tt_cycles *out) {
         pos_of[cur] = pos;
         out->members[pos] = block_of[cur];
         bytes += tt_block_size(&sc->blocks[block_of[cur]]);
-        /* leave by a pointer to a member not met yet, else to any member
-         * (every member of a cycle points into it) */
+        /* leave by a pointer to a member not met yet, else to another
+         * member, else (a cycle of one) to itself: every member of a cycle
+         * points into it */
         uint64_t pick = NONE, any = NONE;
         for (uint64_t e = eoff[cur]; e < eoff[cur + 1]; e++) {
           if (comp[adj[e]] != c)
             continue;
-          if (any == NONE)
+          if (any == NONE || (adj[any] == cur && adj[e] != cur))
             any = e;
           if (!met[adj[e]]) {
             pick = e;
@@ -279,6 +290,9 @@ int tt_cycles_find(const struct tt_scan *sc, struct tt_cycles *out) {
         }
         if (pick == NONE)
           pick = any;
+        for (uint64_t e = eoff[cur]; e < eoff[cur + 1] && ring; e++)
+          if (comp[adj[e]] == c && adj[e] != adj[pick])
+            ring = false; /* a second member it points to: not a simple ring */
         next_node[pos] = adj[pick];
         out->offset[pos] = adj_off[pick];
         pos++;
@@ -288,6 +302,7 @@ int tt_cycles_find(const struct tt_scan *sc, struct tt_cycles *out) {
       }
     }
     out->bytes[ci] = bytes;
+    out->ring[ci] = ring;
   }
   for (size_t k = 0; k < nmembers; k++)
     out->next[k] = pos_of[next_node[k]];

@@ -20,6 +20,9 @@ struct tt_cycles {
   uint32_t *next;         /* per member: the member it points to */
   uint64_t *offset;       /* per member: where in its block that pointer is */
   uint64_t *bytes;        /* per cycle: the members' bytes */
+  uint8_t *ring;          /* per cycle: 1 when each member points to exactly one
+                             other member (a simple ring: any one pointer made
+                             weak breaks it), 0 for a richer structure */
   uint64_t *hang_blocks;  /* per cycle: lost blocks only this cycle reaches */
   uint64_t *hang_bytes;
   /* internal */

@@ -25,12 +25,14 @@ struct context {
     uint32_t extra;  /* a second stack or a location class */
   } key;
   uint64_t count;
+  struct tt_error_info info; /* the first occurrence, for machine-readable reports */
+  bool suppressed;
 };
 
 static const struct tt_options *opts;
 static tt_spinlock_t errors_lock = TT_SPINLOCK_INIT;
 static struct context *contexts;
-static uint64_t n_errors, n_contexts;
+static uint64_t n_errors, n_contexts, n_suppressed;
 
 static const char *const kind_ids[TT_ERR_KIND_COUNT] = {
     "invalid_free",     "double_free",    "mismatched_free", "write_after_free",
@@ -51,29 +53,80 @@ void tt_errors_counts(uint64_t *errors, uint64_t *ctxs) {
   tt_spin_unlock(&errors_lock);
 }
 
-/* Counts an occurrence; true if its context is new (then it is reported).
- * Called with errors_lock held. */
-static bool count_locked(enum tt_error_kind kind, uint32_t stack, uint32_t extra) {
+uint64_t tt_errors_suppressed(void) {
+  tt_spin_lock(&errors_lock);
+  uint64_t n = n_suppressed;
+  tt_spin_unlock(&errors_lock);
+  return n;
+}
+
+void tt_errors_for_each(void (*fn_cb)(const struct tt_error_info *e, void *arg), void *arg) {
+  tt_spin_lock(&errors_lock);
+  for (struct context *c = contexts; c; c = c->hh.next)
+    if (!c->suppressed)
+      fn_cb(&c->info, arg);
+  tt_spin_unlock(&errors_lock);
+}
+
+/* Counts an occurrence. Returns its context when it is new (the caller
+ * fills in the details and reports it), NULL for one seen before. Called
+ * with errors_lock held. */
+static struct context *count_locked(enum tt_error_kind kind, uint32_t stack, uint32_t extra) {
+  static struct context spare; /* out of memory: report, but no record */
   struct context probe, *c = NULL;
   memset(&probe, 0, sizeof probe);
   probe.key.kind = kind;
   probe.key.stack = stack;
   probe.key.extra = extra;
-  n_errors++;
   HASH_FIND(hh, contexts, &probe.key, sizeof probe.key, c);
   if (c) {
     c->count++;
-    return false;
+    c->info.count = c->count;
+    if (c->suppressed)
+      n_suppressed++;
+    else
+      n_errors++;
+    return NULL;
   }
-  c = tt_arena_alloc(sizeof *c);
-  if (c) {
-    c->key = probe.key;
-    c->count = 1;
-    HASH_ADD(hh, contexts, key, sizeof c->key, c);
-  }
+  n_errors++;
   n_contexts++;
+  c = tt_arena_alloc(sizeof *c);
+  if (!c) {
+    memset(&spare, 0, sizeof spare);
+    c = &spare;
+  }
+  c->key = probe.key;
+  c->count = 1;
+  c->info.kind = kind;
+  c->info.count = 1;
+  c->info.stack = stack;
+  if (c != &spare)
+    HASH_ADD(hh, contexts, key, sizeof c->key, c);
+  return c;
+}
+
+/* Whether a suppression covers the new context c, whose stack (frames) is
+ * the one suppressions match: then it is counted as suppressed, not as an
+ * error, and not reported. */
+static bool suppressed_locked(struct context *c, enum tt_supp_kind kind,
+                              const struct tt_supp_frame *frames, int n) {
+  if (!tt_suppress_count() || !tt_suppress_match(kind, 0, frames, n, 0, 0))
+    return false;
+  c->suppressed = true;
+  n_errors--;
+  n_contexts--;
+  n_suppressed++;
   return true;
 }
+
+/* --gen-suppressions: a block after the error. */
+static void gen_suppression(struct tt_out *o, enum tt_supp_kind kind,
+                            const struct tt_supp_frame *frames, int shown) {
+  if (opts->gen_suppressions != TT_GENSUPP_NO)
+    tt_suppress_print_block(o, kind, 0, frames, shown);
+}
+
+static struct tt_supp_frame frames_buf[TT_REPORT_MAX_FRAMES]; /* under errors_lock */
 
 /* Errors are only as useful as they are visible: with -q they still print. */
 static void begin(struct tt_out *o) { tt_out_init(o, tt_log_fd()); }
@@ -119,7 +172,24 @@ static void describe_address(struct tt_out *o, uintptr_t addr) {
 void tt_errors_bad_free(enum tt_error_kind kind, enum tt_release_kind how, uint32_t stack,
                         uintptr_t addr, const struct tt_block *b) {
   tt_spin_lock(&errors_lock);
-  if (!count_locked(kind, stack, 0)) {
+  struct context *c = count_locked(kind, stack, 0);
+  int shown, nf = 0;
+  if (c) {
+    c->info.how = how;
+    c->info.addr = addr;
+    if (b) {
+      c->info.size = tt_block_size(b);
+      c->info.offset = addr - b->addr;
+      c->info.alloc_stack = b->stack;
+      c->info.alloc_kind = tt_block_kind(b);
+      if (tt_block_quarantined(b)) {
+        c->info.free_stack = tt_block_free_stack(b);
+        c->info.free_how = tt_block_release_kind(b);
+      }
+    }
+    nf = tt_report_release_frames(stack, how, frames_buf, TT_REPORT_MAX_FRAMES, &shown);
+  }
+  if (!c || suppressed_locked(c, TT_SUPP_FREE, frames_buf, nf)) {
     tt_spin_unlock(&errors_lock);
     return;
   }
@@ -144,6 +214,8 @@ void tt_errors_bad_free(enum tt_error_kind kind, enum tt_release_kind how, uint3
     tt_report_stack(&o, b->stack, tt_block_kind(b), opts);
   }
   end(&o);
+  gen_suppression(&o, TT_SUPP_FREE, frames_buf, shown);
+  tt_out_flush(&o);
   tt_spin_unlock(&errors_lock);
 }
 
@@ -152,7 +224,21 @@ void tt_errors_write_after_free(uintptr_t addr, size_t size, size_t first, size_
   if (!tt_heap_lookup(addr, &b) || !tt_block_quarantined(&b))
     return;
   tt_spin_lock(&errors_lock);
-  if (!count_locked(TT_ERR_WRITE_AFTER_FREE, tt_block_free_stack(&b), b.stack)) {
+  struct context *c = count_locked(TT_ERR_WRITE_AFTER_FREE, tt_block_free_stack(&b), b.stack);
+  int shown, nf = 0;
+  if (c) {
+    c->info.how = tt_block_release_kind(&b);
+    c->info.addr = addr + first;
+    c->info.size = size;
+    c->info.offset = first;
+    c->info.free_stack = tt_block_free_stack(&b);
+    c->info.free_how = tt_block_release_kind(&b);
+    c->info.alloc_stack = b.stack;
+    c->info.alloc_kind = tt_block_kind(&b);
+    nf = tt_report_release_frames(tt_block_free_stack(&b), tt_block_release_kind(&b), frames_buf,
+                                  TT_REPORT_MAX_FRAMES, &shown);
+  }
+  if (!c || suppressed_locked(c, TT_SUPP_WRITE_AFTER_FREE, frames_buf, nf)) {
     tt_spin_unlock(&errors_lock);
     return;
   }
@@ -165,6 +251,8 @@ void tt_errors_write_after_free(uintptr_t addr, size_t size, size_t first, size_
   tt_report_line(&o, " Block was alloc'd at");
   tt_report_stack(&o, b.stack, tt_block_kind(&b), opts);
   end(&o);
+  gen_suppression(&o, TT_SUPP_WRITE_AFTER_FREE, frames_buf, shown);
+  tt_out_flush(&o);
   tt_spin_unlock(&errors_lock);
 }
 
@@ -196,7 +284,21 @@ void tt_errors_dangling(uintptr_t where, enum tt_root_kind root_kind,
    * holder's allocation stack, or the kind of root). */
   uint32_t place = holder ? holder->stack : 0x80000000u | (uint32_t)root_kind;
   tt_spin_lock(&errors_lock);
-  if (!count_locked(TT_ERR_DANGLING_POINTER, tt_block_free_stack(target), place)) {
+  struct context *c = count_locked(TT_ERR_DANGLING_POINTER, tt_block_free_stack(target), place);
+  int shown, nf = 0;
+  if (c) {
+    c->info.how = tt_block_release_kind(target);
+    c->info.addr = value;
+    c->info.size = tt_block_size(target);
+    c->info.offset = value - target->addr;
+    c->info.free_stack = tt_block_free_stack(target);
+    c->info.free_how = tt_block_release_kind(target);
+    c->info.alloc_stack = target->stack;
+    c->info.alloc_kind = tt_block_kind(target);
+    nf = tt_report_release_frames(tt_block_free_stack(target), tt_block_release_kind(target),
+                                  frames_buf, TT_REPORT_MAX_FRAMES, &shown);
+  }
+  if (!c || suppressed_locked(c, TT_SUPP_DANGLING, frames_buf, nf)) {
     tt_spin_unlock(&errors_lock);
     return;
   }
@@ -231,13 +333,27 @@ void tt_errors_dangling(uintptr_t where, enum tt_root_kind root_kind,
   tt_report_line(&o, " Block was alloc'd at");
   tt_report_stack(&o, target->stack, tt_block_kind(target), opts);
   end(&o);
+  gen_suppression(&o, TT_SUPP_DANGLING, frames_buf, shown);
+  tt_out_flush(&o);
   tt_spin_unlock(&errors_lock);
 }
 
 void tt_errors_refcount(enum tt_error_kind kind, const struct tt_block *b, uint64_t count,
                         unsigned count_size, uintptr_t field, uint64_t refs) {
   tt_spin_lock(&errors_lock);
-  if (!count_locked(kind, b->stack, 0)) {
+  struct context *c = count_locked(kind, b->stack, 0);
+  int shown, nf = 0;
+  if (c) {
+    c->info.addr = b->addr;
+    c->info.size = tt_block_size(b);
+    c->info.alloc_stack = b->stack;
+    c->info.alloc_kind = tt_block_kind(b);
+    c->info.count_value = count;
+    c->info.refs = refs;
+    nf = tt_report_alloc_frames(b->stack, tt_block_kind(b), frames_buf, TT_REPORT_MAX_FRAMES,
+                                &shown);
+  }
+  if (!c || suppressed_locked(c, TT_SUPP_REFCOUNT, frames_buf, nf)) {
     tt_spin_unlock(&errors_lock);
     return;
   }
@@ -247,9 +363,11 @@ void tt_errors_refcount(enum tt_error_kind kind, const struct tt_block *b, uint6
   tt_report_line(&o, "%s", high ? "Refcount too high" : "Refcount too low");
   char where[96];
   if (field >= b->addr && field - b->addr < tt_block_size(b))
-    tt_fmt(where, sizeof where, "%u bytes at offset %'zu", count_size, (size_t)(field - b->addr));
+    tt_fmt(where, sizeof where, "%u byte%s at offset %'zu", count_size, count_size == 1 ? "" : "s",
+           (size_t)(field - b->addr));
   else
-    tt_fmt(where, sizeof where, "%u bytes at 0x%lx", count_size, (unsigned long)field);
+    tt_fmt(where, sizeof where, "%u byte%s at 0x%lx", count_size, count_size == 1 ? "" : "s",
+           (unsigned long)field);
   tt_report_line(&o,
                  " Block 0x%lx of size %'zu has a count of %'llu (%s), but %'llu reference%s to "
                  "it %s found: %s",
@@ -262,5 +380,7 @@ void tt_errors_refcount(enum tt_error_kind kind, const struct tt_block *b, uint6
   if (tt_owners_count())
     tt_report_owner(&o, b->owner, 0, opts);
   end(&o);
+  gen_suppression(&o, TT_SUPP_REFCOUNT, frames_buf, shown);
+  tt_out_flush(&o);
   tt_spin_unlock(&errors_lock);
 }

@@ -45,6 +45,30 @@ void tt_errors_refcount(enum tt_error_kind kind, const struct tt_block *b, uint6
 void tt_errors_lock(void) TT_HIDDEN;
 void tt_errors_unlock(void) TT_HIDDEN;
 
+/* One distinct error (its first occurrence), for machine-readable reports. */
+struct tt_error_info {
+  enum tt_error_kind kind;
+  uint64_t count;          /* occurrences */
+  uint32_t stack;          /* where it happened: the bad call's stack (frees), or
+                              the free stack (write after free, dangling), or the
+                              allocation stack (refcounts) */
+  unsigned how;            /* release kind of the bad call or of the free */
+  uint32_t free_stack;     /* where the block was freed, or 0 */
+  unsigned free_how;       /* how it was freed */
+  uint32_t alloc_stack;    /* where it was allocated, or 0 */
+  unsigned alloc_kind;
+  uintptr_t addr;          /* the address in question */
+  size_t size;             /* the block's size, or 0 */
+  size_t offset;           /* addr's offset in the block */
+  uint64_t count_value, refs; /* refcounts */
+};
+/* Calls fn for every distinct error not suppressed, in the order they
+ * happened, with the errors lock held. */
+void tt_errors_for_each(void (*fn_cb)(const struct tt_error_info *e, void *arg), void *arg)
+    TT_HIDDEN;
+/* Occurrences suppressed. */
+uint64_t tt_errors_suppressed(void) TT_HIDDEN;
+
 /* Occurrences and distinct contexts reported so far. */
 void tt_errors_counts(uint64_t *errors, uint64_t *contexts) TT_HIDDEN;
 /* A stable name for each kind ("double_free", ...), for tests and JSON. */

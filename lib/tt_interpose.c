@@ -22,6 +22,7 @@
 #include "tether.h"
 #include "tt_check.h"
 #include "tt_errors.h"
+#include "tt_export.h"
 #include "tt_quarantine.h"
 #include "tt_heap.h"
 #include "tt_log.h"
@@ -32,6 +33,7 @@
 #include "tt_report.h"
 #include "tt_roots.h"
 #include "tt_stacks.h"
+#include "tt_suppress.h"
 #include "tt_symbolize.h"
 #include "tt_unwind.h"
 
@@ -551,38 +553,6 @@ TT_EXPORT int dlclose(void *handle) {
 /* start-up, fork, exit                                                      */
 /* ======================================================================== */
 
-/* Expands %p (pid), %q{VAR} (environment) and %% in a log file template. */
-static void expand_log_path(const char *tmpl, char *out, size_t size) {
-  size_t n = 0;
-  for (const char *s = tmpl; *s && n + 1 < size; s++) {
-    if (s[0] == '%' && s[1] == 'p') {
-      n += tt_fmt(out + n, size - n, "%d", tt_os_getpid());
-      s++;
-    } else if (s[0] == '%' && s[1] == '%') {
-      out[n++] = '%';
-      s++;
-    } else if (s[0] == '%' && s[1] == 'q' && s[2] == '{') {
-      const char *end = strchr(s + 3, '}');
-      if (!end) {
-        out[n++] = *s;
-        continue;
-      }
-      char name[256];
-      size_t len = (size_t)(end - (s + 3));
-      if (len >= sizeof name)
-        len = sizeof name - 1;
-      memcpy(name, s + 3, len);
-      name[len] = '\0';
-      const char *v = tt_os_getenv(name);
-      n += tt_fmt(out + n, size - n, "%s", v ? v : "");
-      s = end;
-    } else {
-      out[n++] = *s;
-    }
-  }
-  out[n < size ? n : size - 1] = '\0';
-}
-
 static void print_banner(void) {
   if (opts.quiet)
     return;
@@ -601,7 +571,7 @@ static void open_log(void) {
   log_pid = tt_os_getpid();
   if (opts.log_file[0]) {
     char path[TT_OPT_PATH_MAX + 64];
-    expand_log_path(opts.log_file, path, sizeof path);
+    tt_log_expand_path(opts.log_file, path, sizeof path);
     fd = tt_os_open_log(path);
     if (fd < 0) {
       tt_log_set_fd(tt_os_dup_high(2));
@@ -642,6 +612,58 @@ void tt_preload_reopen_log_if_forked(void) {
   }
 }
 
+/* Reads one suppression file; false (with the message logged) when it is
+ * unreadable or malformed. */
+static bool load_suppression_file(const char *path, bool must_exist) {
+  char *text;
+  size_t len, mapped;
+  int rc = tt_os_read_file(path, &text, &len, &mapped);
+  if (rc != 0) {
+    if (must_exist)
+      tt_log_line("tether: cannot read suppression file '%s' (errno %d)", path, -rc);
+    return !must_exist;
+  }
+  char err[512];
+  int n = tt_suppress_parse(text, len, path, err, sizeof err);
+  tt_os_unmap(text, mapped);
+  if (n < 0) {
+    tt_log_line("tether: bad suppression file: %s", err);
+    return false;
+  }
+  tt_verbose("read %d suppressions from %s", n, path);
+  return true;
+}
+
+/* --suppressions files and the default one beside the library (share/tether
+ * under the library's prefix). A bad file stops the run before the program
+ * starts: running without the suppressions the user asked for would fail
+ * their CI for the wrong reason. */
+static void load_suppressions(void) {
+  bool ok = true;
+  if (opts.default_suppressions && self_path[0]) {
+    char path[sizeof self_path + 64];
+    tt_fmt(path, sizeof path, "%s", self_path);
+    char *slash = strrchr(path, '/');
+    if (slash) {
+      tt_fmt(slash, sizeof path - (size_t)(slash - path), "/../share/tether/default.supp");
+      ok = load_suppression_file(path, false);
+    }
+  }
+  for (const char *p = opts.suppressions; ok && *p;) {
+    const char *nl = strchr(p, '\n');
+    char path[TT_OPT_PATH_MAX];
+    size_t n = (size_t)(nl - p) < sizeof path ? (size_t)(nl - p) : sizeof path - 1;
+    memcpy(path, p, n);
+    path[n] = '\0';
+    ok = load_suppression_file(path, true);
+    p = nl + 1;
+  }
+  if (!ok) {
+    tt_log_line("tether: stopping before the program starts (fix or drop the suppression file)");
+    tt_os_exit_now(1);
+  }
+}
+
 static void fork_prepare(void) {
   guard++;
   tt_check_fork_prepare();
@@ -664,15 +686,10 @@ static void fork_child(void) {
   guard--;
 }
 
-static unsigned kind_bit_of_state(int state) {
-  static const unsigned bits[4] = {TT_KIND_REACHABLE, TT_KIND_POSSIBLE, TT_KIND_INDIRECT,
-                                   TT_KIND_DEFINITE};
-  return bits[state];
-}
 
 /* The exit-time check, below exit_cb's small frame so that its own large
  * locals lie below entry_sp and are not roots. */
-static TT_NOINLINE void exit_check(uintptr_t entry_sp) {
+static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status) {
   if (__atomic_exchange_n(&exit_done, 1, __ATOMIC_ACQ_REL) || !tracking)
     return;
   if (tt_disabled) {
@@ -702,7 +719,7 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp) {
   struct tt_out o;
   tt_out_init(&o, tt_log_fd());
   struct tt_check_request req = {&opts, &o, entry_sp, TT_CHECK_EXIT, opts.quiet,
-                                 (void *)real.malloc, 0, NULL};
+                                 (void *)real.malloc, 0, NULL, status};
   struct tt_leak_totals t;
   int rc;
   /* An on-demand check in another thread finishes first. */
@@ -711,18 +728,18 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp) {
   tracking = 0; /* from here on frees pass through and nothing is recorded */
   if (rc != 0)
     tt_report_line(&o, "tether: the leak check could not run (errno %d)", -rc);
-  uint64_t lifetime_errors, lifetime_contexts;
+  uint64_t lifetime_errors, lifetime_contexts, supp_errors, supp_used;
   tt_errors_counts(&lifetime_errors, &lifetime_contexts);
+  tt_suppress_totals(&supp_errors, &supp_used);
+  if (tt_log_verbosity() > 0)
+    tt_suppress_print_used(&o);
   if (!opts.quiet)
     tt_report_error_summary(&o, t.error_records + lifetime_errors,
-                            t.error_records + lifetime_contexts);
+                            t.error_records + lifetime_contexts,
+                            t.suppressed_records + tt_errors_suppressed(), supp_used);
   tt_out_flush(&o);
 
-  bool gate = lifetime_errors > 0;
-  if (opts.leak_check != TT_LEAK_CHECK_NO)
-    for (int s = 0; s < 4; s++)
-      if (t.blocks[s] && (opts.errors_for_leak_kinds & kind_bit_of_state(s)))
-        gate = true;
+  bool gate = tt_check_gate(&opts, &t, lifetime_errors);
   if (gate && opts.error_exitcode)
     tt_os_exit_now(opts.error_exitcode);
   guard--;
@@ -731,9 +748,8 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp) {
 /* The exit-time check: after the program's atexit handlers and C++ static
  * destructors (registered after this one), once per process. */
 static void exit_cb(int status, void *arg) {
-  (void)status;
   (void)arg;
-  exit_check(tt_os_current_sp());
+  exit_check(tt_os_current_sp(), status);
 }
 
 static void real_free_hook(void *p) { real.free(p); }
@@ -801,6 +817,7 @@ static void init(void) {
       [TT_RELEASE_DELETE_ARRAY_ALIGNED_NOTHROW] = (uintptr_t)&_ZdaPvSt11align_val_tRKSt9nothrow_t,
   };
   tt_report_set_entry_points(entry, rel, self_path[0] ? self_path : "libtether.so");
+  tt_report_set_show_below_main(opts.show_below_main);
   tt_errors_init(&opts);
   struct tt_quarantine_hooks qh = {real_free_hook, tt_errors_write_after_free};
   tt_quarantine_init(opts.freelist_vol, &qh);
@@ -810,6 +827,12 @@ static void init(void) {
   tt_roots_init();
   tt_os_freeres_init();
   print_banner();
+  load_suppressions();
+  tt_export_init();
+  /* --trace-children=no: what this process execs runs without tether (a
+   * forked child runs this program and stays checked, as under Valgrind) */
+  if (!opts.trace_children && self_path[0])
+    tt_os_preload_drop(self_path);
   tracking = 1;
   guard--;
 }

@@ -174,3 +174,36 @@ void tt_self_disable(const char *why) {
   tt_log_line("tether: disabled: %s; the program runs on unchecked", why);
   tt_log_line("HINT: report this at the tether issue tracker with the program and options");
 }
+
+/* Expands %p (pid), %q{VAR} (environment) and %% in a log file template. */
+void tt_log_expand_path(const char *tmpl, char *out, size_t size) {
+  size_t n = 0;
+  for (const char *s = tmpl; *s && n + 1 < size; s++) {
+    if (s[0] == '%' && s[1] == 'p') {
+      n += tt_fmt(out + n, size - n, "%d", tt_os_getpid());
+      s++;
+    } else if (s[0] == '%' && s[1] == '%') {
+      out[n++] = '%';
+      s++;
+    } else if (s[0] == '%' && s[1] == 'q' && s[2] == '{') {
+      const char *end = strchr(s + 3, '}');
+      if (!end) {
+        out[n++] = *s;
+        continue;
+      }
+      char name[256];
+      size_t len = (size_t)(end - (s + 3));
+      if (len >= sizeof name)
+        len = sizeof name - 1;
+      memcpy(name, s + 3, len);
+      name[len] = '\0';
+      const char *v = tt_os_getenv(name);
+      n += tt_fmt(out + n, size - n, "%s", v ? v : "");
+      s = end;
+    } else {
+      out[n++] = *s;
+    }
+  }
+  out[n < size ? n : size - 1] = '\0';
+}
+

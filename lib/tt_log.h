@@ -30,7 +30,10 @@ void tt_log_set_fd(int fd) TT_HIDDEN;
 int tt_log_fd(void) TT_HIDDEN;
 /* "==PID== " */
 void tt_log_prefix(char *buf, size_t size) TT_HIDDEN;
-void tt_log_set_verbosity(int v) TT_HIDDEN; /* -1 quiet, 0 normal, 1+ verbose */
+void tt_log_set_verbosity(int v) TT_HIDDEN;
+/* A report file name: %p becomes the process id, %q{VAR} the environment
+ * variable VAR, %% a percent sign. */
+void tt_log_expand_path(const char *tmpl, char *out, size_t size) TT_HIDDEN; /* -1 quiet, 0 normal, 1+ verbose */
 /* fork: the lock of tether's own messages (a leaf). */
 void tt_log_lock(void) TT_HIDDEN;
 void tt_log_unlock(void) TT_HIDDEN;

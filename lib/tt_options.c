@@ -110,11 +110,30 @@ void tt_options_kinds_str(unsigned kinds, char *buf, size_t size) {
 
 static int parse_range_int(const char *v, size_t n, const char *values, int *out);
 static int parse_leak_check(const char *v, size_t n, int *out);
+static int parse_gensupp(const char *v, size_t n, int *out) {
+  if (word_is(v, n, "no"))
+    *out = TT_GENSUPP_NO;
+  else if (word_is(v, n, "yes"))
+    *out = TT_GENSUPP_YES;
+  else if (word_is(v, n, "all"))
+    *out = TT_GENSUPP_ALL;
+  else
+    return -1;
+  return 0;
+}
+
+static int parse_tool(const char *v, size_t n, int *out) {
+  *out = 0;
+  return word_is(v, n, "memcheck") ? 0 : -1;
+}
+
 static int copy_string(char *dst, size_t size, const char *v, size_t n);
 static int parse_size(const char *v, size_t n, size_t *out);
 static int parse_dangling(const char *v, size_t n, int *out);
 static int append_owner(char *list, size_t size, const char *v, size_t n);
 static int parse_signal(const char *v, size_t n, int *out);
+static int parse_gensupp(const char *v, size_t n, int *out);
+static int parse_tool(const char *v, size_t n, int *out);
 
 /* Sets option number index from text; the macros pick the parser by type. */
 static int set_value(struct tt_options *o, int index, const char *v, size_t n) {
@@ -131,6 +150,9 @@ static int set_value(struct tt_options *o, int index, const char *v, size_t n) {
 #define set_DANGLING(p, sz, v, n, values) ((void)(sz), (void)(values), parse_dangling(v, n, p))
 #define set_OWNERS(p, sz, v, n, values) ((void)(values), append_owner(*(p), sz, v, n))
 #define set_SIGNAL(p, sz, v, n, values) ((void)(sz), (void)(values), parse_signal(v, n, p))
+#define set_PATHLIST(p, sz, v, n, values) ((void)(values), append_owner(*(p), sz, v, n))
+#define set_GENSUPP(p, sz, v, n, values) ((void)(sz), (void)(values), parse_gensupp(v, n, p))
+#define set_TOOL(p, sz, v, n, values) ((void)(sz), (void)(values), parse_tool(v, n, p))
 #include "tt_options.inc"
 #undef TT_OPT
   return -1;
@@ -145,6 +167,9 @@ static int set_value(struct tt_options *o, int index, const char *v, size_t n) {
 #undef set_DANGLING
 #undef set_OWNERS
 #undef set_SIGNAL
+#undef set_PATHLIST
+#undef set_GENSUPP
+#undef set_TOOL
 
 static int parse_range_int(const char *v, size_t n, const char *values, int *out) {
   /* values is "LO..HI" */
@@ -313,6 +338,9 @@ static void expected_text(const struct tt_option_info *info, char *buf, size_t s
     tt_fmt(buf, size, "a whole number in %s", info->values);
   } else if (strcmp(info->values, "BYTES") == 0) {
     tt_fmt(buf, size, "a byte count, optionally with K, M or G");
+  } else if (strcmp(info->values, "memcheck") == 0) {
+    tt_fmt(buf, size, "memcheck (tether is memcheck's counterpart; Valgrind's other tools have "
+                      "none here)");
   } else if (strcmp(info->values, "NAME") == 0) {
     tt_fmt(buf, size, "an owner name (all names together shorter than %d bytes)", TT_OPT_PATH_MAX);
   } else if (strcmp(info->values, "no|SIG") == 0) {
@@ -345,8 +373,12 @@ int tt_options_set(struct tt_options *o, const char *key, size_t keylen, const c
   for (int i = 0; i < tt_option_count; i++) {
     if (!key_is(key, keylen, tt_option_table[i].flag))
       continue;
-    if (set_value(o, i, value, valuelen) == 0)
+    if (set_value(o, i, value, valuelen) == 0) {
+      /* Valgrind's --show-reachable=yes is --show-leak-kinds=all */
+      if (strcmp(tt_option_table[i].flag, "show-reachable") == 0)
+        o->show_leak_kinds = o->show_reachable ? TT_KIND_ALL : TT_KIND_DEFINITE | TT_KIND_POSSIBLE;
       return 0;
+    }
     char expected[256];
     expected_text(&tt_option_table[i], expected, sizeof expected);
     /* a long value is cut, so the option's name and the expected form fit;

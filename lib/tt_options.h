@@ -11,6 +11,7 @@ struct tt_out;
 
 enum tt_leak_check { TT_LEAK_CHECK_NO, TT_LEAK_CHECK_SUMMARY, TT_LEAK_CHECK_FULL };
 enum tt_check_dangling { TT_DANGLING_NO, TT_DANGLING_YES, TT_DANGLING_ALL };
+enum tt_gen_suppressions { TT_GENSUPP_NO, TT_GENSUPP_YES, TT_GENSUPP_ALL };
 /* Leak kinds as a bit set. */
 enum {
   TT_KIND_DEFINITE = 1,
@@ -29,6 +30,9 @@ enum {
 #define TT_TYPE_SIZE size_t
 #define TT_TYPE_DANGLING int
 #define TT_TYPE_OWNERS char
+#define TT_TYPE_PATHLIST char
+#define TT_TYPE_GENSUPP int
+#define TT_TYPE_TOOL int
 #define TT_TYPE_SIGNAL int
 #define TT_DIM_BOOL
 #define TT_DIM_INT
@@ -39,6 +43,9 @@ enum {
 #define TT_DIM_DANGLING
 #define TT_DIM_OWNERS [TT_OPT_PATH_MAX] /* names, each ended by a newline */
 #define TT_DIM_SIGNAL
+#define TT_DIM_PATHLIST [TT_OPT_PATH_MAX] /* paths, each ended by a newline */
+#define TT_DIM_GENSUPP
+#define TT_DIM_TOOL
 
 struct tt_options {
 #define TT_OPT(type, field, flag, def, values, help) TT_TYPE_##type field TT_DIM_##type;

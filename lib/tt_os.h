@@ -12,8 +12,16 @@ long tt_os_write(int fd, const void *buf, size_t len) TT_HIDDEN;  /* loops; -err
 int tt_os_open_log(const char *path) TT_HIDDEN; /* O_CREAT|O_TRUNC|O_APPEND, cloexec, high fd; -errno */
 int tt_os_dup_high(int fd) TT_HIDDEN;           /* cloexec copy at fd >= 1000; -errno */
 void tt_os_close(int fd) TT_HIDDEN;
+/* The whole file at path in memory from tt_os_map (*mapped bytes: unmap
+ * them); 0 or -errno. */
+int tt_os_read_file(const char *path, char **out, size_t *len, size_t *mapped) TT_HIDDEN;
+/* A file for a report (created or truncated, cloexec, high fd); -errno. */
+int tt_os_open_write(const char *path) TT_HIDDEN;
 int tt_os_getpid(void) TT_HIDDEN;
 int tt_os_gettid(void) TT_HIDDEN;
+int tt_os_getppid(void) TT_HIDDEN;
+/* The current directory into buf; false if it does not fit or is gone. */
+bool tt_os_getcwd(char *buf, size_t size) TT_HIDDEN;
 void tt_os_yield(void) TT_HIDDEN;
 uint64_t tt_os_now_ns(void) TT_HIDDEN;
 __attribute__((noreturn)) void tt_os_exit_now(int status) TT_HIDDEN; /* _exit */
@@ -24,6 +32,9 @@ __attribute__((noreturn)) void tt_os_abort(void) TT_HIDDEN;
 const char *tt_os_getenv(const char *name) TT_HIDDEN;
 /* True once libc has set up the environment (environ is not NULL). */
 bool tt_os_environ_ready(void) TT_HIDDEN;
+/* Takes lib_path (or a library of the same file name) out of this
+ * process's LD_PRELOAD, in place, so the programs it execs run without it. */
+void tt_os_preload_drop(const char *lib_path) TT_HIDDEN;
 /* The program's command line read from /proc/self/cmdline into buf as
  * NUL-separated words; returns the number of bytes, 0 if unavailable. */
 size_t tt_os_cmdline(char *buf, size_t size) TT_HIDDEN;

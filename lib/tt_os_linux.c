@@ -80,8 +80,59 @@ int tt_os_dup_high(int fd) {
 }
 
 void tt_os_close(int fd) { syscall(SYS_close, fd); }
+
+int tt_os_read_file(const char *path, char **out, size_t *len, size_t *mapped) {
+  *out = NULL;
+  *len = *mapped = 0;
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -errno;
+  size_t cap = 64 << 10, n = 0;
+  char *buf = tt_os_map(cap);
+  int rc = buf ? 0 : -ENOMEM;
+  while (rc == 0) {
+    if (n == cap) { /* grow: a suppression file is rarely big */
+      char *bigger = tt_os_map(cap * 2);
+      if (!bigger) {
+        rc = -ENOMEM;
+        break;
+      }
+      memcpy(bigger, buf, n);
+      tt_os_unmap(buf, cap);
+      buf = bigger;
+      cap *= 2;
+    }
+    long r = syscall(SYS_read, fd, buf + n, cap - n);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0)
+      rc = -errno;
+    else if (r == 0)
+      break;
+    else
+      n += (size_t)r;
+  }
+  syscall(SYS_close, fd);
+  if (rc != 0) {
+    tt_os_unmap(buf, cap);
+    return rc;
+  }
+  *out = buf;
+  *len = n;
+  *mapped = cap;
+  return 0;
+}
+
+int tt_os_open_write(const char *path) {
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return -errno;
+  return move_high(fd);
+}
 int tt_os_getpid(void) { return (int)syscall(SYS_getpid); }
 int tt_os_gettid(void) { return (int)syscall(SYS_gettid); }
+int tt_os_getppid(void) { return (int)syscall(SYS_getppid); }
+bool tt_os_getcwd(char *buf, size_t size) { return syscall(SYS_getcwd, buf, size) > 0; }
 void tt_os_yield(void) { sched_yield(); }
 
 uint64_t tt_os_now_ns(void) {
@@ -125,6 +176,38 @@ const char *tt_os_getenv(const char *name) {
 }
 
 bool tt_os_environ_ready(void) { return environ != NULL; }
+
+void tt_os_preload_drop(const char *lib_path) {
+  char *list = (char *)tt_os_getenv("LD_PRELOAD");
+  if (!list)
+    return;
+  const char *base = strrchr(lib_path, '/');
+  base = base ? base + 1 : lib_path;
+  /* rewrite the list in place without the entries naming this library */
+  char *out = list;
+  for (char *p = list; *p;) {
+    while (*p == ' ' || *p == ':')
+      p++;
+    char *start = p;
+    while (*p && *p != ' ' && *p != ':')
+      p++;
+    size_t n = (size_t)(p - start);
+    if (!n)
+      break;
+    const char *slash = memrchr(start, '/', n);
+    const char *b = slash ? slash + 1 : start;
+    size_t bn = (size_t)(p - b);
+    bool mine = (n == strlen(lib_path) && strncmp(start, lib_path, n) == 0) ||
+                (bn == strlen(base) && strncmp(b, base, bn) == 0);
+    if (!mine) {
+      if (out != list)
+        *out++ = ' ';
+      memmove(out, start, n);
+      out += n;
+    }
+  }
+  *out = '\0';
+}
 
 static long read_file(const char *path, char *buf, size_t size) {
   int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);

@@ -297,7 +297,73 @@ void tt_report_owner_table(struct tt_out *o, const struct tt_owner_row *rows, si
   tt_report_line(o, "%s", "");
 }
 
-void tt_report_error_summary(struct tt_out *o, uint64_t errors, uint64_t contexts) {
-  tt_report_line(o, "ERROR SUMMARY: %'llu errors from %'llu contexts (suppressed: 0 from 0)",
-                 (unsigned long long)errors, (unsigned long long)contexts);
+void tt_report_error_summary(struct tt_out *o, uint64_t errors, uint64_t contexts,
+                             uint64_t suppressed, uint64_t suppressions) {
+  tt_report_line(o, "ERROR SUMMARY: %'llu errors from %'llu contexts (suppressed: %'llu from %'llu)",
+                 (unsigned long long)errors, (unsigned long long)contexts,
+                 (unsigned long long)suppressed, (unsigned long long)suppressions);
+}
+
+static bool show_all_frames; /* --show-below-main=yes */
+
+void tt_report_set_show_below_main(bool yes) { show_all_frames = yes; }
+
+static int frames_of(uint32_t stack, uintptr_t entry_pc, const char *entry_name,
+                     struct tt_supp_frame *out, int max, int *shown) {
+  int n = 0;
+  *shown = 0;
+  if (max < 1)
+    return 0;
+  struct tt_frame_info fi;
+  memset(&fi, 0, sizeof fi);
+  if (entry_pc)
+    tt_symbolize(entry_pc, false, &fi);
+  out[n].pc = entry_pc;
+  out[n].fun = entry_name;
+  out[n].mangled = fi.mangled ? fi.mangled : entry_name;
+  out[n].obj = self_path;
+  out[n].file = NULL;
+  out[n].path = NULL;
+  out[n].line = 0;
+  n++;
+  bool past_main = false;
+  const uintptr_t *pcs;
+  int npcs = tt_stacks_get(stack, &pcs);
+  for (int i = 0; i < npcs && n < max; i++) {
+    struct tt_frame_info chain[TT_MAX_INLINED];
+    int k = tt_symbolize_inlined(pcs[i], true, chain, TT_MAX_INLINED);
+    for (int j = 0; j < k && n < max; j++) {
+      out[n].pc = pcs[i];
+      out[n].fun = chain[j].function;
+      out[n].mangled = chain[j].mangled;
+      out[n].obj = chain[j].object;
+      out[n].file = chain[j].file;
+      out[n].path = chain[j].path;
+      out[n].line = chain[j].line;
+      n++;
+      if (!past_main)
+        *shown = n;
+      if (chain[j].function && strcmp(chain[j].function, "main") == 0)
+        past_main = true;
+    }
+  }
+  if (show_all_frames || !past_main)
+    *shown = n;
+  return n;
+}
+
+int tt_report_alloc_frames(uint32_t stack, unsigned kind, struct tt_supp_frame *out, int max,
+                           int *shown) {
+  return frames_of(stack, kind < TT_ALLOC_KIND_COUNT ? entry_pcs[kind] : 0,
+                   tt_alloc_kind_name((enum tt_alloc_kind)kind), out, max, shown);
+}
+
+int tt_report_transfer_frames(uint32_t stack, struct tt_supp_frame *out, int max, int *shown) {
+  return frames_of(stack, transfer_pc, "tether_transfer", out, max, shown);
+}
+
+int tt_report_release_frames(uint32_t stack, unsigned how, struct tt_supp_frame *out, int max,
+                             int *shown) {
+  return frames_of(stack, how < TT_RELEASE_KIND_COUNT ? release_pcs[how] : 0,
+                   tt_release_kind_name((enum tt_release_kind)how), out, max, shown);
 }

@@ -7,6 +7,7 @@
 #include "tt_heap.h"
 #include "tt_log.h"
 #include "tt_options.h"
+#include "tt_suppress.h"
 
 /* One loss record: blocks of one allocation stack, owner and state. */
 struct tt_loss_record {
@@ -15,6 +16,7 @@ struct tt_loss_record {
   uint32_t xfer;  /* the stack of the tether_transfer that set the owner, or 0 */
   uint8_t state;  /* enum tt_leak_state */
   uint8_t kind;   /* enum tt_alloc_kind of the first block (names frame 0) */
+  uint8_t suppressed; /* a suppression matched it */
   uint64_t blocks;
   uint64_t bytes;          /* direct */
   uint64_t indirect_bytes; /* what the record's blocks lead, for definite records */
@@ -26,6 +28,7 @@ struct tt_leak_totals {
   uint64_t in_use_bytes, in_use_blocks;
   uint64_t allocs, frees, bytes_allocated;
   uint64_t error_records;   /* loss records that count as errors */
+  uint64_t suppressed_records; /* loss records a suppression matched */
   uint64_t records;
 };
 
@@ -78,7 +81,23 @@ struct tt_owner_row {
 };
 /* The table, rows sorted largest total first (the caller sorts). */
 void tt_report_owner_table(struct tt_out *o, const struct tt_owner_row *rows, size_t n) TT_HIDDEN;
-void tt_report_error_summary(struct tt_out *o, uint64_t errors, uint64_t contexts) TT_HIDDEN;
+void tt_report_error_summary(struct tt_out *o, uint64_t errors, uint64_t contexts,
+                             uint64_t suppressed, uint64_t suppressions) TT_HIDDEN;
+/* A stack as suppressions see it: frame 0 the tether entry point the
+ * program called (an allocation function by enum tt_alloc_kind, or a
+ * release function by enum tt_release_kind), then the captured frames with
+ * the functions inlined at each. Returns how many (at most max); *shown:
+ * how many of them a report prints (up to main). */
+#define TT_REPORT_MAX_FRAMES 512
+/* With --show-below-main=yes, *shown counts every frame. */
+void tt_report_set_show_below_main(bool yes) TT_HIDDEN;
+int tt_report_alloc_frames(uint32_t stack, unsigned kind, struct tt_supp_frame *out, int max,
+                           int *shown) TT_HIDDEN;
+int tt_report_release_frames(uint32_t stack, unsigned how, struct tt_supp_frame *out, int max,
+                             int *shown) TT_HIDDEN;
+/* ... of a tether_transfer call. */
+int tt_report_transfer_frames(uint32_t stack, struct tt_supp_frame *out, int max, int *shown)
+    TT_HIDDEN;
 /* The Valgrind word for a state: "definitely lost", ... */
 const char *tt_report_state_name(unsigned state) TT_HIDDEN;
 

@@ -254,46 +254,62 @@ static void scan_words(struct tt_scan *sc, uintptr_t lo, uintptr_t hi, bool defi
   sc->words_scanned += (hi > lo ? hi - lo : 0) / sizeof(uintptr_t);
 }
 
-void tt_scan_for_gaps(const struct tt_scan *sc, uintptr_t lo, uintptr_t hi,
-                      void (*fn_cb)(uintptr_t lo, uintptr_t hi, void *arg), void *arg) {
+void tt_scan_set_skip(struct tt_scan *sc, const struct tt_block *skip, size_t n) {
+  sc->skip = skip;
+  sc->nskip = n;
+}
+
+/* fn for each part of [lo, hi) that none of blocks[0..n) (sorted, not
+ * overlapping; a zero-size block counts as one byte) covers. */
+static void gaps_of(const struct tt_block *blocks, size_t n, uintptr_t lo, uintptr_t hi,
+                    void (*fn_cb)(uintptr_t lo, uintptr_t hi, void *arg), void *arg) {
   if (hi <= lo)
     return;
-  if (!sc->n) {
-    fn_cb(lo, hi, arg);
-    return;
-  }
   /* the first block ending after lo */
-  long i = tt_scan_find(sc, lo);
-  size_t next;
-  if (i >= 0) {
-    next = (size_t)i;
-  } else {
-    /* first block starting at or after lo */
-    size_t a = 0, b = sc->n;
-    while (a < b) {
-      size_t mid = a + (b - a) / 2;
-      if (sc->starts[mid] < lo)
-        a = mid + 1;
-      else
-        b = mid;
-    }
-    next = a;
+  size_t a = 0, b = n;
+  while (a < b) {
+    size_t mid = a + (b - a) / 2;
+    size_t size = tt_block_size(&blocks[mid]);
+    if (blocks[mid].addr + (size ? size : 1) <= lo)
+      a = mid + 1;
+    else
+      b = mid;
   }
   uintptr_t cur = lo;
-  while (cur < hi) {
-    if (next >= sc->n || sc->starts[next] >= hi) {
+  for (size_t next = a; cur < hi; next++) {
+    if (next >= n || blocks[next].addr >= hi) {
       fn_cb(cur, hi, arg);
       break;
     }
-    uintptr_t bs = sc->starts[next];
-    size_t bsize = tt_block_size(&sc->blocks[next]);
+    uintptr_t bs = blocks[next].addr;
+    size_t bsize = tt_block_size(&blocks[next]);
     uintptr_t be = bs + (bsize ? bsize : 1);
     if (bs > cur)
       fn_cb(cur, bs, arg);
     if (be > cur)
       cur = be;
-    next++;
   }
+}
+
+struct skip_ctx {
+  const struct tt_scan *sc;
+  void (*fn_cb)(uintptr_t lo, uintptr_t hi, void *arg);
+  void *arg;
+};
+
+static void skip_gap_cb(uintptr_t lo, uintptr_t hi, void *arg) {
+  struct skip_ctx *k = arg;
+  gaps_of(k->sc->skip, k->sc->nskip, lo, hi, k->fn_cb, k->arg);
+}
+
+void tt_scan_for_gaps(const struct tt_scan *sc, uintptr_t lo, uintptr_t hi,
+                      void (*fn_cb)(uintptr_t lo, uintptr_t hi, void *arg), void *arg) {
+  if (!sc->nskip) {
+    gaps_of(sc->blocks, sc->n, lo, hi, fn_cb, arg);
+    return;
+  }
+  struct skip_ctx k = {sc, fn_cb, arg};
+  gaps_of(sc->blocks, sc->n, lo, hi, skip_gap_cb, &k);
 }
 
 static void root_gap_cb(uintptr_t lo, uintptr_t hi, void *arg) {

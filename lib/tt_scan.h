@@ -43,6 +43,11 @@ struct tt_scan {
    * roots, TT_SCAN_DANGLING_HEAP for live blocks). */
   const struct tt_block *q;
   size_t nq;
+  /* Freed blocks still held (the quarantine), sorted: never roots (a big
+   * one has a mapping of its own, which would otherwise read as "other
+   * writable memory" with stale pointers in it). */
+  const struct tt_block *skip;
+  size_t nskip;
   uintptr_t qlo, qhi;
   struct tt_dangling *found;
   size_t nfound, maxfound;
@@ -86,7 +91,10 @@ long tt_scan_find(const struct tt_scan *sc, uintptr_t addr) TT_HIDDEN;
  * a block. Parts of the range that are themselves live blocks are skipped:
  * a block is scanned only when something reaches it. */
 void tt_scan_root_range(struct tt_scan *sc, uintptr_t lo, uintptr_t hi) TT_HIDDEN;
-/* Calls fn for each part of [lo, hi) that no live block covers. */
+/* Freed blocks (sorted by address) that root ranges must leave out. */
+void tt_scan_set_skip(struct tt_scan *sc, const struct tt_block *skip, size_t n) TT_HIDDEN;
+/* Calls fn for each part of [lo, hi) that no live block (and no block set
+ * with tt_scan_set_skip) covers. */
 void tt_scan_for_gaps(const struct tt_scan *sc, uintptr_t lo, uintptr_t hi,
                       void (*fn_cb)(uintptr_t lo, uintptr_t hi, void *arg), void *arg) TT_HIDDEN;
 /* Marks from a root range [lo, hi) scanned whole, live blocks inside it

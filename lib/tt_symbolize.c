@@ -206,13 +206,17 @@ static void lookup_locked(uintptr_t pc, bool caller_pc, struct tt_frame_info *ou
   dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &mainfile, NULL);
   if (mainfile)
     out->object = tt_arena_strdup(mainfile);
-  out->function = demangle(best_name(mod, at));
+  const char *raw = best_name(mod, at);
+  out->function = demangle(raw);
+  out->mangled = raw && raw[0] == '_' && (raw[1] == 'Z' || raw[1] == 'R') ? tt_arena_strdup(raw)
+                                                                          : out->function;
   Dwfl_Line *line = dwfl_module_getsrc(mod, at);
   if (line) {
     int lineno = 0;
     const char *src = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
     if (src && lineno > 0) {
-      out->file = tt_arena_strdup(base_name(src));
+      out->path = tt_arena_strdup(src);
+      out->file = out->path ? base_name(out->path) : NULL;
       out->line = lineno;
     }
   }
@@ -253,7 +257,7 @@ static int inline_chain_locked(uintptr_t pc, bool caller_pc, struct tt_frame_inf
   size_t nfiles = 0;
   dwarf_getsrcfiles(cu, &files, &nfiles);
   struct tt_frame_info real = out[0];
-  const char *file = real.file;
+  const char *file = real.file, *path = real.path;
   int line = real.line, n = 0;
   for (int i = 0; i < ns && n < max - 1; i++) {
     int tag = dwarf_tag(&scopes[i]);
@@ -266,7 +270,9 @@ static int inline_chain_locked(uintptr_t pc, bool caller_pc, struct tt_frame_inf
     f->pc = pc;
     f->object = real.object;
     f->function = die_name(&scopes[i]);
+    f->mangled = f->function;
     f->file = file;
+    f->path = path;
     f->line = line;
     /* where this inlined body was called: the next frame's line */
     Dwarf_Attribute attr;
@@ -275,12 +281,16 @@ static int inline_chain_locked(uintptr_t pc, bool caller_pc, struct tt_frame_inf
     if (dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_file, &attr), &cf) == 0 && files)
       src = dwarf_filesrc(files, (size_t)cf, NULL, NULL);
     dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_line, &attr), &cl);
-    file = src ? tt_arena_strdup(base_name(src)) : NULL;
+    path = src ? tt_arena_strdup(src) : NULL;
+    file = path ? base_name(path) : NULL;
     line = (int)cl;
   }
   free(scopes);
-  real.file = file && line > 0 ? file : real.file;
-  real.line = file && line > 0 ? line : real.line;
+  if (file && line > 0) {
+    real.file = file;
+    real.path = path;
+    real.line = line;
+  }
   out[n++] = real;
   return n;
 }

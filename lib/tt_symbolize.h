@@ -11,7 +11,10 @@
 struct tt_frame_info {
   uintptr_t pc;
   const char *function; /* demangled; NULL when unknown */
+  const char *mangled;  /* the symbol as the object has it (== function when not
+                           mangled, or for an inlined function); NULL when unknown */
   const char *file;     /* base name of the source file; NULL without debug info */
+  const char *path;     /* the source file as the debug information names it */
   int line;
   const char *object;   /* path of the module; NULL when no module contains pc */
 };

@@ -1,32 +1,60 @@
 /* SPDX-License-Identifier: MIT */
-/* The tether command: `tether [options] PROGRAM [ARGS...]`. Turns
- * Valgrind-style flags into TETHER_OPTIONS, puts libtether.so first in
- * LD_PRELOAD and execs the program, so its stdin, stdout, stderr, signals
- * and exit status are its own. Shares the options table with lib/ and
- * nothing else of the preload. */
+/* The tether command: `tether [options] PROGRAM [ARGS...]` and `tether
+ * report FILE.json...`. Turns Valgrind-style flags into TETHER_OPTIONS, puts
+ * libtether.so first in LD_PRELOAD and hands the program to the supervisor
+ * (supervise.c), which runs it and waits for its whole process tree. Shares
+ * the options table with lib/ and nothing else of the preload. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tether.h"
+#include "tether_cli.h"
 #include "tt_fmt.h"
 #include "tt_options.h"
 
 #define TT_ENV_MAX 65536
 
+/* Valgrind flags that CI scripts pass and that mean nothing to tether:
+ * accepted, and named with a note under -v. values NULL: any value. */
+static const struct {
+  const char *flag, *values, *note;
+} ignored_flags[] = {
+    {"error-limit", "yes|no", "tether reports every error context, with no limit"},
+    {"child-silent-after-fork", "yes|no",
+     "every process, forked ones too, writes its own report"},
+    {"track-origins", "yes|no", "tether does not track uninitialised values"},
+    {"demangle", "yes|no", "tether always demangles C++ and Rust names"},
+    {"time-stamp", "yes|no", "tether's report lines carry no time stamp"},
+    {"read-var-info", "yes|no", "tether names addresses by symbol only"},
+    {"show-error-list", "yes|no", "tether always lists every error in the report"},
+    {"trace-children-skip", NULL,
+     "tether checks every program the run execs (--trace-children=no checks none)"},
+    {"trace-children-skip-by-arg", NULL,
+     "tether checks every program the run execs (--trace-children=no checks none)"},
+    {"vgdb", NULL, "tether has no gdbserver"},
+    {"vgdb-error", NULL, "tether has no gdbserver"},
+    {"smc-check", NULL, "tether runs the program's code natively, self-modifying or not"},
+};
+
 static void usage(FILE *f) {
   fprintf(f,
           "usage: tether [options] PROGRAM [ARGS...]\n"
           "       tether [options] -- PROGRAM [ARGS...]\n"
+          "       tether report [--format=text|json|sarif] [--baseline=BASE.json]\n"
+          "                     [--write-baseline=BASE.json] FILE.json...\n"
           "\n"
-          "Runs PROGRAM with libtether.so preloaded and reports its memory leaks at exit,\n"
-          "in Valgrind memcheck's format. Options (Valgrind's spelling; also settable as\n"
-          "key=value pairs in TETHER_OPTIONS):\n\n");
+          "Runs PROGRAM with libtether.so preloaded, waits for it and every process it\n"
+          "starts, and reports their memory leaks at exit in Valgrind memcheck's format;\n"
+          "`tether report --help` tells about the second form. Options (Valgrind's\n"
+          "spelling; also settable as key=value pairs in TETHER_OPTIONS):\n\n");
   for (int i = 0; i < tt_option_count; i++) {
     const struct tt_option_info *o = &tt_option_table[i];
     char left[128];
@@ -35,10 +63,16 @@ static void usage(FILE *f) {
   }
   fprintf(f,
           "  %-44s %s\n  %-44s %s\n  %-44s %s\n  %-44s %s\n",
-          "-q", "same as --quiet=yes", "-v", "more verbose (repeatable)", "--help, -h",
-          "this text", "--version", "print the version");
+          "-q, --quiet", "same as --quiet=yes", "-v, --verbose", "more verbose (repeatable)",
+          "--help, -h", "this text", "--version", "print the version");
+  fprintf(f, "\nAccepted and ignored (Valgrind's; -v says why):");
+  for (size_t k = 0; k < sizeof ignored_flags / sizeof ignored_flags[0]; k++)
+    fprintf(f, "%s--%s", k % 4 ? " " : "\n  ", ignored_flags[k].flag);
+  fprintf(f, " -s\n");
   fprintf(f, "\nThe exit status is the program's own, or --error-exitcode's when leaks of\n"
-             "a kind in --errors-for-leak-kinds were found.\n");
+             "a kind in --errors-for-leak-kinds or lifetime errors were found in it or in\n"
+             "any process it started; 126 or 127 when PROGRAM cannot be run; 1 for a bad\n"
+             "option. A program killed by a signal kills tether with the same signal.\n");
 }
 
 /* docs/options.md is generated from the table by this, never written by hand. */
@@ -106,8 +140,67 @@ static void append(char *buf, size_t size, const char *fmt, const char *a, size_
     snprintf(buf + len, size - len, fmt, (int)alen, a, b);
 }
 
+/* A Valgrind flag tether accepts and ignores: 1 (with a note for -v), 0
+ * when a is not one, -1 (message printed) when its value is bad. */
+static int ignored_flag(const char *a, char *notes, size_t size) {
+  size_t len = strlen(notes);
+  if (strcmp(a, "-s") == 0) {
+    snprintf(notes + len, size - len,
+             "tether: ignoring -s: tether has no -s; every error is listed in the report\n");
+    return 1;
+  }
+  if (strncmp(a, "--", 2) != 0)
+    return 0;
+  const char *key = a + 2, *eq = strchr(key, '=');
+  size_t keylen = eq ? (size_t)(eq - key) : strlen(key);
+  for (size_t k = 0; k < sizeof ignored_flags / sizeof ignored_flags[0]; k++) {
+    const char *flag = ignored_flags[k].flag, *values = ignored_flags[k].values;
+    if (strlen(flag) != keylen || strncmp(flag, key, keylen) != 0)
+      continue;
+    if (!eq) {
+      fprintf(stderr, "tether: option '%s' needs a value: %s=VALUE (see tether --help)\n", a, a);
+      return -1;
+    }
+    if (values && strcmp(eq + 1, "yes") != 0 && strcmp(eq + 1, "no") != 0) {
+      fprintf(stderr, "tether: bad value '%s' for %s (expected yes or no)\n", eq + 1, flag);
+      return -1;
+    }
+    snprintf(notes + len, size - len, "tether: ignoring %s: %s\n", a, ignored_flags[k].note);
+    return 1;
+  }
+  return 0;
+}
+
+/* Every --suppressions file must be readable before anything starts; the
+ * preload parses them (and stops the run naming file and line). */
+static bool check_suppression_files(const char *list) {
+  for (const char *p = list; *p;) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    char path[TT_OPT_PATH_MAX];
+    snprintf(path, sizeof path, "%.*s", (int)n, p);
+    p += n + (nl ? 1 : 0);
+    if (!path[0])
+      continue;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    int err = fd < 0 ? errno : fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+    if (fd >= 0)
+      close(fd);
+    if (err) {
+      fprintf(stderr, "tether: cannot read suppression file '%s': %s\n", path, strerror(err));
+      return false;
+    }
+  }
+  return true;
+}
+
 int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "report") == 0)
+    return tt_cli_report_main(argc - 1, argv + 1);
+
   static char topts[TT_ENV_MAX];
+  static char notes[8192];
   struct tt_options scratch;
   tt_options_defaults(&scratch);
   int verbose = 0;
@@ -132,16 +225,21 @@ int main(int argc, char **argv) {
       printf("tether-%s\n", TETHER_VERSION_STRING);
       return 0;
     }
-    if (strcmp(a, "-q") == 0) {
+    if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
       append(topts, sizeof topts, " %.*s%s", "quiet=yes", 9, "");
       continue;
     }
-    if (strcmp(a, "-v") == 0) {
+    if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
       char v[32];
       snprintf(v, sizeof v, "verbose=%d", ++verbose > 3 ? 3 : verbose);
       append(topts, sizeof topts, " %.*s%s", v, strlen(v), "");
       continue;
     }
+    int ign = ignored_flag(a, notes, sizeof notes);
+    if (ign < 0)
+      return 1;
+    if (ign > 0)
+      continue;
     if (strncmp(a, "--", 2) != 0) {
       fprintf(stderr, "tether: unknown option '%s' (see tether --help)\n", a);
       return 1;
@@ -179,6 +277,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "tether: no program given\nusage: tether [options] PROGRAM [ARGS...] (see tether --help)\n");
     return 1;
   }
+  if (verbose)
+    fputs(notes, stderr);
+  if (!check_suppression_files(scratch.suppressions))
+    return 1;
 
   char lib[PATH_MAX];
   if (!find_lib(lib, sizeof lib)) {
@@ -192,14 +294,24 @@ int main(int argc, char **argv) {
   if (asprintf(&preload, "%s%s%s", lib, old && old[0] ? " " : "", old ? old : "") < 0)
     return 1;
   setenv("LD_PRELOAD", preload, 1);
-  if (topts[0]) {
-    const char *user = getenv("TETHER_OPTIONS");
-    char *all = NULL;
-    if (asprintf(&all, "%s%s", user ? user : "", topts) < 0)
-      return 1;
+  const char *user = getenv("TETHER_OPTIONS");
+  char *all = NULL;
+  if (asprintf(&all, "%s%s", user ? user : "", topts) < 0)
+    return 1;
+  if (topts[0])
     setenv("TETHER_OPTIONS", all, 1);
-  }
-  execvp(argv[i], argv + i);
-  fprintf(stderr, "tether: cannot run '%s': %s\n", argv[i], strerror(errno));
-  return errno == ENOENT ? 127 : 126;
+
+  /* What the supervisor needs of the options is what the processes will
+   * see: TETHER_OPTIONS from the environment, then the flags. A bad entry
+   * in the environment is the preload's to report (it keeps the default). */
+  static struct tt_options eff;
+  char ignore[512];
+  tt_options_defaults(&eff);
+  tt_options_parse(&eff, all, ignore, sizeof ignore);
+  struct tt_cli_run run = {.argv = argv + i,
+                           .log_file = eff.log_file,
+                           .error_exitcode = eff.error_exitcode,
+                           .quiet = eff.quiet,
+                           .verbose = eff.verbose};
+  return tt_cli_supervise(&run);
 }

@@ -7,14 +7,14 @@
 // EXPECT possibly: 0 bytes in 0 blocks
 // EXPECT reachable: 0 bytes in 0 blocks
 // EXPECT seq: ^3,200,000 bytes in 100,000 blocks form a reference cycle \(cycle 1 of 1\)$
-// EXPECT next: ^   block A: 32 bytes, no owner, \+0 -> B$
+// EXPECT next: ^   block A: 32 bytes, \+0 -> B$
 // EXPECT next: ^      at 0x[0-9A-F]+: malloc \(
-// EXPECT seq: ^   block B: 32 bytes, no owner, \+0 -> C$
+// EXPECT seq: ^   block B: 32 bytes, \+0 -> C$
 // EXPECT next: ^      at 0x[0-9A-F]+: malloc \(
-// EXPECT seq: ^   block C: 32 bytes, no owner, \+0 -> D   \(same stack as B\)$
-// EXPECT next: ^   block D: 32 bytes, no owner, \+0 -> E   \(same stack as B\)$
+// EXPECT seq: ^   block C: 32 bytes, \+0 -> D   \(same stack as B\)$
+// EXPECT next: ^   block D: 32 bytes, \+0 -> E   \(same stack as B\)$
 // EXPECT next: ^    \.\.\. 99,995 more blocks like D, each \+0 -> the next$
-// EXPECT next: ^   block EQXD: 32 bytes, no owner, \+0 -> A   \(same stack as B\)$
+// EXPECT next: ^   block EQXD: 32 bytes, \+0 -> A   \(same stack as B\)$
 // EXPECT next: ^$
 #include <stdlib.h>
 #include "case.h"

@@ -6,11 +6,11 @@
 // EXPECT possibly: 0 bytes in 0 blocks
 // EXPECT reachable: 0 bytes in 0 blocks
 // EXPECT seq: ^120 bytes in 5 blocks form a reference cycle \(cycle 1 of 1\)$
-// EXPECT next: ^   block A: 24 bytes, no owner, \+0 -> B$
-// EXPECT seq: ^   block B: 24 bytes, no owner, \+0 -> C   \(same stack as A\)$
-// EXPECT next: ^   block C: 24 bytes, no owner, \+0 -> D   \(same stack as A\)$
-// EXPECT next: ^   block D: 24 bytes, no owner, \+0 -> E   \(same stack as A\)$
-// EXPECT next: ^   block E: 24 bytes, no owner, \+8 -> D   \(same stack as A\)$
+// EXPECT next: ^   block A: 24 bytes, \+0 -> B$
+// EXPECT seq: ^   block B: 24 bytes, \+0 -> C   \(same stack as A\)$
+// EXPECT next: ^   block C: 24 bytes, \+0 -> D   \(same stack as A\)$
+// EXPECT next: ^   block D: 24 bytes, \+0 -> E   \(same stack as A\)$
+// EXPECT next: ^   block E: 24 bytes, \+8 -> D   \(same stack as A\)$
 // EXPECT next: ^$
 // EXPECT no-line: cycle 2 of
 #include <stdlib.h>

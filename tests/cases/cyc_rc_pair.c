@@ -8,13 +8,13 @@
 // EXPECT possibly: 0 bytes in 0 blocks
 // EXPECT reachable: 0 bytes in 0 blocks
 // EXPECT seq: ^64 bytes in 2 blocks form a reference cycle \(cycle 1 of 1\)$
-// EXPECT next: ^   block A: 32 bytes, no owner, \+0 -> B$
+// EXPECT next: ^   block A: 32 bytes, \+0 -> B$
 // EXPECT next: ^      at 0x[0-9A-F]+: malloc \(
 // EXPECT next: ^      by 0x[0-9A-F]+: node_new \(cyc_rc_pair.c:34\)$
 // EXPECT next: ^      by 0x[0-9A-F]+: make_pair \(cyc_rc_pair.c:44\)$
 // EXPECT next: ^      by 0x[0-9A-F]+: main \(cyc_rc_pair.c:51\)$
-// EXPECT next: ^   block B: 32 bytes, no owner, \+0 -> A   \(same stack as A\)$
-// EXPECT next: ^   2 of its blocks are refcounted, and each one's count is all references from the cycle \(A, B\)$
+// EXPECT next: ^   block B: 32 bytes, \+0 -> A   \(same stack as A\)$
+// EXPECT next: ^   2 of its blocks are refcounted, and each one's count is all references from lost blocks \(A, B\)$
 // EXPECT next: ^   to break the cycle, make one of these a weak reference: A\+0 -> B, B\+0 -> A$
 // EXPECT next: ^$
 // EXPECT no-line: Refcount too

@@ -15,7 +15,7 @@
 // EXPECT next: ^   by 0x[0-9A-F]+: main \(cyc_refcount_wrong.c:44\)$
 // EXPECT next: ^ Owner: "cache"$
 // EXPECT seq: ^Refcount too low$
-// EXPECT next: ^ Block 0x[0-9a-f]+ of size 32 has a count of 1 \(1 bytes at offset 8\), but 2 references to it were found: a retain is missing, and a pointer will dangle after the next release$
+// EXPECT next: ^ Block 0x[0-9a-f]+ of size 32 has a count of 1 \(1 byte at offset 8\), but 2 references to it were found: a retain is missing, and a pointer will dangle after the next release$
 // EXPECT line: ^ERROR SUMMARY: 2 errors from 2 contexts
 #include <stdint.h>
 #include <stdlib.h>

@@ -6,8 +6,8 @@
 // EXPECT possibly: 0 bytes in 0 blocks
 // EXPECT reachable: 0 bytes in 0 blocks
 // EXPECT seq: ^32 bytes in 1 blocks form a reference cycle \(cycle 1 of 1\)$
-// EXPECT next: ^   block A: 32 bytes, no owner, \+16 -> A$
-// EXPECT seq: ^   block A is refcounted, and its count \(1\) is all references from the cycle$
+// EXPECT next: ^   block A: 32 bytes, \+16 -> A$
+// EXPECT seq: ^   block A is refcounted, and its count \(1\) is all references from lost blocks$
 // EXPECT next: ^   to break the cycle, make one of these a weak reference: A\+16 -> A$
 // EXPECT no-line: Refcount too
 #include <stdint.h>

@@ -10,9 +10,9 @@
 // EXPECT possibly: 0 bytes in 0 blocks
 // EXPECT reachable: any
 // EXPECT seq: ^112 bytes in 2 blocks form a reference cycle \(cycle 1 of 1\)$
-// EXPECT next: ^   block A: 56 bytes, no owner, \+[0-9]+ -> B$
+// EXPECT next: ^   block A: 56 bytes, \+[0-9]+ -> B$
 // EXPECT seq: ^      by 0x[0-9A-F]+: rust_rc_cycle::make_pair \(rust_rc_cycle.rs:29\)$
-// EXPECT seq: ^   block B: 56 bytes, no owner, \+[0-9]+ -> A$
+// EXPECT seq: ^   block B: 56 bytes, \+[0-9]+ -> A$
 // EXPECT seq: ^      by 0x[0-9A-F]+: rust_rc_cycle::make_pair \(rust_rc_cycle.rs:30\)$
 // EXPECT seq: ^   hanging off the cycle: 2 blocks, 2 bytes$
 // EXPECT no-line: cycle 2 of

@@ -1,6 +1,8 @@
 #!/bin/sh
 # The tether command's contract: options, errors, pass-through of the
-# program's stdin, stdout, exit status and signals, and plain LD_PRELOAD use.
+# program's stdin, stdout, exit status and signals, the supervisor (process
+# tree, signal forwarding, combined summary, the tree's gate), Valgrind's
+# command lines, and plain LD_PRELOAD use.
 # usage: run_cli.sh TETHER_CMD LIBTETHER EXAMPLE_PROGRAM
 set -u
 T=$1 LIB=$2 EX=$3
@@ -79,6 +81,126 @@ check "summary mode" 'grep -q "Rerun with --leak-check=full to see details of le
 
 TETHER_OPTIONS="leak-check=no" LD_PRELOAD="$LIB" "$EX" >/dev/null 2>"$tmp/e"
 check "no leak check" 'grep -q "For a detailed leak analysis, rerun with: --leak-check=full" "$tmp/e" && ! grep -q "LEAK SUMMARY" "$tmp/e"'
+
+# ---- the supervisor: tether stays the parent of the whole process tree
+
+"$T" -q sh -c 'kill -USR1 $$' 2>/dev/null; rc=$?
+check "death by another signal passes through" '[ $rc -eq 138 ]'
+
+printf 'not a program\n' >"$tmp/noexec"
+chmod -x "$tmp/noexec"
+"$T" "$tmp/noexec" 2>"$tmp/e"; rc=$?
+check "program not runnable" '[ $rc -eq 126 ] && grep -q "cannot run .*noexec.: Permission denied" "$tmp/e"'
+
+mkdir "$tmp/runs"
+out=$(TMPDIR="$tmp/runs" "$T" -q sh -c 'echo "$TETHER_RUN_DIR"' 2>/dev/null); rc=$?
+check "the program gets a run directory" '[ $rc -eq 0 ] && case "$out" in "$tmp/runs/tether-run."??????) true;; *) false;; esac'
+check "the run directory is removed" '[ -z "$(ls -A "$tmp/runs")" ]'
+
+rm -f "$tmp/orphan"
+"$T" -q sh -c "(sleep 1; echo done >'$tmp/orphan') & exit 0" 2>/dev/null; rc=$?
+check "tether waits for orphans" '[ $rc -eq 0 ] && [ "$(cat "$tmp/orphan" 2>/dev/null)" = done ]'
+
+# Signals sent to tether reach the program.
+for sig in TERM USR1; do
+  rm -f "$tmp/ready" "$tmp/got"
+  "$T" -q sh -c "trap 'echo $sig >\"$tmp/got\"; exit 5' $sig; : >\"$tmp/ready\"; while :; do sleep 0.1; done" \
+    2>/dev/null &
+  tpid=$!
+  n=0
+  while [ ! -e "$tmp/ready" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+  kill -$sig $tpid
+  wait $tpid; rc=$?
+  check "SIG$sig to tether reaches the program" '[ $rc -eq 5 ] && [ "$(cat "$tmp/got" 2>/dev/null)" = $sig ]'
+done
+
+# The combined summary and the tree's gate, on reports the processes write
+# by hand into the run directory (docs/json-format.md), so these hold with
+# or without the preload's own JSON.
+fake_report() { # PID GATE_FAILED(true|false) COMMAND
+  lost=0 errors=0
+  [ "$2" = true ] && lost=48 errors=1
+  printf '{"tool": "tether", "version": "0.1.0", "format": 1, "pid": %s, "ppid": 1,\n' "$1"
+  printf ' "command": ["%s"], "exit_status": 0, "gate_failed": %s,\n' "$3" "$2"
+  printf ' "heap": {"in_use_bytes": %s, "in_use_blocks": 1, "allocs": 1, "frees": 0, "bytes_allocated": 48},\n' $lost
+  printf ' "leak_summary": {"definitely_lost": {"bytes": %s, "blocks": 1},\n' $lost
+  printf '   "indirectly_lost": {"bytes": 0, "blocks": 0}, "possibly_lost": {"bytes": 0, "blocks": 0},\n'
+  printf '   "still_reachable": {"bytes": 0, "blocks": 0}, "suppressed": {"bytes": 0, "blocks": 0}},\n'
+  printf ' "loss_records": [], "errors": [], "cycles": [], "owners": [],\n'
+  printf ' "error_summary": {"errors": %s, "contexts": %s, "suppressed": 0, "suppressions_used": 0}}\n' $errors $errors
+}
+fake_report 999901 true ./fake-leaky >"$tmp/leaky.json"
+fake_report 999902 false ./fake-clean >"$tmp/clean.json"
+printf 'junk\n' >"$tmp/junk.json"
+# A program of the tree that copies report $1 to the run directory as
+# $2.json, with sh's builtins only (no process of its own to report).
+w() {
+  printf "sh -c 'printf \"%%s\\\\n\" \"\$(cat \"%s\")\" >\"\$TETHER_RUN_DIR/%s.json\"'" "$tmp/$1.json" "$2"
+}
+
+"$T" --error-exitcode=9 sh -c "$(w leaky 999901); $(w clean 999902); exit 0" >/dev/null 2>"$tmp/e"; rc=$?
+check "tree: a descendant failing the gate gives --error-exitcode" '[ $rc -eq 9 ]'
+check "tree: combined summary heading" 'grep -q "^==[0-9]*== tether: [0-9]* processes checked$" "$tmp/e"'
+check "tree: one row per process" 'grep -q "^==[0-9]*== *999901 *0 *48 *1  ./fake-leaky$" "$tmp/e" && grep -q "^==[0-9]*== *999902 *0 *0 *0  ./fake-clean$" "$tmp/e"'
+check "tree: the gate line" 'grep -q "^==[0-9]*== [1-9][0-9]* of [0-9]* processes failed the gate" "$tmp/e"'
+
+"$T" sh -c "$(w leaky 999901); $(w clean 999902); exit 4" >/dev/null 2>&1; rc=$?
+check "tree: without --error-exitcode, the program's status" '[ $rc -eq 4 ]'
+
+"$T" --error-exitcode=9 sh -c "$(w leaky 999901); kill -TERM \$\$" >/dev/null 2>&1; rc=$?
+check "tree: the program's signal wins over the gate" '[ $rc -eq 143 ]'
+
+"$T" sh -c "$(w clean 999902); $(w junk 999903)" >/dev/null 2>"$tmp/e"; rc=$?
+check "tree: an unreadable report is 'no report'" '[ $rc -eq 0 ] && grep -q "^==[0-9]*== *999903 *? *- *-  no report: 999903.json: not JSON" "$tmp/e"'
+
+"$T" -q sh -c "$(w clean 999902); $(w clean 999904)" >/dev/null 2>"$tmp/e"; rc=$?
+check "tree: -q hides a clean summary" '[ $rc -eq 0 ] && ! grep -q "processes checked" "$tmp/e"'
+"$T" -q sh -c "$(w clean 999902); $(w leaky 999901)" >/dev/null 2>"$tmp/e"
+check "tree: -q shows a failing one" 'grep -q "processes checked" "$tmp/e"'
+
+"$T" --log-file="$tmp/tree.log" sh -c "$(w leaky 999901); $(w clean 999902)" >/dev/null 2>"$tmp/e"
+check "tree: summary at the end of --log-file" '! grep -q "processes checked" "$tmp/e" && grep -q "processes checked" "$tmp/tree.log" && tail -n 2 "$tmp/tree.log" | head -n 1 | grep -q "processes failed the gate" && tail -n 1 "$tmp/tree.log" | grep -q "^==[0-9]*== $"'
+"$T" --log-file="$tmp/tree.%p.log" sh -c "$(w leaky 999901); $(w clean 999902)" >/dev/null 2>"$tmp/e"
+check "tree: with %p in --log-file, the summary on stderr" 'grep -q "processes checked" "$tmp/e"'
+
+"$T" "$EX" >/dev/null 2>"$tmp/e"; rc=$?
+check "one process: no combined summary" '[ $rc -eq 0 ] && ! grep -q "processes checked" "$tmp/e"'
+
+# ---- Valgrind's command lines
+
+"$T" -q --tool=memcheck --leak-check=yes --show-reachable=yes --num-callers=50 \
+  --log-file="$tmp/ctest.%p.log" "$EX" >/dev/null 2>"$tmp/e"; rc=$?
+check "CTest's flags" '[ $rc -eq 0 ] && [ ! -s "$tmp/e" ] && grep -q "still reachable in loss record" "$tmp"/ctest.*.log && ! grep -q "HEAP SUMMARY" "$tmp"/ctest.*.log'
+
+"$T" --tool=cachegrind true 2>"$tmp/e"; rc=$?
+check "only memcheck" '[ $rc -eq 1 ] && [ $(wc -l <"$tmp/e") -eq 1 ]'
+
+"$T" -q --error-limit=no --child-silent-after-fork=yes --track-origins=yes --demangle=yes \
+  --time-stamp=no --read-var-info=yes --trace-children-skip='*/sh' --vgdb=no --smc-check=all -s \
+  true 2>"$tmp/e"; rc=$?
+check "ignored Valgrind flags, silently" '[ $rc -eq 0 ] && [ ! -s "$tmp/e" ]'
+
+"$T" -v -q --track-origins=yes --vgdb=no -s true 2>"$tmp/e"; rc=$?
+check "ignored Valgrind flags, noted under -v" '[ $rc -eq 0 ] && grep -q "^tether: ignoring --track-origins=yes: " "$tmp/e" && grep -q "^tether: ignoring --vgdb=no: " "$tmp/e" && grep -q "^tether: ignoring -s: tether has no -s" "$tmp/e"'
+
+"$T" --track-origins=sometimes true 2>"$tmp/e"; rc=$?
+check "ignored flag, bad value" '[ $rc -eq 1 ] && [ $(wc -l <"$tmp/e") -eq 1 ] && grep -q "bad value .sometimes. for track-origins" "$tmp/e"'
+
+"$T" --suppressions="$tmp/missing.supp" sh -c "echo ran >'$tmp/ran'" 2>"$tmp/e"; rc=$?
+check "missing suppression file" '[ $rc -eq 1 ] && [ ! -e "$tmp/ran" ] && [ "$(cat "$tmp/e")" = "tether: cannot read suppression file '"'"'$tmp/missing.supp'"'"': No such file or directory" ]'
+
+# ---- with the preload's own JSON in the run directory (TETHER_RUN_DIR)
+
+mkdir "$tmp/rd"
+TETHER_RUN_DIR="$tmp/rd" LD_PRELOAD="$LIB" "$EX" >/dev/null 2>&1
+"$T" report "$tmp"/rd/*.json >/dev/null 2>&1; rc=$?
+check "preload: writes PID.json into TETHER_RUN_DIR" '[ $(ls "$tmp/rd" | grep -c "^[0-9]*[.]json$") -eq 1 ] && [ $rc -eq 1 ]'
+
+"$T" --error-exitcode=9 sh -c "'$EX'; exit 0" >/dev/null 2>"$tmp/e"; rc=$?
+check "preload: a child failing the gate gives --error-exitcode" '[ $rc -eq 9 ]'
+
+"$T" sh -c "'$EX'; '$EX'" >/dev/null 2>"$tmp/e"; rc=$?
+check "preload: combined summary of a process tree" '[ $rc -eq 0 ] && grep -q "processes checked" "$tmp/e" && [ $(grep -c "^==[0-9]*== *[0-9]* *0 *96 *2  $EX$" "$tmp/e") -eq 2 ]'
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -242,10 +242,12 @@ static void test_heap_summary(void) {
 
 static void test_error_summary(void) {
   begin();
-  tt_report_error_summary(&out, 1234, 5);
-  tt_report_error_summary(&out, 0, 0);
+  tt_report_error_summary(&out, 1234, 5, 0, 0);
+  tt_report_error_summary(&out, 0, 0, 0, 0);
+  tt_report_error_summary(&out, 2, 2, 1500, 3);
   expect("ERROR SUMMARY: 1,234 errors from 5 contexts (suppressed: 0 from 0)\n"
-         "ERROR SUMMARY: 0 errors from 0 contexts (suppressed: 0 from 0)\n");
+         "ERROR SUMMARY: 0 errors from 0 contexts (suppressed: 0 from 0)\n"
+         "ERROR SUMMARY: 2 errors from 2 contexts (suppressed: 1,500 from 3)\n");
 }
 
 static void test_banner(void) {

@@ -1,0 +1,698 @@
+/* SPDX-License-Identifier: MIT */
+/* Machine-readable reports (see tt_export.h): JSON, SARIF 2.1.0 and
+ * Valgrind's XML, written with tether's own formatter (no stdio, no malloc:
+ * this runs at exit, after the C runtime's clean-up). Symbols come from the
+ * symbolizer's cache, which the text report has filled already. */
+#include "tt_export.h"
+
+#include <string.h>
+
+#include "tether.h"
+#include "tt_errors.h"
+#include "tt_fmt.h"
+#include "tt_log.h"
+#include "tt_os.h"
+#include "tt_owners.h"
+#include "tt_scan.h"
+#include "tt_suppress.h"
+
+/* One stack at a time (the writers run at exit, under the check's lock). */
+static struct tt_supp_frame frames[TT_REPORT_MAX_FRAMES];
+
+static const char *const leak_kind_ids[4] = {"still_reachable", "possibly_lost", "indirectly_lost",
+                                             "definitely_lost"}; /* by enum tt_leak_state */
+
+static const char *error_what(enum tt_error_kind k) {
+  switch (k) {
+  case TT_ERR_MISMATCHED_FREE:
+    return "Mismatched free() / delete / delete []";
+  case TT_ERR_WRITE_AFTER_FREE:
+    return "Write after free() / delete / delete[]";
+  case TT_ERR_DANGLING_POINTER:
+    return "Dangling pointer to free'd block";
+  case TT_ERR_REFCOUNT_HIGH:
+    return "Refcount too high";
+  case TT_ERR_REFCOUNT_LOW:
+    return "Refcount too low";
+  default:
+    return "Invalid free() / delete / delete[] / realloc()";
+  }
+}
+
+/* The stacks of an error (see docs/json-format.md's table). */
+struct err_stacks {
+  uint32_t stack, free_stack, alloc_stack;
+  unsigned stack_how; /* entry kind of stack */
+  bool stack_is_alloc;
+};
+
+static struct err_stacks stacks_of(const struct tt_error_info *e) {
+  struct err_stacks s = {e->stack, e->free_stack, e->alloc_stack, e->how, false};
+  switch (e->kind) {
+  case TT_ERR_WRITE_AFTER_FREE:
+  case TT_ERR_DANGLING_POINTER:
+    s.stack = e->free_stack;
+    s.stack_how = e->free_how;
+    break;
+  case TT_ERR_REFCOUNT_HIGH:
+  case TT_ERR_REFCOUNT_LOW:
+    s.stack = e->alloc_stack;
+    s.stack_how = e->alloc_kind;
+    s.stack_is_alloc = true;
+    s.free_stack = 0;
+    break;
+  case TT_ERR_MISMATCHED_FREE:
+    s.free_stack = 0;
+    break;
+  default:
+    break;
+  }
+  return s;
+}
+
+/* ======================================================================== */
+/* JSON                                                                      */
+/* ======================================================================== */
+
+static void jstr(struct tt_out *o, const char *s) {
+  if (!s) {
+    tt_out_write(o, "null", 4);
+    return;
+  }
+  tt_out_write(o, "\"", 1);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    char esc[8];
+    if (*p == '"' || *p == '\\') {
+      esc[0] = '\\';
+      esc[1] = (char)*p;
+      tt_out_write(o, esc, 2);
+    } else if (*p < 0x20) {
+      size_t n = tt_fmt(esc, sizeof esc, "\\u%04x", (unsigned)*p);
+      tt_out_write(o, esc, n);
+    } else {
+      tt_out_write(o, (const char *)p, 1);
+    }
+  }
+  tt_out_write(o, "\"", 1);
+}
+
+static void jframes(struct tt_out *o, int n) {
+  tt_out_printf(o, "[");
+  for (int i = 0; i < n; i++) {
+    const struct tt_supp_frame *f = &frames[i];
+    tt_out_printf(o, "%s{\"pc\": \"0x%lx\", \"function\": ", i ? ", " : "", (unsigned long)f->pc);
+    jstr(o, f->fun);
+    tt_out_printf(o, ", \"file\": ");
+    jstr(o, f->file);
+    tt_out_printf(o, ", \"path\": ");
+    jstr(o, f->path);
+    if (f->file && f->line > 0)
+      tt_out_printf(o, ", \"line\": %d", f->line);
+    else
+      tt_out_printf(o, ", \"line\": null");
+    tt_out_printf(o, ", \"object\": ");
+    jstr(o, f->obj);
+    tt_out_printf(o, "}");
+  }
+  tt_out_printf(o, "]");
+}
+
+static void jalloc_stack(struct tt_out *o, uint32_t stack, unsigned kind) {
+  int shown;
+  if (!stack) {
+    tt_out_printf(o, "null");
+    return;
+  }
+  tt_report_alloc_frames(stack, kind, frames, TT_REPORT_MAX_FRAMES, &shown);
+  jframes(o, shown);
+}
+
+static void jrelease_stack(struct tt_out *o, uint32_t stack, unsigned how) {
+  int shown;
+  if (!stack) {
+    tt_out_printf(o, "null");
+    return;
+  }
+  tt_report_release_frames(stack, how, frames, TT_REPORT_MAX_FRAMES, &shown);
+  jframes(o, shown);
+}
+
+static void jamount(struct tt_out *o, const char *key, uint64_t bytes, uint64_t blocks) {
+  tt_out_printf(o, "\"%s\": {\"bytes\": %llu, \"blocks\": %llu}", key, (unsigned long long)bytes,
+                (unsigned long long)blocks);
+}
+
+static void json_error_cb(const struct tt_error_info *e, void *arg) {
+  struct tt_out *o = ((void **)arg)[0];
+  bool *first = ((void **)arg)[1];
+  struct err_stacks s = stacks_of(e);
+  tt_out_printf(o, "%s\n    {\"kind\": \"%s\", \"count\": %llu, \"what\": ", *first ? "" : ",",
+                tt_error_kind_id(e->kind), (unsigned long long)e->count);
+  *first = false;
+  jstr(o, error_what(e->kind));
+  tt_out_printf(o, ", \"address\": \"0x%lx\", \"size\": %zu, \"offset\": %zu", (unsigned long)e->addr,
+                e->size, e->offset);
+  if (e->kind == TT_ERR_REFCOUNT_HIGH || e->kind == TT_ERR_REFCOUNT_LOW)
+    tt_out_printf(o, ", \"count_value\": %llu, \"references\": %llu",
+                  (unsigned long long)e->count_value, (unsigned long long)e->refs);
+  tt_out_printf(o, ",\n     \"stack\": ");
+  if (s.stack_is_alloc)
+    jalloc_stack(o, s.stack, s.stack_how);
+  else
+    jrelease_stack(o, s.stack, s.stack_how);
+  tt_out_printf(o, ",\n     \"free_stack\": ");
+  jrelease_stack(o, s.free_stack, e->free_how);
+  tt_out_printf(o, ",\n     \"alloc_stack\": ");
+  jalloc_stack(o, s.alloc_stack, e->alloc_kind);
+  tt_out_printf(o, "}");
+}
+
+static void json_command(struct tt_out *o) {
+  char cmd[8192];
+  size_t n = tt_os_cmdline(cmd, sizeof cmd);
+  tt_out_printf(o, "[");
+  bool first = true;
+  for (size_t i = 0; i < n;) {
+    size_t len = strnlen(cmd + i, n - i);
+    char arg[4096];
+    tt_fmt(arg, sizeof arg, "%.*s", (int)(len < sizeof arg ? len : sizeof arg - 1), cmd + i);
+    tt_out_printf(o, "%s", first ? "" : ", ");
+    jstr(o, arg);
+    first = false;
+    i += len + 1;
+  }
+  tt_out_printf(o, "]");
+}
+
+void tt_export_json(struct tt_out *o, const struct tt_export *x) {
+  const struct tt_leak_totals *t = x->totals;
+  tt_out_printf(o, "{\n  \"tool\": \"tether\", \"version\": \"%s\", \"format\": 1,\n",
+                TETHER_VERSION_STRING);
+  tt_out_printf(o, "  \"pid\": %d, \"ppid\": %d,\n  \"command\": ", tt_os_getpid(), tt_os_getppid());
+  json_command(o);
+  tt_out_printf(o, ",\n  \"exit_status\": %d, \"gate_failed\": %s,\n", x->exit_status,
+                x->gate_failed ? "true" : "false");
+  tt_out_printf(o, "  \"heap\": {\"in_use_bytes\": %llu, \"in_use_blocks\": %llu, \"allocs\": %llu, "
+                   "\"frees\": %llu, \"bytes_allocated\": %llu},\n",
+                (unsigned long long)t->in_use_bytes, (unsigned long long)t->in_use_blocks,
+                (unsigned long long)t->allocs, (unsigned long long)t->frees,
+                (unsigned long long)t->bytes_allocated);
+  tt_out_printf(o, "  \"leak_summary\": {");
+  jamount(o, "definitely_lost", t->bytes[TT_STATE_DEFINITE], t->blocks[TT_STATE_DEFINITE]);
+  tt_out_printf(o, ", ");
+  jamount(o, "indirectly_lost", t->bytes[TT_STATE_INDIRECT], t->blocks[TT_STATE_INDIRECT]);
+  tt_out_printf(o, ", ");
+  jamount(o, "possibly_lost", t->bytes[TT_STATE_POSSIBLE], t->blocks[TT_STATE_POSSIBLE]);
+  tt_out_printf(o, ", ");
+  jamount(o, "still_reachable", t->bytes[TT_STATE_REACHABLE], t->blocks[TT_STATE_REACHABLE]);
+  tt_out_printf(o, ", ");
+  jamount(o, "suppressed", t->suppressed_bytes, t->suppressed_blocks);
+  tt_out_printf(o, "},\n  \"loss_records\": [");
+  bool first = true;
+  for (size_t i = 0; i < x->nrecs; i++) {
+    const struct tt_loss_record *r = &x->recs[i];
+    if (r->suppressed || r->state > TT_STATE_DEFINITE)
+      continue;
+    tt_out_printf(o, "%s\n    {\"kind\": \"%s\", \"bytes\": %llu, \"blocks\": %llu, "
+                     "\"indirect_bytes\": %llu, \"record\": %zu, \"records\": %zu, \"owner\": ",
+                  first ? "" : ",", leak_kind_ids[r->state], (unsigned long long)r->bytes,
+                  (unsigned long long)r->blocks, (unsigned long long)r->indirect_bytes, i + 1,
+                  x->nrecs);
+    first = false;
+    jstr(o, tt_owners_name(r->owner));
+    tt_out_printf(o, ", \"transfer_stack\": ");
+    if (r->xfer) {
+      int shown;
+      tt_report_transfer_frames(r->xfer, frames, TT_REPORT_MAX_FRAMES, &shown);
+      jframes(o, shown);
+    } else {
+      tt_out_printf(o, "null");
+    }
+    tt_out_printf(o, ",\n     \"stack\": ");
+    jalloc_stack(o, r->stack, r->kind);
+    tt_out_printf(o, "}");
+  }
+  tt_out_printf(o, "%s],\n  \"errors\": [", first ? "" : "\n  ");
+  first = true;
+  void *arg[2] = {o, &first};
+  tt_errors_for_each(json_error_cb, arg);
+  tt_out_printf(o, "%s],\n  \"cycles\": [", first ? "" : "\n  ");
+  const struct tt_cycles *y = x->cycles;
+  for (size_t ci = 0; y && ci < y->ncycles; ci++) {
+    uint32_t a = y->first[ci], b = y->first[ci + 1];
+    tt_out_printf(o, "%s\n    {\"bytes\": %llu, \"blocks\": %u, \"hanging_blocks\": %llu, "
+                     "\"hanging_bytes\": %llu, \"members\": [",
+                  ci ? "," : "", (unsigned long long)y->bytes[ci], b - a,
+                  (unsigned long long)y->hang_blocks[ci], (unsigned long long)y->hang_bytes[ci]);
+    for (uint32_t k = a; k < b; k++) {
+      const struct tt_block *m = &x->blocks[y->members[k]];
+      tt_out_printf(o, "%s\n      {\"bytes\": %zu, \"owner\": ", k > a ? "," : "", tt_block_size(m));
+      jstr(o, tt_owners_name(m->owner));
+      tt_out_printf(o, ", \"offset\": %llu, \"next\": %u, \"stack\": ",
+                    (unsigned long long)y->offset[k], y->next[k] - a);
+      jalloc_stack(o, m->stack, tt_block_kind(m));
+      tt_out_printf(o, "}");
+    }
+    tt_out_printf(o, "]}");
+  }
+  tt_out_printf(o, "%s],\n  \"owners\": [", y && y->ncycles ? "\n  " : "");
+  for (size_t i = 0; i < x->nowners; i++) {
+    const struct tt_owner_row *w = &x->owners[i];
+    tt_out_printf(o, "%s\n    {\"owner\": ", i ? "," : "");
+    jstr(o, tt_owners_name(w->owner));
+    tt_out_printf(o, ", ");
+    jamount(o, "definitely_lost", w->bytes[TT_STATE_DEFINITE], w->blocks[TT_STATE_DEFINITE]);
+    tt_out_printf(o, ", ");
+    jamount(o, "indirectly_lost", w->bytes[TT_STATE_INDIRECT], w->blocks[TT_STATE_INDIRECT]);
+    tt_out_printf(o, ", ");
+    jamount(o, "possibly_lost", w->bytes[TT_STATE_POSSIBLE], w->blocks[TT_STATE_POSSIBLE]);
+    tt_out_printf(o, ", ");
+    jamount(o, "still_reachable", w->bytes[TT_STATE_REACHABLE], w->blocks[TT_STATE_REACHABLE]);
+    tt_out_printf(o, ", ");
+    jamount(o, "suppressed", w->bytes[TT_STATE_SUPPRESSED], w->blocks[TT_STATE_SUPPRESSED]);
+    tt_out_printf(o, "}");
+  }
+  tt_out_printf(o, "%s],\n  \"error_summary\": {\"errors\": %llu, \"contexts\": %llu, "
+                   "\"suppressed\": %llu, \"suppressions_used\": %llu}\n}\n",
+                x->nowners ? "\n  " : "", (unsigned long long)x->errors,
+                (unsigned long long)x->contexts, (unsigned long long)x->suppressed,
+                (unsigned long long)x->suppressions_used);
+}
+
+/* ======================================================================== */
+/* SARIF 2.1.0                                                               */
+/* ======================================================================== */
+
+static const struct {
+  const char *id, *name, *level, *text;
+} sarif_rules[] = {
+    {"definitely_lost", "DefinitelyLost", "error", "Heap memory nothing points to any more"},
+    {"indirectly_lost", "IndirectlyLost", "warning", "Heap memory only lost blocks point to"},
+    {"possibly_lost", "PossiblyLost", "warning", "Heap memory reached only through interior pointers"},
+    {"still_reachable", "StillReachable", "note", "Heap memory not freed at exit, still reachable"},
+    {"invalid_free", "InvalidFree", "error", "free or delete of a pointer tether never handed out"},
+    {"double_free", "DoubleFree", "error", "A block released twice"},
+    {"mismatched_free", "MismatchedFree", "error", "A block released by the wrong family"},
+    {"write_after_free", "WriteAfterFree", "error", "A freed block was written to"},
+    {"dangling_pointer", "DanglingPointer", "warning", "Live memory holds a pointer to a freed block"},
+    {"refcount_high", "RefcountTooHigh", "error", "A reference count exceeds the references found"},
+    {"refcount_low", "RefcountTooLow", "error", "A reference count is below the references found"},
+};
+
+static bool system_object(const char *obj) {
+  static const char *const dirs[] = {"/lib/", "/usr/lib/", "/lib64/", "/usr/lib64/"};
+  if (!obj)
+    return true;
+  for (unsigned i = 0; i < TT_ARRAY_LEN(dirs); i++)
+    if (strncmp(obj, dirs[i], strlen(dirs[i])) == 0)
+      return true;
+  return false;
+}
+
+/* The frame a dashboard shows the finding on: the first in the program's
+ * own code (not tether, not a system library) with a source line. */
+static int own_frame(int n) {
+  int fallback = -1;
+  for (int i = 1; i < n; i++) {
+    if (!frames[i].file || frames[i].line <= 0)
+      continue;
+    if (fallback < 0)
+      fallback = i;
+    if (!system_object(frames[i].obj))
+      return i;
+  }
+  return fallback;
+}
+
+static void sarif_location(struct tt_out *o, const struct tt_supp_frame *f, const char *cwd) {
+  const char *uri = f->path ? f->path : f->file;
+  size_t cl = strlen(cwd);
+  tt_out_printf(o, "{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
+  if (cl && strncmp(uri, cwd, cl) == 0 && uri[cl] == '/') {
+    jstr(o, uri + cl + 1);
+  } else if (uri[0] == '/') {
+    char u[4200];
+    tt_fmt(u, sizeof u, "file://%s", uri);
+    jstr(o, u);
+  } else {
+    jstr(o, uri);
+  }
+  tt_out_printf(o, "}, \"region\": {\"startLine\": %d}}", f->line);
+  if (f->fun) {
+    tt_out_printf(o, ", \"logicalLocations\": [{\"fullyQualifiedName\": ");
+    jstr(o, f->fun);
+    tt_out_printf(o, "}]");
+  }
+  tt_out_printf(o, "}");
+}
+
+/* A stable fingerprint: kind and the stack's function names (no address, no line). */
+static uint64_t fingerprint(const char *kind, int n) {
+  uint64_t h = 1469598103934665603ull;
+  for (const char *p = kind; *p; p++)
+    h = (h ^ (unsigned char)*p) * 1099511628211ull;
+  for (int i = 1; i < n; i++)
+    for (const char *p = frames[i].fun ? frames[i].fun : "?"; *p; p++)
+      h = (h ^ (unsigned char)*p) * 1099511628211ull;
+  return h;
+}
+
+static void sarif_result(struct tt_out *o, bool *first, const char *rule, const char *level,
+                         const char *text, int n, const char *cwd) {
+  tt_out_printf(o, "%s\n      {\"ruleId\": \"%s\", \"level\": \"%s\", \"message\": {\"text\": ",
+                *first ? "" : ",", rule, level);
+  *first = false;
+  jstr(o, text);
+  tt_out_printf(o, "}");
+  int at = own_frame(n);
+  if (at >= 0) {
+    tt_out_printf(o, ", \"locations\": [");
+    sarif_location(o, &frames[at], cwd);
+    tt_out_printf(o, "]");
+  }
+  tt_out_printf(o, ", \"partialFingerprints\": {\"tetherStack/v1\": \"%016llx\"}",
+                (unsigned long long)fingerprint(rule, n));
+  tt_out_printf(o, ", \"stacks\": [{\"frames\": [");
+  bool any = false;
+  for (int i = 0; i < n; i++) {
+    if (!frames[i].file || frames[i].line <= 0)
+      continue;
+    tt_out_printf(o, "%s{\"location\": ", any ? ", " : "");
+    sarif_location(o, &frames[i], cwd);
+    tt_out_printf(o, "}");
+    any = true;
+  }
+  tt_out_printf(o, "]}]}");
+}
+
+struct sarif_ctx {
+  struct tt_out *o;
+  bool *first;
+  const char *cwd;
+};
+
+static void sarif_error_cb(const struct tt_error_info *e, void *arg) {
+  struct sarif_ctx *c = arg;
+  struct err_stacks s = stacks_of(e);
+  int shown, n;
+  if (s.stack_is_alloc)
+    n = tt_report_alloc_frames(s.stack, s.stack_how, frames, TT_REPORT_MAX_FRAMES, &shown);
+  else
+    n = tt_report_release_frames(s.stack, s.stack_how, frames, TT_REPORT_MAX_FRAMES, &shown);
+  (void)n;
+  const char *id = tt_error_kind_id(e->kind), *level = "error";
+  for (unsigned i = 0; i < TT_ARRAY_LEN(sarif_rules); i++)
+    if (strcmp(sarif_rules[i].id, id) == 0)
+      level = sarif_rules[i].level;
+  char text[256];
+  tt_fmt(text, sizeof text, "%s (%llu time%s)", error_what(e->kind), (unsigned long long)e->count,
+         e->count == 1 ? "" : "s");
+  sarif_result(c->o, c->first, id, level, text, shown, c->cwd);
+}
+
+void tt_export_sarif(struct tt_out *o, const struct tt_export *x) {
+  char cwd[4096] = "";
+  tt_os_getcwd(cwd, sizeof cwd);
+  tt_out_printf(o, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
+                   "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {"
+                   "\"name\": \"tether\", \"version\": \"%s\", \"informationUri\": "
+                   "\"https://github.com/tether-checker/tether\", \"rules\": [",
+                TETHER_VERSION_STRING);
+  for (unsigned i = 0; i < TT_ARRAY_LEN(sarif_rules); i++)
+    tt_out_printf(o, "%s\n      {\"id\": \"%s\", \"name\": \"%s\", \"shortDescription\": {\"text\": "
+                     "\"%s\"}, \"defaultConfiguration\": {\"level\": \"%s\"}}",
+                  i ? "," : "", sarif_rules[i].id, sarif_rules[i].name, sarif_rules[i].text,
+                  sarif_rules[i].level);
+  tt_out_printf(o, "]}},\n    \"invocations\": [{\"executionSuccessful\": true, \"exitCode\": %d, "
+                   "\"commandLine\": ",
+                x->exit_status);
+  char cmd[8192];
+  size_t n = tt_os_cmdline(cmd, sizeof cmd);
+  for (size_t i = 0; i + 1 < n; i++)
+    if (!cmd[i])
+      cmd[i] = ' ';
+  cmd[n < sizeof cmd ? n : sizeof cmd - 1] = '\0';
+  jstr(o, cmd);
+  tt_out_printf(o, "}],\n    \"results\": [");
+  bool first = true;
+  for (size_t i = 0; i < x->nrecs; i++) {
+    const struct tt_loss_record *r = &x->recs[i];
+    if (r->suppressed || r->state > TT_STATE_DEFINITE)
+      continue;
+    int shown;
+    tt_report_alloc_frames(r->stack, r->kind, frames, TT_REPORT_MAX_FRAMES, &shown);
+    char text[256];
+    tt_fmt(text, sizeof text, "%'llu bytes in %'llu blocks are %s in loss record %zu of %zu",
+           (unsigned long long)(r->bytes + r->indirect_bytes), (unsigned long long)r->blocks,
+           tt_report_state_name(r->state), i + 1, x->nrecs);
+    sarif_result(o, &first, leak_kind_ids[r->state], sarif_rules[3 - r->state].level, text, shown,
+                 cwd);
+  }
+  struct sarif_ctx c = {o, &first, cwd};
+  tt_errors_for_each(sarif_error_cb, &c);
+  tt_out_printf(o, "\n    ]\n  }]\n}\n");
+}
+
+/* ======================================================================== */
+/* Valgrind XML, protocol 4                                                  */
+/* ======================================================================== */
+
+static void xstr(struct tt_out *o, const char *s) {
+  for (; s && *s; s++) {
+    switch (*s) {
+    case '&':
+      tt_out_write(o, "&amp;", 5);
+      break;
+    case '<':
+      tt_out_write(o, "&lt;", 4);
+      break;
+    case '>':
+      tt_out_write(o, "&gt;", 4);
+      break;
+    case '"':
+      tt_out_write(o, "&quot;", 6);
+      break;
+    default:
+      if ((unsigned char)*s >= 0x20 || *s == '\t')
+        tt_out_write(o, s, 1);
+    }
+  }
+}
+
+static void xtag(struct tt_out *o, const char *indent, const char *tag, const char *text) {
+  tt_out_printf(o, "%s<%s>", indent, tag);
+  xstr(o, text);
+  tt_out_printf(o, "</%s>\n", tag);
+}
+
+static void xstack(struct tt_out *o, int n) {
+  tt_out_printf(o, "  <stack>\n");
+  for (int i = 0; i < n; i++) {
+    const struct tt_supp_frame *f = &frames[i];
+    tt_out_printf(o, "    <frame>\n      <ip>0x%lX</ip>\n", (unsigned long)f->pc);
+    if (f->obj)
+      xtag(o, "      ", "obj", f->obj);
+    if (f->fun)
+      xtag(o, "      ", "fn", f->fun);
+    if (f->file && f->line > 0) {
+      const char *path = f->path ? f->path : f->file;
+      const char *slash = strrchr(path, '/');
+      if (slash) {
+        char dir[4096];
+        tt_fmt(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+        xtag(o, "      ", "dir", dir);
+      }
+      xtag(o, "      ", "file", f->file);
+      tt_out_printf(o, "      <line>%d</line>\n", f->line);
+    }
+    tt_out_printf(o, "    </frame>\n");
+  }
+  tt_out_printf(o, "  </stack>\n");
+}
+
+struct xml_ctx {
+  struct tt_out *o;
+  unsigned unique;
+};
+
+static const char *xml_kind(enum tt_error_kind k) {
+  switch (k) {
+  case TT_ERR_MISMATCHED_FREE:
+    return "MismatchedFree";
+  case TT_ERR_WRITE_AFTER_FREE:
+    return "WriteAfterFree";
+  case TT_ERR_DANGLING_POINTER:
+    return "DanglingPointer";
+  case TT_ERR_REFCOUNT_HIGH:
+    return "RefcountTooHigh";
+  case TT_ERR_REFCOUNT_LOW:
+    return "RefcountTooLow";
+  default:
+    return "InvalidFree";
+  }
+}
+
+static void xml_error_cb(const struct tt_error_info *e, void *arg) {
+  struct xml_ctx *c = arg;
+  struct tt_out *o = c->o;
+  struct err_stacks s = stacks_of(e);
+  int shown;
+  tt_out_printf(o, "<error>\n  <unique>0x%x</unique>\n  <tid>1</tid>\n  <kind>%s</kind>\n",
+                c->unique++, xml_kind(e->kind));
+  xtag(o, "  ", "what", error_what(e->kind));
+  if (s.stack_is_alloc)
+    tt_report_alloc_frames(s.stack, s.stack_how, frames, TT_REPORT_MAX_FRAMES, &shown);
+  else
+    tt_report_release_frames(s.stack, s.stack_how, frames, TT_REPORT_MAX_FRAMES, &shown);
+  xstack(o, shown);
+  char aux[256];
+  if (s.free_stack) {
+    tt_fmt(aux, sizeof aux, "Address 0x%lx is %zu bytes inside a block of size %zu free'd",
+           (unsigned long)e->addr, e->offset, e->size);
+    xtag(o, "  ", "auxwhat", aux);
+    tt_report_release_frames(s.free_stack, e->free_how, frames, TT_REPORT_MAX_FRAMES, &shown);
+    xstack(o, shown);
+  }
+  if (s.alloc_stack && !s.stack_is_alloc) {
+    xtag(o, "  ", "auxwhat", s.free_stack ? "Block was alloc'd at" : "Block was alloc'd at");
+    tt_report_alloc_frames(s.alloc_stack, e->alloc_kind, frames, TT_REPORT_MAX_FRAMES, &shown);
+    xstack(o, shown);
+  }
+  tt_out_printf(o, "</error>\n\n");
+}
+
+struct xml_pairs {
+  struct tt_out *o;
+  unsigned unique;
+};
+
+static void xml_count_cb(const struct tt_error_info *e, void *arg) {
+  struct xml_pairs *p = arg;
+  tt_out_printf(p->o, "  <pair>\n    <count>%llu</count>\n    <unique>0x%x</unique>\n  </pair>\n",
+                (unsigned long long)e->count, p->unique++);
+}
+
+static void xml_supp_cb(uint64_t count, const char *name, void *arg) {
+  struct tt_out *o = arg;
+  tt_out_printf(o, "  <pair>\n    <count>%llu</count>\n    <name>", (unsigned long long)count);
+  xstr(o, name);
+  tt_out_printf(o, "</name>\n  </pair>\n");
+}
+
+static const char *const xml_leak_kinds[4] = {"Leak_StillReachable", "Leak_PossiblyLost",
+                                              "Leak_IndirectlyLost", "Leak_DefinitelyLost"};
+
+void tt_export_xml(struct tt_out *o, const struct tt_export *x) {
+  tt_out_printf(o, "<?xml version=\"1.0\"?>\n\n<valgrindoutput>\n\n<protocolversion>4</protocolversion>\n"
+                   "<protocoltool>memcheck</protocoltool>\n\n<preamble>\n"
+                   "  <line>tether, a leak and lifetime checker for C and C++</line>\n"
+                   "  <line>Using tether-%s; rerun with --help for options</line>\n</preamble>\n\n"
+                   "<pid>%d</pid>\n<ppid>%d</ppid>\n<tool>memcheck</tool>\n\n<args>\n  <vargv>\n"
+                   "    <exe>tether</exe>\n  </vargv>\n  <argv>\n",
+                TETHER_VERSION_STRING, tt_os_getpid(), tt_os_getppid());
+  char cmd[8192];
+  size_t n = tt_os_cmdline(cmd, sizeof cmd);
+  for (size_t i = 0; i < n;) {
+    size_t len = strnlen(cmd + i, n - i);
+    char arg[4096];
+    tt_fmt(arg, sizeof arg, "%.*s", (int)(len < sizeof arg ? len : sizeof arg - 1), cmd + i);
+    xtag(o, "    ", i == 0 ? "exe" : "arg", arg);
+    i += len + 1;
+  }
+  tt_out_printf(o, "  </argv>\n</args>\n\n<status>\n  <state>RUNNING</state>\n"
+                   "  <time>00:00:00:00.000 </time>\n</status>\n\n");
+  struct xml_ctx c = {o, 0};
+  tt_errors_for_each(xml_error_cb, &c);
+  tt_out_printf(o, "<status>\n  <state>FINISHED</state>\n  <time>00:00:00:00.000 </time>\n"
+                   "</status>\n\n");
+  for (size_t i = 0; i < x->nrecs; i++) {
+    const struct tt_loss_record *r = &x->recs[i];
+    if (r->suppressed || r->state > TT_STATE_DEFINITE ||
+        !(x->opts->show_leak_kinds & (1u << (3 - r->state))))
+      continue;
+    int shown;
+    char text[256];
+    if (r->indirect_bytes)
+      tt_fmt(text, sizeof text,
+             "%'llu (%'llu direct, %'llu indirect) bytes in %'llu blocks are %s in loss record "
+             "%zu of %zu",
+             (unsigned long long)(r->bytes + r->indirect_bytes), (unsigned long long)r->bytes,
+             (unsigned long long)r->indirect_bytes, (unsigned long long)r->blocks,
+             tt_report_state_name(r->state), i + 1, x->nrecs);
+    else
+      tt_fmt(text, sizeof text, "%'llu bytes in %'llu blocks are %s in loss record %zu of %zu",
+             (unsigned long long)r->bytes, (unsigned long long)r->blocks,
+             tt_report_state_name(r->state), i + 1, x->nrecs);
+    tt_out_printf(o, "<error>\n  <unique>0x%x</unique>\n  <tid>1</tid>\n  <kind>%s</kind>\n"
+                     "  <xwhat>\n",
+                  c.unique++, xml_leak_kinds[r->state]);
+    xtag(o, "    ", "text", text);
+    tt_out_printf(o, "    <leakedbytes>%llu</leakedbytes>\n    <leakedblocks>%llu</leakedblocks>\n"
+                     "  </xwhat>\n",
+                  (unsigned long long)(r->bytes + r->indirect_bytes), (unsigned long long)r->blocks);
+    tt_report_alloc_frames(r->stack, r->kind, frames, TT_REPORT_MAX_FRAMES, &shown);
+    xstack(o, shown);
+    tt_out_printf(o, "</error>\n\n");
+  }
+  tt_out_printf(o, "<errorcounts>\n");
+  struct xml_pairs p = {o, 0};
+  tt_errors_for_each(xml_count_cb, &p);
+  tt_out_printf(o, "</errorcounts>\n\n<suppcounts>\n");
+  tt_suppress_for_each_used(xml_supp_cb, o);
+  tt_out_printf(o, "</suppcounts>\n\n</valgrindoutput>\n\n");
+}
+
+/* ======================================================================== */
+/* files                                                                     */
+/* ======================================================================== */
+
+static void write_file(const char *tmpl, const char *what, const struct tt_export *x,
+                       void (*writer)(struct tt_out *, const struct tt_export *)) {
+  char path[TT_OPT_PATH_MAX + 64];
+  tt_log_expand_path(tmpl, path, sizeof path);
+  int fd = tt_os_open_write(path);
+  if (fd < 0) {
+    tt_warn("cannot write the %s report '%s' (errno %d)", what, path, -fd);
+    return;
+  }
+  struct tt_out o;
+  tt_out_init(&o, fd);
+  writer(&o, x);
+  tt_out_flush(&o);
+  tt_os_close(fd);
+}
+
+/* Read at start-up: glibc's __libc_freeres clears the environment before
+ * the exit check runs. */
+static char run_dir[TT_OPT_PATH_MAX];
+
+void tt_export_init(void) {
+  const char *dir = tt_os_getenv("TETHER_RUN_DIR");
+  tt_fmt(run_dir, sizeof run_dir, "%s", dir ? dir : "");
+}
+
+bool tt_export_wanted(const struct tt_options *opts) {
+  return opts->json[0] || opts->sarif[0] || opts->xml || run_dir[0];
+}
+
+void tt_export_write(const struct tt_export *x) {
+  const struct tt_options *opts = x->opts;
+  if (opts->json[0])
+    write_file(opts->json, "JSON", x, tt_export_json);
+  if (opts->sarif[0])
+    write_file(opts->sarif, "SARIF", x, tt_export_sarif);
+  if (opts->xml) {
+    if (opts->xml_file[0])
+      write_file(opts->xml_file, "XML", x, tt_export_xml);
+    else
+      tt_warn("--xml=yes needs --xml-file=PATH; no XML written");
+  }
+  /* The tether command's run directory: one JSON report per process, for
+   * its combined summary. */
+  const char *dir = run_dir;
+  if (dir[0]) {
+    char tmpl[TT_OPT_PATH_MAX];
+    tt_fmt(tmpl, sizeof tmpl, "%s/%%p.json", dir);
+    write_file(tmpl, "run directory JSON", x, tt_export_json);
+  }
+}

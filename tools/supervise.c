@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: MIT */
+/* The supervisor: runs the program as tether's child, stays as the parent of
+ * the whole process tree (a child subreaper), forwards signals, waits for
+ * every process, then reads the per-process JSON reports the preload left in
+ * the run directory and prints one combined summary. It owns the exit status
+ * rules of docs/usage.md ("Exit status"); it never looks inside a process. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tether_cli.h"
+
+/* What tether passes on to the program. The terminal's own signals reach
+ * the program directly (it is in the foreground process group too). */
+static const int forwarded[] = {SIGINT,  SIGTERM, SIGHUP,   SIGQUIT, SIGUSR1,
+                                SIGUSR2, SIGALRM, SIGWINCH, SIGCONT};
+#define TT_NFORWARDED (sizeof forwarded / sizeof forwarded[0])
+
+/* A process tether waited for: the program, and every orphan it adopted. */
+struct reaped {
+  pid_t pid;
+  int status;
+};
+
+/* ======================================================================== */
+/* the run directory                                                        */
+/* ======================================================================== */
+
+static bool make_run_dir(char *dir, size_t size) {
+  const char *tmp = getenv("TMPDIR");
+  if (!tmp || !tmp[0])
+    tmp = "/tmp";
+  snprintf(dir, size, "%s/tether-run.XXXXXX", tmp);
+  if (mkdtemp(dir))
+    return true;
+  fprintf(stderr, "tether: cannot create a run directory in '%s': %s\n", tmp, strerror(errno));
+  return false;
+}
+
+static void remove_run_dir(const char *dir, int verbose) {
+  DIR *d = opendir(dir);
+  if (d) {
+    struct dirent *e;
+    while ((e = readdir(d)))
+      if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+        unlinkat(dirfd(d), e->d_name, 0);
+    closedir(d);
+  }
+  if (rmdir(dir) != 0 && verbose)
+    fprintf(stderr, "tether: cannot remove the run directory '%s': %s\n", dir, strerror(errno));
+}
+
+/* "1234.json" -> 1234; -1 for any other name (a writer's temporary file). */
+static long report_name_pid(const char *name) {
+  char *end;
+  if (!isdigit((unsigned char)name[0]))
+    return -1;
+  long pid = strtol(name, &end, 10);
+  return strcmp(end, ".json") == 0 ? pid : -1;
+}
+
+/* ======================================================================== */
+/* signals                                                                  */
+/* ======================================================================== */
+
+/* Never runs: the signals are blocked and taken with sigtimedwait. It is
+ * there so that a signal whose disposition was "ignore" (SIGCHLD set to
+ * SIG_IGN by the caller would make the kernel reap the children for us) is
+ * still queued. */
+static void noop_cb(int sig) { (void)sig; }
+
+struct saved_signals {
+  sigset_t mask;                           /* the caller's signal mask */
+  struct sigaction act[TT_NFORWARDED + 1]; /* the forwarded ones, then SIGCHLD */
+};
+
+static void take_signals(sigset_t *set, struct saved_signals *saved) {
+  sigemptyset(set);
+  for (size_t i = 0; i < TT_NFORWARDED; i++)
+    sigaddset(set, forwarded[i]);
+  sigaddset(set, SIGCHLD);
+  sigprocmask(SIG_BLOCK, set, &saved->mask);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = noop_cb;
+  sigemptyset(&sa.sa_mask);
+  for (size_t i = 0; i <= TT_NFORWARDED; i++)
+    sigaction(i < TT_NFORWARDED ? forwarded[i] : SIGCHLD, &sa, &saved->act[i]);
+}
+
+/* In the child, before exec: the program gets the dispositions and mask
+ * tether was started with (an ignored SIGINT in a background job stays
+ * ignored), as if tether had exec'd it in place. */
+static void restore_signals(const struct saved_signals *saved) {
+  for (size_t i = 0; i <= TT_NFORWARDED; i++)
+    sigaction(i < TT_NFORWARDED ? forwarded[i] : SIGCHLD, &saved->act[i], NULL);
+  sigprocmask(SIG_SETMASK, &saved->mask, NULL);
+}
+
+/* Sends sig to every process whose parent is tether: once the program has
+ * exited, the orphans tether adopted are the ones it still waits for.
+ * Reads /proc/PID/stat; pids are stable here, since only this thread reaps. */
+static void signal_children(int sig) {
+  DIR *d = opendir("/proc");
+  if (!d)
+    return;
+  pid_t self = getpid();
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!isdigit((unsigned char)e->d_name[0]))
+      continue;
+    char path[300], buf[512];
+    snprintf(path, sizeof path, "/proc/%.200s/stat", e->d_name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+      continue;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+      continue;
+    buf[n] = '\0';
+    /* "pid (comm) state ppid ...": comm may hold anything, even ") " */
+    char *close_paren = strrchr(buf, ')');
+    long ppid = -1;
+    char state;
+    if (close_paren && sscanf(close_paren + 1, " %c %ld", &state, &ppid) == 2 && ppid == self)
+      kill((pid_t)atol(e->d_name), sig);
+  }
+  closedir(d);
+}
+
+static void forward(int sig, const siginfo_t *si, pid_t child) {
+  /* The terminal sends SIGINT, SIGQUIT, SIGWINCH, SIGHUP and SIGCONT to the
+   * whole foreground process group, the program included: it already has
+   * it. SIGALRM is never the terminal's: a kernel one is an alarm the caller
+   * left running, which the program would have had under exec. */
+  if (si->si_code == SI_KERNEL && sig != SIGALRM)
+    return;
+  /* The program signalling its parent (or its own process group) does not
+   * want the signal back. */
+  if (child > 0 && si->si_code == SI_USER && si->si_pid == child)
+    return;
+  if (child > 0)
+    kill(child, sig);
+  else
+    signal_children(sig);
+}
+
+/* ======================================================================== */
+/* the combined summary                                                     */
+/* ======================================================================== */
+
+/* Where the summary goes: tether's --log-file (appended: the processes
+ * wrote their reports there first), or stderr when there is none or when
+ * its name has %p (every process then has a file of its own). The name is
+ * expanded as the preload does: %% and %q{VAR}. */
+static FILE *open_destination(const char *tmpl) {
+  if (!tmpl[0])
+    return stderr;
+  char *path = NULL;
+  size_t len = 0;
+  bool per_process = false;
+  FILE *m = open_memstream(&path, &len);
+  if (!m)
+    return stderr;
+  for (const char *s = tmpl; *s; s++) {
+    if (s[0] == '%' && s[1] == 'p') {
+      per_process = true;
+      s++;
+    } else if (s[0] == '%' && s[1] == '%') {
+      fputc('%', m);
+      s++;
+    } else if (s[0] == '%' && s[1] == 'q' && s[2] == '{' && strchr(s + 3, '}')) {
+      const char *end = strchr(s + 3, '}');
+      char *name = strndup(s + 3, (size_t)(end - (s + 3)));
+      const char *v = name ? getenv(name) : NULL;
+      fputs(v ? v : "", m);
+      free(name);
+      s = end;
+    } else {
+      fputc(*s, m);
+    }
+  }
+  fclose(m);
+  FILE *f = per_process ? NULL : fopen(path, "a");
+  if (!f && !per_process)
+    fprintf(stderr, "tether: cannot open log file '%s' (%s); the summary goes to stderr\n", path,
+            strerror(errno));
+  free(path);
+  return f ? f : stderr;
+}
+
+/* A new zeroed row at the end of *rows. */
+static struct tt_cli_row *new_row(struct tt_cli_row **rows, size_t *n, size_t *cap) {
+  if (*n == *cap) {
+    *cap = *cap ? *cap * 2 : 16;
+    *rows = realloc(*rows, *cap * sizeof **rows);
+    if (!*rows)
+      abort();
+  }
+  struct tt_cli_row *row = &(*rows)[(*n)++];
+  memset(row, 0, sizeof *row);
+  return row;
+}
+
+/* Reads every report in dir, prints the summary when more than one process
+ * wrote one, and says whether any failed the gate. */
+static bool summarize(const char *dir, const struct tt_cli_run *run, const struct reaped *reaped,
+                      size_t nreaped) {
+  struct tt_cli_row *rows = NULL;
+  size_t n = 0, cap = 0, files = 0;
+  bool gate_failed = false;
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  while (d && (e = readdir(d))) {
+    long pid = report_name_pid(e->d_name);
+    if (pid < 0)
+      continue;
+    struct tt_cli_row *row = new_row(&rows, &n, &cap);
+    char *path = NULL, err[512];
+    if (asprintf(&path, "%s/%s", dir, e->d_name) < 0)
+      abort();
+    files++;
+    json_t *r = tt_cli_load_report(path, err, sizeof err);
+    free(path);
+    if (r) {
+      tt_cli_row_from_report(row, r);
+      json_decref(r);
+      gate_failed |= row->gate_failed;
+    } else {
+      row->pid = pid;
+      snprintf(row->status, sizeof row->status, "?");
+      if (asprintf(&row->command, "%s: %s", e->d_name, err) < 0)
+        row->command = NULL;
+    }
+  }
+  if (d)
+    closedir(d);
+  /* The processes tether reaped itself: their real status, and a row for
+   * each that wrote nothing (killed by a signal, _exit, exec failure). */
+  size_t nfiles = n;
+  for (size_t i = 0; i < nreaped; i++) {
+    bool found = false;
+    for (size_t k = 0; k < nfiles; k++) {
+      if (rows[k].pid == reaped[i].pid) {
+        tt_cli_wait_status_text(reaped[i].status, rows[k].status, sizeof rows[k].status);
+        found = true;
+      }
+    }
+    if (found)
+      continue;
+    struct tt_cli_row *row = new_row(&rows, &n, &cap);
+    row->pid = reaped[i].pid;
+    tt_cli_wait_status_text(reaped[i].status, row->status, sizeof row->status);
+  }
+  if (files > 1 && (!run->quiet || gate_failed)) {
+    FILE *out = open_destination(run->log_file);
+    tt_cli_print_summary(out, (long)getpid(), rows, n);
+    if (out != stderr)
+      fclose(out);
+    else
+      fflush(stderr);
+  }
+  for (size_t i = 0; i < n; i++)
+    free(rows[i].command);
+  free(rows);
+  return gate_failed;
+}
+
+/* ======================================================================== */
+/* running                                                                  */
+/* ======================================================================== */
+
+/* Ends tether the way the program ended: by the same signal. */
+static void die_like(int sig) {
+  struct rlimit no_core = {0, 0};
+  setrlimit(RLIMIT_CORE, &no_core); /* the program's core is the one that matters */
+  signal(sig, SIG_DFL);
+  sigset_t one;
+  sigemptyset(&one);
+  sigaddset(&one, sig);
+  sigprocmask(SIG_UNBLOCK, &one, NULL);
+  raise(sig);
+  _exit(128 + sig); /* a signal whose default is not to end the process */
+}
+
+int tt_cli_supervise(const struct tt_cli_run *run) {
+  char dir[4096];
+  if (!make_run_dir(dir, sizeof dir))
+    return 1;
+  setenv("TETHER_RUN_DIR", dir, 1);
+
+  /* Orphans of the program's process tree become tether's children, so
+   * tether can wait for them and their reports. */
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0 && run->verbose)
+    fprintf(stderr, "tether: cannot become a child subreaper (%s); orphans are not waited for\n",
+            strerror(errno));
+
+  sigset_t set;
+  struct saved_signals saved;
+  take_signals(&set, &saved);
+
+  /* The child reports a failed exec through this pipe; a successful exec
+   * closes it (O_CLOEXEC). */
+  int pfd[2];
+  if (pipe2(pfd, O_CLOEXEC) != 0) {
+    fprintf(stderr, "tether: cannot create a pipe: %s\n", strerror(errno));
+    remove_run_dir(dir, run->verbose);
+    return 1;
+  }
+  fflush(NULL);
+  pid_t child = fork();
+  if (child < 0) {
+    fprintf(stderr, "tether: cannot fork: %s\n", strerror(errno));
+    remove_run_dir(dir, run->verbose);
+    return 1;
+  }
+  if (child == 0) {
+    close(pfd[0]);
+    restore_signals(&saved);
+    execvp(run->argv[0], run->argv);
+    int err = errno;
+    ssize_t w = write(pfd[1], &err, sizeof err);
+    (void)w;
+    _exit(127);
+  }
+  close(pfd[1]);
+  int exec_errno = 0;
+  ssize_t got;
+  do
+    got = read(pfd[0], &exec_errno, sizeof exec_errno);
+  while (got < 0 && errno == EINTR);
+  close(pfd[0]);
+  if (got > 0) {
+    int st;
+    while (waitpid(child, &st, 0) < 0 && errno == EINTR)
+      ;
+    fprintf(stderr, "tether: cannot run '%s': %s\n", run->argv[0], strerror(exec_errno));
+    remove_run_dir(dir, run->verbose);
+    return exec_errno == ENOENT ? 127 : 126;
+  }
+
+  struct reaped *reaped = NULL;
+  size_t nreaped = 0, cap = 0;
+  int child_status = 0;
+  bool child_alive = true;
+  for (;;) {
+    pid_t pid;
+    int st;
+    while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+      if (nreaped == cap) {
+        cap = cap ? cap * 2 : 16;
+        reaped = realloc(reaped, cap * sizeof *reaped);
+        if (!reaped)
+          abort();
+      }
+      reaped[nreaped++] = (struct reaped){pid, st};
+      if (pid == child) {
+        child_status = st;
+        child_alive = false;
+      }
+    }
+    if (pid < 0 && errno == ECHILD)
+      break;
+    siginfo_t si;
+    /* The timeout only guards against a lost SIGCHLD. */
+    struct timespec tick = {1, 0};
+    int sig = sigtimedwait(&set, &si, &tick);
+    if (sig > 0 && sig != SIGCHLD)
+      forward(sig, &si, child_alive ? child : 0);
+  }
+
+  bool gate_failed = summarize(dir, run, reaped, nreaped);
+  remove_run_dir(dir, run->verbose);
+  free(reaped);
+
+  if (WIFSIGNALED(child_status))
+    die_like(WTERMSIG(child_status));
+  if (gate_failed && run->error_exitcode != 0)
+    return run->error_exitcode;
+  return WIFEXITED(child_status) ? WEXITSTATUS(child_status) : 1;
+}
