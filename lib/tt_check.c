@@ -101,6 +101,8 @@ struct ctx {
   uint8_t *via_kind;
   size_t parent_bytes, via_bytes, via_kind_bytes;
   struct tt_cycles cyc;     /* reference cycles among the lost blocks */
+  struct tt_range *rodata;  /* modules' read-only data (vtables) */
+  size_t nrodata, rodata_bytes;
   struct tt_refcount *refc; /* the refcounted blocks, audited */
   size_t nrefc, refc_bytes;
   int rc;
@@ -192,6 +194,37 @@ static void refcount_audit_locked(struct ctx *c, const struct tt_roots_input *in
   tt_refcount_count_blocks(&c->sc, c->refc, c->nrefc);
 }
 
+/* The read-only data of loaded modules (where relocated vtables live), for
+ * the multipleinheritance heuristic. */
+struct rodata_ctx {
+  struct tt_range *r;
+  size_t n, max;
+};
+
+static void rodata_cb(const struct tt_mapping *m, void *arg) {
+  struct rodata_ctx *rc = arg;
+  if (m->prot == TT_MAP_R && m->name[0] == '/' && rc->n < rc->max) {
+    rc->r[rc->n].lo = m->lo;
+    rc->r[rc->n].hi = m->hi;
+    rc->n++;
+  }
+}
+
+static void collect_rodata(struct ctx *c) {
+  if (!(c->req->opts->leak_check_heuristics & TT_HEUR_BIT(TT_HEUR_MULTIPLEINHERITANCE)))
+    return;
+  size_t bufsize = (size_t)4 << 20;
+  char *buf = tt_os_map(bufsize);
+  c->rodata_bytes = 16384 * sizeof(struct tt_range);
+  c->rodata = map_or_null(c->rodata_bytes);
+  if (buf && c->rodata) {
+    struct rodata_ctx rc = {c->rodata, 0, 16384};
+    if (tt_os_for_each_mapping(buf, bufsize, rodata_cb, &rc) == 0)
+      c->nrodata = rc.n;
+  }
+  tt_os_unmap(buf, bufsize);
+}
+
 /* Runs with the loader lock held. */
 static void stopped_world_cb(void *arg) {
   struct ctx *c = arg;
@@ -240,6 +273,8 @@ static void stopped_world_cb(void *arg) {
   } else {
     tt_scan_init(&c->sc, c->blocks, c->n, c->scratch);
     tt_scan_set_skip(&c->sc, c->qblocks, c->nq);
+    collect_rodata(c);
+    tt_scan_set_heuristics(&c->sc, c->req->opts->leak_check_heuristics, c->rodata, c->nrodata);
     if (c->req->mode == TT_CHECK_OWNER) {
       c->parent_bytes = c->n * sizeof *c->parent;
       c->via_bytes = c->n * sizeof *c->via;
@@ -1010,6 +1045,10 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
     }
     totals->bytes[st] += size;
     totals->blocks[st]++;
+    if (st == TT_STATE_REACHABLE && c.sc.heur[i]) {
+      totals->heur_bytes[c.sc.heur[i]] += size;
+      totals->heur_blocks[c.sc.heur[i]]++;
+    }
     bool is_new = !(tt_block_flags(b) & TT_BLOCK_REPORTED);
     if (req->mode == TT_CHECK_NEW && !is_new)
       continue; /* an earlier check reported it */
@@ -1118,6 +1157,7 @@ out:
   tt_os_unmap(c.via, c.via_bytes);
   tt_os_unmap(c.via_kind, c.via_kind_bytes);
   tt_os_unmap(c.refc, c.refc_bytes);
+  tt_os_unmap(c.rodata, c.rodata_bytes);
   tt_cycles_free(&c.cyc);
   tt_spin_unlock(&check_lock);
   return c.rc;

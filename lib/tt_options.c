@@ -122,6 +122,40 @@ static int parse_gensupp(const char *v, size_t n, int *out) {
   return 0;
 }
 
+/* Bits 1..4 in Valgrind's order (tt_scan.h's enum tt_heuristic). */
+static int parse_heuristics(const char *v, size_t n, unsigned *out) {
+  static const char *const names[] = {"stdstring", "length64", "newarray", "multipleinheritance"};
+  if (word_is(v, n, "all")) {
+    *out = 0x1e;
+    return 0;
+  }
+  if (word_is(v, n, "none")) {
+    *out = 0;
+    return 0;
+  }
+  unsigned set = 0;
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && v[j] != ',')
+      j++;
+    bool known = false;
+    for (unsigned k = 0; k < TT_ARRAY_LEN(names) && !known; k++)
+      if (word_is(v + i, j - i, names[k])) {
+        set |= 1u << (k + 1);
+        known = true;
+      }
+    if (!known)
+      return -1;
+    i = j + 1;
+    if (j < n && i == n)
+      return -1;
+  }
+  if (!n)
+    return -1;
+  *out = set;
+  return 0;
+}
+
 static int parse_tool(const char *v, size_t n, int *out) {
   *out = 0;
   return word_is(v, n, "memcheck") ? 0 : -1;
@@ -134,6 +168,7 @@ static int append_owner(char *list, size_t size, const char *v, size_t n);
 static int parse_signal(const char *v, size_t n, int *out);
 static int parse_gensupp(const char *v, size_t n, int *out);
 static int parse_tool(const char *v, size_t n, int *out);
+static int parse_heuristics(const char *v, size_t n, unsigned *out);
 
 /* Sets option number index from text; the macros pick the parser by type. */
 static int set_value(struct tt_options *o, int index, const char *v, size_t n) {
@@ -153,6 +188,7 @@ static int set_value(struct tt_options *o, int index, const char *v, size_t n) {
 #define set_PATHLIST(p, sz, v, n, values) ((void)(values), append_owner(*(p), sz, v, n))
 #define set_GENSUPP(p, sz, v, n, values) ((void)(sz), (void)(values), parse_gensupp(v, n, p))
 #define set_TOOL(p, sz, v, n, values) ((void)(sz), (void)(values), parse_tool(v, n, p))
+#define set_HEURISTICS(p, sz, v, n, values) ((void)(sz), (void)(values), parse_heuristics(v, n, p))
 #include "tt_options.inc"
 #undef TT_OPT
   return -1;
@@ -170,6 +206,7 @@ static int set_value(struct tt_options *o, int index, const char *v, size_t n) {
 #undef set_PATHLIST
 #undef set_GENSUPP
 #undef set_TOOL
+#undef set_HEURISTICS
 
 static int parse_range_int(const char *v, size_t n, const char *values, int *out) {
   /* values is "LO..HI" */
@@ -338,6 +375,9 @@ static void expected_text(const struct tt_option_info *info, char *buf, size_t s
     tt_fmt(buf, size, "a whole number in %s", info->values);
   } else if (strcmp(info->values, "BYTES") == 0) {
     tt_fmt(buf, size, "a byte count, optionally with K, M or G");
+  } else if (strncmp(info->values, "stdstring,", 10) == 0) {
+    tt_fmt(buf, size, "a comma-separated list of stdstring, length64, newarray, "
+                      "multipleinheritance; or all, none");
   } else if (strcmp(info->values, "memcheck") == 0) {
     tt_fmt(buf, size, "memcheck (tether is memcheck's counterpart; Valgrind's other tools have "
                       "none here)");

@@ -33,6 +33,7 @@ enum {
 #define TT_TYPE_PATHLIST char
 #define TT_TYPE_GENSUPP int
 #define TT_TYPE_TOOL int
+#define TT_TYPE_HEURISTICS unsigned
 #define TT_TYPE_SIGNAL int
 #define TT_DIM_BOOL
 #define TT_DIM_INT
@@ -46,6 +47,7 @@ enum {
 #define TT_DIM_PATHLIST [TT_OPT_PATH_MAX] /* paths, each ended by a newline */
 #define TT_DIM_GENSUPP
 #define TT_DIM_TOOL
+#define TT_DIM_HEURISTICS
 
 struct tt_options {
 #define TT_OPT(type, field, flag, def, values, help) TT_TYPE_##type field TT_DIM_##type;

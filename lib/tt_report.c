@@ -233,6 +233,19 @@ void tt_report_leak_summary_delta(struct tt_out *o, const struct tt_leak_totals 
                    (unsigned long long)t->blocks[st],
                    delta(d2, sizeof d2, t->blocks[st], prev ? &prev->blocks[st] : NULL));
   }
+  uint64_t heur_blocks = 0;
+  for (unsigned h = 1; h < TT_HEUR_COUNT; h++)
+    heur_blocks += t->heur_blocks[h];
+  if (heur_blocks) {
+    tt_report_line(o, "                      of which reachable via heuristic:");
+    for (unsigned h = 1; h < TT_HEUR_COUNT; h++)
+      if (t->heur_blocks[h])
+        tt_report_line(o, "                        %-19s: %'llu%s bytes in %'llu%s blocks",
+                       tt_heuristic_name(h), (unsigned long long)t->heur_bytes[h],
+                       delta(d1, sizeof d1, t->heur_bytes[h], prev ? &prev->heur_bytes[h] : NULL),
+                       (unsigned long long)t->heur_blocks[h],
+                       delta(d2, sizeof d2, t->heur_blocks[h], prev ? &prev->heur_blocks[h] : NULL));
+  }
   tt_report_line(o, "        suppressed: %'llu%s bytes in %'llu%s blocks",
                  (unsigned long long)t->suppressed_bytes,
                  delta(d1, sizeof d1, t->suppressed_bytes, prev ? &prev->suppressed_bytes : NULL),

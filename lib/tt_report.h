@@ -25,6 +25,7 @@ struct tt_loss_record {
 struct tt_leak_totals {
   uint64_t bytes[4], blocks[4]; /* by enum tt_leak_state */
   uint64_t suppressed_bytes, suppressed_blocks;
+  uint64_t heur_bytes[5], heur_blocks[5]; /* still reachable through each heuristic */
   uint64_t in_use_bytes, in_use_blocks;
   uint64_t allocs, frees, bytes_allocated;
   uint64_t error_records;   /* loss records that count as errors */

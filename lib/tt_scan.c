@@ -64,7 +64,7 @@
 
 size_t tt_scan_scratch_bytes(size_t n) {
   return n * sizeof(uintptr_t) + n * sizeof(uint64_t) + (2 * n + 1) * sizeof(uint32_t) +
-         TT_ALIGN_UP(n, 8) + TT_ALIGN_UP(n / 8 + 1, 8);
+         TT_ALIGN_UP(n, 8) + TT_ALIGN_UP(n / 8 + 1, 8) + TT_ALIGN_UP(n, 8);
 }
 
 void tt_scan_init(struct tt_scan *sc, const struct tt_block *blocks, size_t n, void *scratch) {
@@ -82,6 +82,9 @@ void tt_scan_init(struct tt_scan *sc, const struct tt_block *blocks, size_t n, v
   p += TT_ALIGN_UP(n, 8);
   sc->scanned = (uint8_t *)p;
   memset(sc->scanned, 0, n / 8 + 1);
+  p += TT_ALIGN_UP(n / 8 + 1, 8);
+  sc->heur = (uint8_t *)p;
+  memset(sc->heur, 0, n);
   sc->lo = sc->hi = 0; /* an empty span: the range filter rejects every word */
   for (size_t i = 0; i < n; i++) {
     sc->starts[i] = blocks[i].addr;
@@ -169,17 +172,96 @@ static inline void push(struct tt_scan *sc, size_t i) { sc->work[sc->nwork++] = 
 /* A pointer value w was found while scanning something definite (a root or a
  * Reachable block) or not (a Possible block). self: the block being scanned,
  * or -1 for roots. */
+/* ======================================================================== */
+/* heuristics (Valgrind's --leak-check-heuristics)                           */
+/* ======================================================================== */
+
+static const char *const heur_names[TT_HEUR_COUNT] = {"none", "stdstring", "length64", "newarray",
+                                                     "multipleinheritance"};
+
+const char *tt_heuristic_name(unsigned h) { return h < TT_HEUR_COUNT ? heur_names[h] : "?"; }
+
+void tt_scan_set_heuristics(struct tt_scan *sc, unsigned set, const struct tt_range *rodata,
+                            size_t n) {
+  sc->heuristics = set;
+  sc->rodata = rodata;
+  sc->nrodata = n;
+}
+
+static bool in_rodata(const struct tt_scan *sc, uintptr_t a) {
+  size_t lo = 0, hi = sc->nrodata;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (a < sc->rodata[mid].lo)
+      hi = mid;
+    else if (a >= sc->rodata[mid].hi)
+      lo = mid + 1;
+    else
+      return true;
+  }
+  return false;
+}
+
+/* A plausible vtable pointer: aligned, above page 0, into a module's
+ * read-only data (where .data.rel.ro keeps vtables once relocated). */
+static bool vtable_like(const struct tt_scan *sc, uintptr_t v) {
+  return (v & (sizeof(uintptr_t) - 1)) == 0 && v >= 4096 && in_rodata(sc, v);
+}
+
+/* Which heuristic, if any, explains the interior pointer w into block i
+ * (the block is live and the world stopped: its words can be read). */
+static unsigned heuristic_of(const struct tt_scan *sc, size_t i, uintptr_t w) {
+  const struct tt_block *b = &sc->blocks[i];
+  uintptr_t start = b->addr;
+  size_t size = tt_block_size(b);
+  unsigned set = sc->heuristics;
+  const uint64_t *word = (const uint64_t *)start; /* malloc's blocks are 16-aligned */
+  if ((set & TT_HEUR_BIT(TT_HEUR_STDSTRING)) && w == start + 3 * sizeof(uint64_t) &&
+      size >= 3 * sizeof(uint64_t)) {
+    uint64_t length = word[0], capacity = word[1];
+    if (3 * sizeof(uint64_t) + capacity + 1 == size && length <= capacity)
+      return TT_HEUR_STDSTRING;
+  }
+  if ((set & TT_HEUR_BIT(TT_HEUR_LENGTH64)) && w == start + sizeof(uint64_t) &&
+      size >= sizeof(uint64_t)) {
+    if (word[0] > 0 && size - sizeof(uint64_t) == word[0])
+      return TT_HEUR_LENGTH64;
+  }
+  if ((set & TT_HEUR_BIT(TT_HEUR_NEWARRAY)) && w == start + sizeof(uint64_t) &&
+      size >= sizeof(uint64_t)) {
+    uint64_t count = word[0];
+    if (count > 0 && (size - sizeof(uint64_t)) % count == 0)
+      return TT_HEUR_NEWARRAY;
+  }
+  if ((set & TT_HEUR_BIT(TT_HEUR_MULTIPLEINHERITANCE)) && sc->nrodata &&
+      (w & (sizeof(uintptr_t) - 1)) == 0 && w + sizeof(uintptr_t) <= start + size &&
+      size >= sizeof(uintptr_t)) {
+    if (vtable_like(sc, *(const uintptr_t *)w) && vtable_like(sc, word[0]))
+      return TT_HEUR_MULTIPLEINHERITANCE;
+  }
+  return TT_HEUR_NONE;
+}
+
 static inline void mark_word(struct tt_scan *sc, const uintptr_t *p, uintptr_t w, bool definite,
                              long self) {
   long i = tt_scan_find(sc, w);
   if (i < 0 || i == self)
     return;
   uint8_t old = sc->state[i];
-  if (old == TT_STATE_REACHABLE)
+  bool at_start = w == sc->starts[i];
+  if (old == TT_STATE_REACHABLE) {
+    if (at_start && definite)
+      sc->heur[i] = TT_HEUR_NONE; /* reachable in its own right after all */
     return;
-  uint8_t want = (definite && w == sc->starts[i]) ? TT_STATE_REACHABLE : TT_STATE_POSSIBLE;
+  }
+  unsigned heur = TT_HEUR_NONE;
+  if (!at_start && definite && sc->heuristics)
+    heur = heuristic_of(sc, (size_t)i, w);
+  uint8_t want =
+      (definite && (at_start || heur)) ? TT_STATE_REACHABLE : TT_STATE_POSSIBLE;
   if (old == TT_STATE_UNREACHED || (old == TT_STATE_POSSIBLE && want == TT_STATE_REACHABLE)) {
     sc->state[i] = want;
+    sc->heur[i] = (uint8_t)(want == TT_STATE_REACHABLE ? heur : TT_HEUR_NONE);
     push(sc, (size_t)i);
     if (sc->parent) {
       sc->parent[i] = self >= 0 ? (uint32_t)self : TT_SCAN_ROOT_PARENT;

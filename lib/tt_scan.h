@@ -19,6 +19,28 @@ enum tt_leak_state {
 
 #define TT_SCAN_ROOT_PARENT UINT32_MAX /* parent of a block a root reached */
 
+/* Valgrind's --leak-check-heuristics: interior pointers that C++ runtimes
+ * and common libraries keep on purpose, which make a block reachable
+ * rather than possibly lost. */
+enum tt_heuristic {
+  TT_HEUR_NONE = 0,
+  TT_HEUR_STDSTRING,           /* a pre-C++11 std::string: {length, capacity, refcount, chars} */
+  TT_HEUR_LENGTH64,            /* a 64-bit length of the rest, then the data (sqlite) */
+  TT_HEUR_NEWARRAY,            /* new[] of objects with destructors: {count, elements} */
+  TT_HEUR_MULTIPLEINHERITANCE, /* a pointer to a secondary base's vtable pointer */
+  TT_HEUR_COUNT
+};
+#define TT_HEUR_BIT(h) (1u << (h))
+#define TT_HEUR_ALL (TT_HEUR_BIT(TT_HEUR_STDSTRING) | TT_HEUR_BIT(TT_HEUR_LENGTH64) | \
+                     TT_HEUR_BIT(TT_HEUR_NEWARRAY) | TT_HEUR_BIT(TT_HEUR_MULTIPLEINHERITANCE))
+/* Valgrind's name of a heuristic ("newarray"). */
+const char *tt_heuristic_name(unsigned h) TT_HIDDEN;
+
+/* An address range (read-only data of loaded modules, for vtables). */
+struct tt_range {
+  uintptr_t lo, hi;
+};
+
 /* A word in live memory that points into a freed (quarantined) block. */
 struct tt_dangling {
   uintptr_t where, value;
@@ -35,6 +57,10 @@ struct tt_scan {
   uint64_t *indirect; /* n: bytes indirectly lost under each clique leader */
   uint32_t *work;     /* 2n + 1: the mark stack */
   uint8_t *scanned;   /* n bits: blocks whose contents were looked at once */
+  uint8_t *heur;      /* n: the heuristic that made the block reachable, or 0 */
+  unsigned heuristics; /* TT_HEUR_BIT set in use (tt_scan_set_heuristics) */
+  const struct tt_range *rodata; /* sorted: where vtables may be */
+  size_t nrodata;
   size_t nwork;
   uintptr_t lo, hi;   /* [lo, hi): span of all blocks, the cheap filter */
   uint64_t words_scanned;
@@ -71,6 +97,11 @@ void tt_scan_init(struct tt_scan *sc, const struct tt_block *blocks, size_t n, v
     TT_HIDDEN;
 /* Sorts blocks by address; tmp has room for n blocks. */
 void tt_scan_sort_blocks(struct tt_block *blocks, size_t n, struct tt_block *tmp) TT_HIDDEN;
+
+/* Uses the heuristics in set (TT_HEUR_BIT), multipleinheritance with
+ * vtables looked for in rodata[0..n) (sorted, not overlapping). */
+void tt_scan_set_heuristics(struct tt_scan *sc, unsigned set, const struct tt_range *rodata,
+                            size_t n) TT_HIDDEN;
 
 /* Looks for pointers into the freed blocks q[0..nq) (sorted by address) in
  * the places mask names, recording up to max of them into out. */
