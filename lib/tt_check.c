@@ -950,9 +950,10 @@ static void export_reports(const struct ctx *c, const struct tt_leak_totals *tot
     flat[i] = recs[i].r;
   size_t nowners, obytes;
   struct tt_owner_row *owners = owner_rows(c, &nowners, &obytes);
-  uint64_t errors, contexts, supp_errors, supp_used;
+  uint64_t errors, contexts, supp_errors, supp_used, err_supp_contexts;
   tt_errors_counts(&errors, &contexts);
   tt_suppress_totals(&supp_errors, &supp_used);
+  uint64_t err_supp = tt_errors_suppressed(&err_supp_contexts);
   bool gate = tt_check_gate(opts, totals, errors);
   struct tt_export x = {opts,
                         totals,
@@ -966,8 +967,8 @@ static void export_reports(const struct ctx *c, const struct tt_leak_totals *tot
                         gate,
                         totals->error_records + errors,
                         totals->error_records + contexts,
-                        totals->suppressed_records + tt_errors_suppressed(),
-                        supp_used};
+                        totals->suppressed_error_records + err_supp,
+                        totals->suppressed_error_records + err_supp_contexts};
   tt_export_write(&x);
   tt_os_unmap(flat, rbytes);
   tt_os_unmap(owners, obytes);
@@ -1087,14 +1088,18 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
     int nf = 0, shown = 0;
     if (suppressing || opts->gen_suppressions != TT_GENSUPP_NO)
       nf = tt_report_alloc_frames(r->stack, r->kind, rec_frames, TT_REPORT_MAX_FRAMES, &shown);
-    if (suppressing &&
-        tt_suppress_match(TT_SUPP_LEAK, bit, rec_frames, nf, r->bytes, r->blocks)) {
-      /* Valgrind moves a suppressed record's blocks from its kind to "suppressed" */
+    if (suppressing && tt_suppress_match(TT_SUPP_LEAK, bit, rec_frames, nf,
+                                         r->bytes + r->indirect_bytes, r->blocks)) {
+      /* Valgrind moves a suppressed record's blocks from its kind to
+       * "suppressed"; it counts as a suppressed error (and context) when its
+       * kind is one that counts as an error */
       totals->bytes[r->state] -= r->bytes;
       totals->blocks[r->state] -= r->blocks;
       totals->suppressed_bytes += r->bytes;
       totals->suppressed_blocks += r->blocks;
       totals->suppressed_records++;
+      if (full && (opts->errors_for_leak_kinds & bit))
+        totals->suppressed_error_records++;
       r->suppressed = 1;
       continue;
     }

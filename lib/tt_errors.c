@@ -27,12 +27,13 @@ struct context {
   uint64_t count;
   struct tt_error_info info; /* the first occurrence, for machine-readable reports */
   bool suppressed;
+  const char *supp_name; /* the suppression that matched (its name, as tt_suppress keeps it) */
 };
 
 static const struct tt_options *opts;
 static tt_spinlock_t errors_lock = TT_SPINLOCK_INIT;
 static struct context *contexts;
-static uint64_t n_errors, n_contexts, n_suppressed;
+static uint64_t n_errors, n_contexts, n_suppressed, n_suppressed_contexts;
 
 static const char *const kind_ids[TT_ERR_KIND_COUNT] = {
     "invalid_free",     "double_free",    "mismatched_free", "write_after_free",
@@ -53,9 +54,11 @@ void tt_errors_counts(uint64_t *errors, uint64_t *ctxs) {
   tt_spin_unlock(&errors_lock);
 }
 
-uint64_t tt_errors_suppressed(void) {
+uint64_t tt_errors_suppressed(uint64_t *ctxs) {
   tt_spin_lock(&errors_lock);
   uint64_t n = n_suppressed;
+  if (ctxs)
+    *ctxs = n_suppressed_contexts;
   tt_spin_unlock(&errors_lock);
   return n;
 }
@@ -82,10 +85,12 @@ static struct context *count_locked(enum tt_error_kind kind, uint32_t stack, uin
   if (c) {
     c->count++;
     c->info.count = c->count;
-    if (c->suppressed)
+    if (c->suppressed) {
       n_suppressed++;
-    else
+      tt_suppress_used_again(c->supp_name); /* Valgrind counts every occurrence */
+    } else {
       n_errors++;
+    }
     return NULL;
   }
   n_errors++;
@@ -110,12 +115,15 @@ static struct context *count_locked(enum tt_error_kind kind, uint32_t stack, uin
  * error, and not reported. */
 static bool suppressed_locked(struct context *c, enum tt_supp_kind kind,
                               const struct tt_supp_frame *frames, int n) {
-  if (!tt_suppress_count() || !tt_suppress_match(kind, 0, frames, n, 0, 0))
+  const char *name;
+  if (!tt_suppress_count() || !(name = tt_suppress_match(kind, 0, frames, n, 0, 0)))
     return false;
   c->suppressed = true;
+  c->supp_name = name;
   n_errors--;
   n_contexts--;
   n_suppressed++;
+  n_suppressed_contexts++;
   return true;
 }
 
@@ -177,14 +185,18 @@ void tt_errors_bad_free(enum tt_error_kind kind, enum tt_release_kind how, uint3
   if (c) {
     c->info.how = how;
     c->info.addr = addr;
-    if (b) {
-      c->info.size = tt_block_size(b);
-      c->info.offset = addr - b->addr;
-      c->info.alloc_stack = b->stack;
-      c->info.alloc_kind = tt_block_kind(b);
-      if (tt_block_quarantined(b)) {
-        c->info.free_stack = tt_block_free_stack(b);
-        c->info.free_how = tt_block_release_kind(b);
+    struct tt_block inside;
+    const struct tt_block *blk = b;
+    if (!blk && tt_heap_find_containing(addr, &inside))
+      blk = &inside; /* an interior pointer: the block it is in */
+    if (blk) {
+      c->info.size = tt_block_size(blk);
+      c->info.offset = addr - blk->addr;
+      c->info.alloc_stack = blk->stack;
+      c->info.alloc_kind = tt_block_kind(blk);
+      if (tt_block_quarantined(blk)) {
+        c->info.free_stack = tt_block_free_stack(blk);
+        c->info.free_how = tt_block_release_kind(blk);
       }
     }
     nf = tt_report_release_frames(stack, how, frames_buf, TT_REPORT_MAX_FRAMES, &shown);

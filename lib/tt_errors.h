@@ -66,8 +66,8 @@ struct tt_error_info {
  * happened, with the errors lock held. */
 void tt_errors_for_each(void (*fn_cb)(const struct tt_error_info *e, void *arg), void *arg)
     TT_HIDDEN;
-/* Occurrences suppressed. */
-uint64_t tt_errors_suppressed(void) TT_HIDDEN;
+/* Occurrences suppressed, and (contexts, may be NULL) distinct ones. */
+uint64_t tt_errors_suppressed(uint64_t *contexts) TT_HIDDEN;
 
 /* Occurrences and distinct contexts reported so far. */
 void tt_errors_counts(uint64_t *errors, uint64_t *contexts) TT_HIDDEN;

@@ -71,6 +71,44 @@ static struct err_stacks stacks_of(const struct tt_error_info *e) {
 }
 
 /* ======================================================================== */
+/* text                                                                      */
+/* ======================================================================== */
+
+/* The length of the well-formed UTF-8 sequence at p (1..4), or 0 when the
+ * bytes there are not one (a command line, a file name may hold any bytes;
+ * JSON and XML must be UTF-8). */
+static size_t utf8_len(const unsigned char *p) {
+  unsigned c = p[0];
+  size_t n;
+  unsigned min;
+  if (c < 0x80)
+    return 1;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+    min = 0x80;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    min = 0x800;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    min = 0x10000;
+  } else {
+    return 0;
+  }
+  unsigned cp = c & (0x7F >> n);
+  for (size_t i = 1; i < n; i++) {
+    if ((p[i] & 0xC0) != 0x80)
+      return 0;
+    cp = cp << 6 | (p[i] & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return n;
+}
+
+#define REPLACEMENT_CHAR "\xEF\xBF\xBD" /* U+FFFD, for bytes that are not UTF-8 */
+
+/* ======================================================================== */
 /* JSON                                                                      */
 /* ======================================================================== */
 
@@ -80,18 +118,23 @@ static void jstr(struct tt_out *o, const char *s) {
     return;
   }
   tt_out_write(o, "\"", 1);
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+  for (const unsigned char *p = (const unsigned char *)s; *p;) {
     char esc[8];
+    size_t n = utf8_len(p);
     if (*p == '"' || *p == '\\') {
       esc[0] = '\\';
       esc[1] = (char)*p;
       tt_out_write(o, esc, 2);
     } else if (*p < 0x20) {
-      size_t n = tt_fmt(esc, sizeof esc, "\\u%04x", (unsigned)*p);
-      tt_out_write(o, esc, n);
+      size_t k = tt_fmt(esc, sizeof esc, "\\u%04x", (unsigned)*p);
+      tt_out_write(o, esc, k);
+    } else if (!n) {
+      tt_out_write(o, REPLACEMENT_CHAR, 3);
+      n = 1;
     } else {
-      tt_out_write(o, (const char *)p, 1);
+      tt_out_write(o, (const char *)p, n);
     }
+    p += n ? n : 1;
   }
   tt_out_write(o, "\"", 1);
 }
@@ -273,10 +316,10 @@ void tt_export_json(struct tt_out *o, const struct tt_export *x) {
     tt_out_printf(o, "}");
   }
   tt_out_printf(o, "%s],\n  \"error_summary\": {\"errors\": %llu, \"contexts\": %llu, "
-                   "\"suppressed\": %llu, \"suppressions_used\": %llu}\n}\n",
+                   "\"suppressed\": %llu, \"suppressed_contexts\": %llu}\n}\n",
                 x->nowners ? "\n  " : "", (unsigned long long)x->errors,
                 (unsigned long long)x->contexts, (unsigned long long)x->suppressed,
-                (unsigned long long)x->suppressions_used);
+                (unsigned long long)x->suppressed_contexts);
 }
 
 /* ======================================================================== */
@@ -458,8 +501,9 @@ void tt_export_sarif(struct tt_out *o, const struct tt_export *x) {
 /* ======================================================================== */
 
 static void xstr(struct tt_out *o, const char *s) {
-  for (; s && *s; s++) {
-    switch (*s) {
+  for (const unsigned char *p = (const unsigned char *)s; p && *p;) {
+    size_t n = utf8_len(p);
+    switch (*p) {
     case '&':
       tt_out_write(o, "&amp;", 5);
       break;
@@ -473,9 +517,13 @@ static void xstr(struct tt_out *o, const char *s) {
       tt_out_write(o, "&quot;", 6);
       break;
     default:
-      if ((unsigned char)*s >= 0x20 || *s == '\t')
-        tt_out_write(o, s, 1);
+      if (!n)
+        tt_out_write(o, REPLACEMENT_CHAR, 3);
+      else if (*p >= 0x20 || *p == '\t' || *p == '\n' || *p == '\r')
+        tt_out_write(o, (const char *)p, n);
+      /* other control characters are not allowed in XML 1.0 at all */
     }
+    p += n ? n : 1;
   }
 }
 

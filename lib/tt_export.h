@@ -20,7 +20,7 @@ struct tt_export {
   const struct tt_block *blocks;     /* the scan's blocks, for cycle members */
   int exit_status;                   /* what the process exits with */
   bool gate_failed;
-  uint64_t errors, contexts, suppressed, suppressions_used;
+  uint64_t errors, contexts, suppressed, suppressed_contexts;
 };
 
 /* At start-up: remembers $TETHER_RUN_DIR (the environment is gone by exit). */

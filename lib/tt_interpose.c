@@ -728,15 +728,16 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status) {
   tracking = 0; /* from here on frees pass through and nothing is recorded */
   if (rc != 0)
     tt_report_line(&o, "tether: the leak check could not run (errno %d)", -rc);
-  uint64_t lifetime_errors, lifetime_contexts, supp_errors, supp_used;
+  uint64_t lifetime_errors, lifetime_contexts, supp_contexts;
   tt_errors_counts(&lifetime_errors, &lifetime_contexts);
-  tt_suppress_totals(&supp_errors, &supp_used);
+  uint64_t supp_errors = tt_errors_suppressed(&supp_contexts);
   if (tt_log_verbosity() > 0)
     tt_suppress_print_used(&o);
   if (!opts.quiet)
     tt_report_error_summary(&o, t.error_records + lifetime_errors,
                             t.error_records + lifetime_contexts,
-                            t.suppressed_records + tt_errors_suppressed(), supp_used);
+                            t.suppressed_error_records + supp_errors,
+                            t.suppressed_error_records + supp_contexts);
   tt_out_flush(&o);
 
   bool gate = tt_check_gate(&opts, &t, lifetime_errors);

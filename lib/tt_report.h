@@ -30,6 +30,7 @@ struct tt_leak_totals {
   uint64_t allocs, frees, bytes_allocated;
   uint64_t error_records;   /* loss records that count as errors */
   uint64_t suppressed_records; /* loss records a suppression matched */
+  uint64_t suppressed_error_records; /* ... of a kind that counts as an error */
   uint64_t records;
 };
 

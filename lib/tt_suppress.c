@@ -286,6 +286,12 @@ static int parse_block(struct parser *p, char *buf, size_t size) {
         return fail(p, "expected a tool and kind such as Memcheck:Leak, found '}'");
       if (!s->nframes)
         return fail(p, "expected at least one frame line (fun:NAME, obj:PATH or ...) before '}'");
+      bool located = false;
+      for (int i = 0; i < s->nframes && !located; i++)
+        located = s->frames[i].type != PAT_DOTS;
+      if (!located)
+        return fail(p, "a suppression needs at least one frame line that is not '...' (it would "
+                       "match every stack)");
       return 0;
     }
     switch (st) {
@@ -293,6 +299,7 @@ static int parse_block(struct parser *p, char *buf, size_t size) {
       if (strcmp(buf, "{") == 0)
         return fail(p, "expected the suppression's name, found '{' (is a '}' missing above?)");
       s->name = tt_arena_strdup(buf);
+      s->line = p->lineno; /* Valgrind names a suppression by its name's line */
       st = KIND;
       break;
     case KIND:
@@ -438,6 +445,18 @@ const char *tt_suppress_match(enum tt_supp_kind kind, unsigned leak_kind,
   }
   tt_spin_unlock(&supp_lock);
   return name;
+}
+
+void tt_suppress_used_again(const char *name) {
+  if (!name)
+    return;
+  tt_spin_lock(&supp_lock);
+  for (struct supp *s = head; s; s = s->next)
+    if (s->name == name) {
+      s->used++;
+      break;
+    }
+  tt_spin_unlock(&supp_lock);
 }
 
 /* ======================================================================== */

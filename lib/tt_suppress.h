@@ -50,6 +50,9 @@ const char *tt_suppress_match(enum tt_supp_kind kind, unsigned leak_kind,
                               const struct tt_supp_frame *frames, int n, uint64_t bytes,
                               uint64_t blocks) TT_HIDDEN;
 
+/* Another occurrence of an error the suppression called name suppressed
+ * (name: what tt_suppress_match returned). */
+void tt_suppress_used_again(const char *name) TT_HIDDEN;
 /* "used_suppression: N name file:line" lines (Valgrind's -v), "--PID-- " prefixed. */
 void tt_suppress_print_used(struct tt_out *o) TT_HIDDEN;
 /* Calls fn for every suppression used, with how often and its name. */

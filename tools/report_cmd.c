@@ -558,7 +558,7 @@ static void print_summaries(FILE *out, const json_t *r) {
       out, "==%ld== \n==%ld== ERROR SUMMARY: %s errors from %s contexts (suppressed: %s from %s)\n",
       pid, pid, tt_cli_num(e, sizeof e, num(es, "errors")),
       tt_cli_num(x, sizeof x, num(es, "contexts")), tt_cli_num(s, sizeof s, num(es, "suppressed")),
-      tt_cli_num(u, sizeof u, num(es, "suppressions_used")));
+      tt_cli_num(u, sizeof u, num(es, "suppressed_contexts")));
   fprintf(out, "==%ld== \n", pid);
 }
 

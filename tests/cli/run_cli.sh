@@ -127,7 +127,7 @@ fake_report() { # PID GATE_FAILED(true|false) COMMAND
   printf '   "indirectly_lost": {"bytes": 0, "blocks": 0}, "possibly_lost": {"bytes": 0, "blocks": 0},\n'
   printf '   "still_reachable": {"bytes": 0, "blocks": 0}, "suppressed": {"bytes": 0, "blocks": 0}},\n'
   printf ' "loss_records": [], "errors": [], "cycles": [], "owners": [],\n'
-  printf ' "error_summary": {"errors": %s, "contexts": %s, "suppressed": 0, "suppressions_used": 0}}\n' $errors $errors
+  printf ' "error_summary": {"errors": %s, "contexts": %s, "suppressed": 0, "suppressed_contexts": 0}}\n' $errors $errors
 }
 fake_report 999901 true ./fake-leaky >"$tmp/leaky.json"
 fake_report 999902 false ./fake-clean >"$tmp/clean.json"
