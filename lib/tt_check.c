@@ -1130,8 +1130,10 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
   }
   if (req->mode != TT_CHECK_EXIT)
     last_totals = *totals;
-  else
+  else {
+    tt_out_flush(o); /* a warning while exporting must not split a report line */
     export_reports(&c, totals, recs, nrecs);
+  }
   if (tt_log_verbosity() > 0) {
     tt_report_line(o, "leak check: %'zu blocks, %'llu words scanned; stop %llu us, scan %llu us",
                    c.n, (unsigned long long)c.sc.words_scanned,

@@ -700,7 +700,9 @@ static void write_file(const char *tmpl, const char *what, const struct tt_expor
   tt_log_expand_path(tmpl, path, sizeof path);
   int fd = tt_os_open_write(path);
   if (fd < 0) {
-    tt_warn("cannot write the %s report '%s' (errno %d)", what, path, -fd);
+    /* shown with -q too: the user asked for this file */
+    tt_log_line("Warning: cannot write the %s report '%s' (errno %d); it is not written", what,
+                path, -fd);
     return;
   }
   struct tt_out o;
