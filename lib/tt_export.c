@@ -160,25 +160,23 @@ static void jframes(struct tt_out *o, int n) {
   tt_out_printf(o, "]");
 }
 
-static void jalloc_stack(struct tt_out *o, uint32_t stack, unsigned kind) {
+/* A stack whose frame 0 is an allocation function (kind) or, with
+ * release, a release function; null when there is none. */
+static void jstack(struct tt_out *o, uint32_t stack, unsigned kind, bool release) {
   int shown;
   if (!stack) {
     tt_out_printf(o, "null");
     return;
   }
-  tt_report_alloc_frames(stack, kind, frames, TT_REPORT_MAX_FRAMES, &shown);
+  if (release)
+    tt_report_release_frames(stack, kind, frames, TT_REPORT_MAX_FRAMES, &shown);
+  else
+    tt_report_alloc_frames(stack, kind, frames, TT_REPORT_MAX_FRAMES, &shown);
   jframes(o, shown);
 }
 
-static void jrelease_stack(struct tt_out *o, uint32_t stack, unsigned how) {
-  int shown;
-  if (!stack) {
-    tt_out_printf(o, "null");
-    return;
-  }
-  tt_report_release_frames(stack, how, frames, TT_REPORT_MAX_FRAMES, &shown);
-  jframes(o, shown);
-}
+#define jalloc_stack(o, stack, kind) jstack(o, stack, kind, false)
+#define jrelease_stack(o, stack, how) jstack(o, stack, how, true)
 
 static void jamount(struct tt_out *o, const char *key, uint64_t bytes, uint64_t blocks) {
   tt_out_printf(o, "\"%s\": {\"bytes\": %llu, \"blocks\": %llu}", key, (unsigned long long)bytes,
@@ -199,10 +197,7 @@ static void json_error_cb(const struct tt_error_info *e, void *arg) {
     tt_out_printf(o, ", \"count_value\": %llu, \"references\": %llu",
                   (unsigned long long)e->count_value, (unsigned long long)e->refs);
   tt_out_printf(o, ",\n     \"stack\": ");
-  if (s.stack_is_alloc)
-    jalloc_stack(o, s.stack, s.stack_how);
-  else
-    jrelease_stack(o, s.stack, s.stack_how);
+  jstack(o, s.stack, s.stack_how, !s.stack_is_alloc);
   tt_out_printf(o, ",\n     \"free_stack\": ");
   jrelease_stack(o, s.free_stack, e->free_how);
   tt_out_printf(o, ",\n     \"alloc_stack\": ");

@@ -58,45 +58,60 @@ static int parse_int(const char *s, size_t n, int lo, int hi, int *out) {
   return 0;
 }
 
-int tt_options_parse_kinds(const char *s, size_t n, unsigned *out) {
+/* "all", "none" or a comma-separated list of names[i], each setting bit
+ * first_bit + i; -1 when malformed (an unknown name, an empty item). */
+static int parse_name_set(const char *s, size_t n, const char *const *names, unsigned count,
+                          unsigned first_bit, unsigned all, unsigned *out) {
   if (word_is(s, n, "all")) {
-    *out = TT_KIND_ALL;
+    *out = all;
     return 0;
   }
   if (word_is(s, n, "none")) {
     *out = 0;
     return 0;
   }
-  unsigned k = 0;
-  size_t i = 0;
-  while (i < n) {
+  if (n == 0)
+    return -1;
+  unsigned set = 0;
+  for (size_t i = 0; i < n;) {
     size_t j = i;
     while (j < n && s[j] != ',')
       j++;
-    const char *w = s + i;
-    size_t wn = j - i;
-    if (word_is(w, wn, "definite"))
-      k |= TT_KIND_DEFINITE;
-    else if (word_is(w, wn, "indirect"))
-      k |= TT_KIND_INDIRECT;
-    else if (word_is(w, wn, "possible"))
-      k |= TT_KIND_POSSIBLE;
-    else if (word_is(w, wn, "reachable"))
-      k |= TT_KIND_REACHABLE;
-    else
+    bool known = false;
+    for (unsigned k = 0; k < count && !known; k++)
+      if (word_is(s + i, j - i, names[k])) {
+        set |= 1u << (first_bit + k);
+        known = true;
+      }
+    if (!known)
       return -1;
     i = j + 1;
     if (j < n && i == n)
       return -1; /* trailing comma */
   }
-  if (n == 0)
-    return -1;
-  *out = k;
+  *out = set;
   return 0;
 }
 
+/* One of words[]: its index into *out; -1 for anything else. */
+static int parse_choice(const char *v, size_t n, const char *const *words, unsigned count,
+                        int *out) {
+  for (unsigned k = 0; k < count; k++)
+    if (word_is(v, n, words[k])) {
+      *out = (int)k;
+      return 0;
+    }
+  return -1;
+}
+
+static const char *const kind_names[] = {"definite", "indirect", "possible", "reachable"};
+
+int tt_options_parse_kinds(const char *s, size_t n, unsigned *out) {
+  return parse_name_set(s, n, kind_names, TT_ARRAY_LEN(kind_names), 0, TT_KIND_ALL, out);
+}
+
 void tt_options_kinds_str(unsigned kinds, char *buf, size_t size) {
-  static const char *names[] = {"definite", "indirect", "possible", "reachable"};
+  const char *const *names = kind_names;
   size_t len = 0;
   buf[0] = '\0';
   if (kinds == 0) {
@@ -111,49 +126,14 @@ void tt_options_kinds_str(unsigned kinds, char *buf, size_t size) {
 static int parse_range_int(const char *v, size_t n, const char *values, int *out);
 static int parse_leak_check(const char *v, size_t n, int *out);
 static int parse_gensupp(const char *v, size_t n, int *out) {
-  if (word_is(v, n, "no"))
-    *out = TT_GENSUPP_NO;
-  else if (word_is(v, n, "yes"))
-    *out = TT_GENSUPP_YES;
-  else if (word_is(v, n, "all"))
-    *out = TT_GENSUPP_ALL;
-  else
-    return -1;
-  return 0;
+  static const char *const words[] = {"no", "yes", "all"}; /* enum tt_gen_suppressions */
+  return parse_choice(v, n, words, TT_ARRAY_LEN(words), out);
 }
 
 /* Bits 1..4 in Valgrind's order (tt_scan.h's enum tt_heuristic). */
 static int parse_heuristics(const char *v, size_t n, unsigned *out) {
   static const char *const names[] = {"stdstring", "length64", "newarray", "multipleinheritance"};
-  if (word_is(v, n, "all")) {
-    *out = 0x1e;
-    return 0;
-  }
-  if (word_is(v, n, "none")) {
-    *out = 0;
-    return 0;
-  }
-  unsigned set = 0;
-  for (size_t i = 0; i < n;) {
-    size_t j = i;
-    while (j < n && v[j] != ',')
-      j++;
-    bool known = false;
-    for (unsigned k = 0; k < TT_ARRAY_LEN(names) && !known; k++)
-      if (word_is(v + i, j - i, names[k])) {
-        set |= 1u << (k + 1);
-        known = true;
-      }
-    if (!known)
-      return -1;
-    i = j + 1;
-    if (j < n && i == n)
-      return -1;
-  }
-  if (!n)
-    return -1;
-  *out = set;
-  return 0;
+  return parse_name_set(v, n, names, TT_ARRAY_LEN(names), 1, 0x1e, out);
 }
 
 static int parse_tool(const char *v, size_t n, int *out) {
@@ -265,15 +245,8 @@ static int parse_size(const char *v, size_t n, size_t *out) {
 }
 
 static int parse_dangling(const char *v, size_t n, int *out) {
-  if (word_is(v, n, "no"))
-    *out = TT_DANGLING_NO;
-  else if (word_is(v, n, "yes"))
-    *out = TT_DANGLING_YES;
-  else if (word_is(v, n, "all"))
-    *out = TT_DANGLING_ALL;
-  else
-    return -1;
-  return 0;
+  static const char *const words[] = {"no", "yes", "all"}; /* enum tt_check_dangling */
+  return parse_choice(v, n, words, TT_ARRAY_LEN(words), out);
 }
 
 /* --show-owner: each value adds a name to the list; an empty one empties it. */

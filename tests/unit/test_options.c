@@ -601,6 +601,40 @@ static void test_signal_name(void) {
   }
 }
 
+static void test_heuristics(void) {
+  CU_ASSERT_EQUAL(parse(""), 0);
+  CU_ASSERT_EQUAL(o.leak_check_heuristics, 0x1eu); /* default: all four, Valgrind's */
+  CU_ASSERT_EQUAL(parse("leak-check-heuristics=none"), 0);
+  CU_ASSERT_EQUAL(o.leak_check_heuristics, 0u);
+  CU_ASSERT_EQUAL(parse("leak-check-heuristics=newarray,stdstring"), 0);
+  CU_ASSERT_EQUAL(o.leak_check_heuristics, (1u << 3) | (1u << 1));
+  CU_ASSERT_EQUAL(parse("leak-check-heuristics=multipleinheritance,length64"), 0);
+  CU_ASSERT_EQUAL(o.leak_check_heuristics, (1u << 4) | (1u << 2));
+  static const char *bad[] = {"newarray,", ",newarray", "stdstrings", "", "all,none", "newarray,,length64"};
+  for (unsigned i = 0; i < TT_ARRAY_LEN(bad); i++) {
+    char line[128];
+    snprintf(line, sizeof line, "leak-check-heuristics=%s", bad[i]);
+    CU_ASSERT_EQUAL(parse(line), -1);
+    CU_ASSERT_EQUAL(o.leak_check_heuristics, 0x1eu); /* kept its default */
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "stdstring, length64, newarray, multipleinheritance"));
+  }
+}
+
+static void test_choices(void) {
+  CU_ASSERT_EQUAL(parse("gen-suppressions=all check-dangling=yes"), 0);
+  CU_ASSERT_EQUAL(o.gen_suppressions, TT_GENSUPP_ALL);
+  CU_ASSERT_EQUAL(o.check_dangling, TT_DANGLING_YES);
+  CU_ASSERT_EQUAL(parse("gen-suppressions=yes check-dangling=all"), 0);
+  CU_ASSERT_EQUAL(o.gen_suppressions, TT_GENSUPP_YES);
+  CU_ASSERT_EQUAL(o.check_dangling, TT_DANGLING_ALL);
+  CU_ASSERT_EQUAL(parse("gen-suppressions=maybe"), -1);
+  CU_ASSERT_EQUAL(o.gen_suppressions, TT_GENSUPP_NO);
+  CU_ASSERT_EQUAL(parse("show-reachable=yes"), 0);
+  CU_ASSERT_EQUAL(o.show_leak_kinds, (unsigned)TT_KIND_ALL);
+  CU_ASSERT_EQUAL(parse("tool=memcheck"), 0);
+  CU_ASSERT_EQUAL(parse("tool=helgrind"), -1);
+}
+
 int options_init(void) { return 0; }
 int options_cleanup(void) { return 0; }
 
@@ -639,5 +673,7 @@ CU_TestInfo options_tests[] = {
     {"check-signal: values", test_check_signal_values},
     {"check-signal: bad values", test_check_signal_bad},
     {"signal names", test_signal_name},
+    {"leak-check-heuristics", test_heuristics},
+    {"choices: gen-suppressions, check-dangling, show-reachable, tool", test_choices},
     CU_TEST_INFO_NULL,
 };
