@@ -118,6 +118,9 @@ static void root_cb(uintptr_t lo, uintptr_t hi, enum tt_root_kind kind, void *ar
     tt_scan_root_words(sc, (const uintptr_t *)lo, (hi - lo) / sizeof(uintptr_t));
   else if (kind == TT_ROOT_USER)
     tt_scan_root_range_all(sc, lo, hi);
+  else if (kind == TT_ROOT_OTHER && tt_scan_has_block_in(sc, lo, hi))
+    return; /* an allocator's own memory (jemalloc's, tcmalloc's arenas): its free
+               parts hold stale pointers, its blocks are scanned when reached */
   else
     tt_scan_root_range(sc, lo, hi);
 }

@@ -52,6 +52,8 @@ void tt_report_banner(struct tt_out *o, const char *cmdline, size_t cmdlen) {
       if (i + 1 == cmdlen)
         break;
       c = ' ';
+    } else if ((unsigned char)c < 0x20 || c == 0x7f) {
+      c = '_'; /* a line break in an argument must not end the report line (Valgrind's '_') */
     }
     cmd[n++] = c;
   }

@@ -336,6 +336,23 @@ static void scan_words(struct tt_scan *sc, uintptr_t lo, uintptr_t hi, bool defi
   sc->words_scanned += (hi > lo ? hi - lo : 0) / sizeof(uintptr_t);
 }
 
+/* The first of blocks[0..n) starting at or after lo: does it start below hi? */
+static bool starts_in(const struct tt_block *blocks, size_t n, uintptr_t lo, uintptr_t hi) {
+  size_t a = 0, b = n;
+  while (a < b) {
+    size_t mid = a + (b - a) / 2;
+    if (blocks[mid].addr < lo)
+      a = mid + 1;
+    else
+      b = mid;
+  }
+  return a < n && blocks[a].addr < hi;
+}
+
+bool tt_scan_has_block_in(const struct tt_scan *sc, uintptr_t lo, uintptr_t hi) {
+  return starts_in(sc->blocks, sc->n, lo, hi) || starts_in(sc->skip, sc->nskip, lo, hi);
+}
+
 void tt_scan_set_skip(struct tt_scan *sc, const struct tt_block *skip, size_t n) {
   sc->skip = skip;
   sc->nskip = n;

@@ -124,6 +124,8 @@ long tt_scan_find(const struct tt_scan *sc, uintptr_t addr) TT_HIDDEN;
 void tt_scan_root_range(struct tt_scan *sc, uintptr_t lo, uintptr_t hi) TT_HIDDEN;
 /* Freed blocks (sorted by address) that root ranges must leave out. */
 void tt_scan_set_skip(struct tt_scan *sc, const struct tt_block *skip, size_t n) TT_HIDDEN;
+/* Whether a live or freed (skip-listed) block starts in [lo, hi). */
+bool tt_scan_has_block_in(const struct tt_scan *sc, uintptr_t lo, uintptr_t hi) TT_HIDDEN;
 /* Calls fn for each part of [lo, hi) that no live block (and no block set
  * with tt_scan_set_skip) covers. */
 void tt_scan_for_gaps(const struct tt_scan *sc, uintptr_t lo, uintptr_t hi,

@@ -258,6 +258,14 @@ static void test_banner(void) {
          "Using tether-" TETHER_VERSION_STRING "; rerun with --help for options\n"
          "Command: ./prog --flag two words\n"
          "\n");
+  /* a line break (or any control character) in an argument stays on the line */
+  static const char cmd2[] = "/bin/echo\0a b\nc\0tab\there\0";
+  begin();
+  tt_report_banner(&out, cmd2, sizeof cmd2 - 1);
+  expect("tether, a leak and lifetime checker for C and C++\n"
+         "Using tether-" TETHER_VERSION_STRING "; rerun with --help for options\n"
+         "Command: /bin/echo a b_c tab_here\n"
+         "\n");
 }
 
 static void test_state_names(void) {
