@@ -222,7 +222,13 @@ static void json_command(struct tt_out *o) {
   tt_out_printf(o, "]");
 }
 
-void tt_export_json(struct tt_out *o, const struct tt_export *x) {
+#define TT_JSON_CYCLE_MEMBERS 64 /* members of a cycle listed (the rest counted) */
+
+/* summary: the run directory's copy, for the tether command's combined
+ * summary: every key, but no records, errors, cycles or owners (a program
+ * with millions of lost blocks must not write tens of megabytes at every
+ * exit only for a summary line). */
+static void json_write(struct tt_out *o, const struct tt_export *x, bool summary) {
   const struct tt_leak_totals *t = x->totals;
   tt_out_printf(o, "{\n  \"tool\": \"tether\", \"version\": \"%s\", \"format\": 1,\n",
                 TETHER_VERSION_STRING);
@@ -230,6 +236,8 @@ void tt_export_json(struct tt_out *o, const struct tt_export *x) {
   json_command(o);
   tt_out_printf(o, ",\n  \"exit_status\": %d, \"gate_failed\": %s,\n", x->exit_status,
                 x->gate_failed ? "true" : "false");
+  if (summary)
+    tt_out_printf(o, "  \"summary_only\": true,\n");
   tt_out_printf(o, "  \"heap\": {\"in_use_bytes\": %llu, \"in_use_blocks\": %llu, \"allocs\": %llu, "
                    "\"frees\": %llu, \"bytes_allocated\": %llu},\n",
                 (unsigned long long)t->in_use_bytes, (unsigned long long)t->in_use_blocks,
@@ -247,7 +255,7 @@ void tt_export_json(struct tt_out *o, const struct tt_export *x) {
   jamount(o, "suppressed", t->suppressed_bytes, t->suppressed_blocks);
   tt_out_printf(o, "},\n  \"loss_records\": [");
   bool first = true;
-  for (size_t i = 0; i < x->nrecs; i++) {
+  for (size_t i = 0; i < x->nrecs && !summary; i++) {
     const struct tt_loss_record *r = &x->recs[i];
     if (r->suppressed || r->state > TT_STATE_DEFINITE)
       continue;
@@ -273,16 +281,19 @@ void tt_export_json(struct tt_out *o, const struct tt_export *x) {
   tt_out_printf(o, "%s],\n  \"errors\": [", first ? "" : "\n  ");
   first = true;
   void *arg[2] = {o, &first};
-  tt_errors_for_each(json_error_cb, arg);
+  if (!summary)
+    tt_errors_for_each(json_error_cb, arg);
   tt_out_printf(o, "%s],\n  \"cycles\": [", first ? "" : "\n  ");
-  const struct tt_cycles *y = x->cycles;
+  const struct tt_cycles *y = summary ? NULL : x->cycles;
   for (size_t ci = 0; y && ci < y->ncycles; ci++) {
     uint32_t a = y->first[ci], b = y->first[ci + 1];
+    uint32_t listed = b - a < TT_JSON_CYCLE_MEMBERS ? b - a : TT_JSON_CYCLE_MEMBERS;
     tt_out_printf(o, "%s\n    {\"bytes\": %llu, \"blocks\": %u, \"hanging_blocks\": %llu, "
-                     "\"hanging_bytes\": %llu, \"members\": [",
+                     "\"hanging_bytes\": %llu, \"members_omitted\": %u, \"members\": [",
                   ci ? "," : "", (unsigned long long)y->bytes[ci], b - a,
-                  (unsigned long long)y->hang_blocks[ci], (unsigned long long)y->hang_bytes[ci]);
-    for (uint32_t k = a; k < b; k++) {
+                  (unsigned long long)y->hang_blocks[ci], (unsigned long long)y->hang_bytes[ci],
+                  b - a - listed);
+    for (uint32_t k = a; k < a + listed; k++) {
       const struct tt_block *m = &x->blocks[y->members[k]];
       tt_out_printf(o, "%s\n      {\"bytes\": %zu, \"owner\": ", k > a ? "," : "", tt_block_size(m));
       jstr(o, tt_owners_name(m->owner));
@@ -294,7 +305,8 @@ void tt_export_json(struct tt_out *o, const struct tt_export *x) {
     tt_out_printf(o, "]}");
   }
   tt_out_printf(o, "%s],\n  \"owners\": [", y && y->ncycles ? "\n  " : "");
-  for (size_t i = 0; i < x->nowners; i++) {
+  size_t nowners = summary ? 0 : x->nowners;
+  for (size_t i = 0; i < nowners; i++) {
     const struct tt_owner_row *w = &x->owners[i];
     tt_out_printf(o, "%s\n    {\"owner\": ", i ? "," : "");
     jstr(o, tt_owners_name(w->owner));
@@ -312,10 +324,14 @@ void tt_export_json(struct tt_out *o, const struct tt_export *x) {
   }
   tt_out_printf(o, "%s],\n  \"error_summary\": {\"errors\": %llu, \"contexts\": %llu, "
                    "\"suppressed\": %llu, \"suppressed_contexts\": %llu}\n}\n",
-                x->nowners ? "\n  " : "", (unsigned long long)x->errors,
+                nowners ? "\n  " : "", (unsigned long long)x->errors,
                 (unsigned long long)x->contexts, (unsigned long long)x->suppressed,
                 (unsigned long long)x->suppressed_contexts);
 }
+
+void tt_export_json(struct tt_out *o, const struct tt_export *x) { json_write(o, x, false); }
+
+static void json_summary(struct tt_out *o, const struct tt_export *x) { json_write(o, x, true); }
 
 /* ======================================================================== */
 /* SARIF 2.1.0                                                               */
@@ -738,6 +754,6 @@ void tt_export_write(const struct tt_export *x) {
   if (dir[0]) {
     char tmpl[TT_OPT_PATH_MAX];
     tt_fmt(tmpl, sizeof tmpl, "%s/%%p.json", dir);
-    write_file(tmpl, "run directory JSON", x, tt_export_json);
+    write_file(tmpl, "run directory JSON", x, json_summary);
   }
 }

@@ -195,6 +195,9 @@ mkdir "$tmp/rd"
 TETHER_RUN_DIR="$tmp/rd" LD_PRELOAD="$LIB" "$EX" >/dev/null 2>&1
 "$T" report "$tmp"/rd/*.json >/dev/null 2>&1; rc=$?
 check "preload: writes PID.json into TETHER_RUN_DIR" '[ $(ls "$tmp/rd" | grep -c "^[0-9]*[.]json$") -eq 1 ] && [ $rc -eq 1 ]'
+# the run directory's copy is a summary (no records): a program with millions
+# of lost blocks must not write megabytes at every exit only for a summary line
+check "preload: the run directory's JSON is summary_only" 'grep -q "\"summary_only\": true" "$tmp"/rd/*.json && grep -q "\"loss_records\": \[\]" "$tmp"/rd/*.json && grep -q "\"definitely_lost\": {\"bytes\": 32" "$tmp"/rd/*.json'
 
 "$T" --error-exitcode=9 sh -c "'$EX'; exit 0" >/dev/null 2>"$tmp/e"; rc=$?
 check "preload: a child failing the gate gives --error-exitcode" '[ $rc -eq 9 ]'
