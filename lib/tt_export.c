@@ -183,6 +183,18 @@ static void jamount(struct tt_out *o, const char *key, uint64_t bytes, uint64_t 
                 (unsigned long long)blocks);
 }
 
+/* The four kinds (arrays by enum tt_leak_state) and the suppressed. */
+static void jcategories(struct tt_out *o, const uint64_t *bytes, const uint64_t *blocks,
+                        uint64_t supp_bytes, uint64_t supp_blocks) {
+  static const unsigned states[4] = {TT_STATE_DEFINITE, TT_STATE_INDIRECT, TT_STATE_POSSIBLE,
+                                     TT_STATE_REACHABLE};
+  for (unsigned i = 0; i < 4; i++) {
+    jamount(o, leak_kind_ids[states[i]], bytes[states[i]], blocks[states[i]]);
+    tt_out_printf(o, ", ");
+  }
+  jamount(o, "suppressed", supp_bytes, supp_blocks);
+}
+
 static void json_error_cb(const struct tt_error_info *e, void *arg) {
   struct tt_out *o = ((void **)arg)[0];
   bool *first = ((void **)arg)[1];
@@ -244,15 +256,7 @@ static void json_write(struct tt_out *o, const struct tt_export *x, bool summary
                 (unsigned long long)t->allocs, (unsigned long long)t->frees,
                 (unsigned long long)t->bytes_allocated);
   tt_out_printf(o, "  \"leak_summary\": {");
-  jamount(o, "definitely_lost", t->bytes[TT_STATE_DEFINITE], t->blocks[TT_STATE_DEFINITE]);
-  tt_out_printf(o, ", ");
-  jamount(o, "indirectly_lost", t->bytes[TT_STATE_INDIRECT], t->blocks[TT_STATE_INDIRECT]);
-  tt_out_printf(o, ", ");
-  jamount(o, "possibly_lost", t->bytes[TT_STATE_POSSIBLE], t->blocks[TT_STATE_POSSIBLE]);
-  tt_out_printf(o, ", ");
-  jamount(o, "still_reachable", t->bytes[TT_STATE_REACHABLE], t->blocks[TT_STATE_REACHABLE]);
-  tt_out_printf(o, ", ");
-  jamount(o, "suppressed", t->suppressed_bytes, t->suppressed_blocks);
+  jcategories(o, t->bytes, t->blocks, t->suppressed_bytes, t->suppressed_blocks);
   tt_out_printf(o, "},\n  \"loss_records\": [");
   bool first = true;
   for (size_t i = 0; i < x->nrecs && !summary; i++) {
@@ -311,15 +315,8 @@ static void json_write(struct tt_out *o, const struct tt_export *x, bool summary
     tt_out_printf(o, "%s\n    {\"owner\": ", i ? "," : "");
     jstr(o, tt_owners_name(w->owner));
     tt_out_printf(o, ", ");
-    jamount(o, "definitely_lost", w->bytes[TT_STATE_DEFINITE], w->blocks[TT_STATE_DEFINITE]);
-    tt_out_printf(o, ", ");
-    jamount(o, "indirectly_lost", w->bytes[TT_STATE_INDIRECT], w->blocks[TT_STATE_INDIRECT]);
-    tt_out_printf(o, ", ");
-    jamount(o, "possibly_lost", w->bytes[TT_STATE_POSSIBLE], w->blocks[TT_STATE_POSSIBLE]);
-    tt_out_printf(o, ", ");
-    jamount(o, "still_reachable", w->bytes[TT_STATE_REACHABLE], w->blocks[TT_STATE_REACHABLE]);
-    tt_out_printf(o, ", ");
-    jamount(o, "suppressed", w->bytes[TT_STATE_SUPPRESSED], w->blocks[TT_STATE_SUPPRESSED]);
+    jcategories(o, w->bytes, w->blocks, w->bytes[TT_STATE_SUPPRESSED],
+                w->blocks[TT_STATE_SUPPRESSED]);
     tt_out_printf(o, "}");
   }
   tt_out_printf(o, "%s],\n  \"error_summary\": {\"errors\": %llu, \"contexts\": %llu, "
