@@ -763,6 +763,46 @@ static void thread_exit_hook(void) {
   guard--;
 }
 
+/* Our own entry points' addresses, for frame 0 of reports. `&malloc` would
+ * be the canonical address, which in a non-PIE program that takes malloc's
+ * address is the program's PLT entry: hidden aliases resolve to libtether's
+ * definitions themselves. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-attributes" /* only their addresses are used */
+#define TT_SELF(sym) extern __typeof(sym) tt_self_##sym __attribute__((alias(#sym), visibility("hidden")));
+TT_SELF(malloc)
+TT_SELF(calloc)
+TT_SELF(realloc)
+TT_SELF(reallocarray)
+TT_SELF(posix_memalign)
+TT_SELF(aligned_alloc)
+TT_SELF(memalign)
+TT_SELF(valloc)
+TT_SELF(pvalloc)
+TT_SELF(_Znwm)
+TT_SELF(_ZnwmRKSt9nothrow_t)
+TT_SELF(_ZnwmSt11align_val_t)
+TT_SELF(_ZnwmSt11align_val_tRKSt9nothrow_t)
+TT_SELF(_Znam)
+TT_SELF(_ZnamRKSt9nothrow_t)
+TT_SELF(_ZnamSt11align_val_t)
+TT_SELF(_ZnamSt11align_val_tRKSt9nothrow_t)
+TT_SELF(free)
+TT_SELF(_ZdlPv)
+TT_SELF(_ZdlPvm)
+TT_SELF(_ZdlPvRKSt9nothrow_t)
+TT_SELF(_ZdlPvSt11align_val_t)
+TT_SELF(_ZdlPvmSt11align_val_t)
+TT_SELF(_ZdlPvSt11align_val_tRKSt9nothrow_t)
+TT_SELF(_ZdaPv)
+TT_SELF(_ZdaPvm)
+TT_SELF(_ZdaPvRKSt9nothrow_t)
+TT_SELF(_ZdaPvSt11align_val_t)
+TT_SELF(_ZdaPvmSt11align_val_t)
+TT_SELF(_ZdaPvSt11align_val_tRKSt9nothrow_t)
+#undef TT_SELF
+#pragma GCC diagnostic pop
+
 static void init(void) {
   if (!tt_os_environ_ready())
     return; /* too early: the environment is not set up; try again later */
@@ -783,39 +823,39 @@ static void init(void) {
 
   tt_os_module_span((uintptr_t)&init, &self_lo, &self_hi, self_path, sizeof self_path);
   uintptr_t entry[TT_ALLOC_KIND_COUNT] = {
-      [TT_ALLOC_MALLOC] = (uintptr_t)&malloc,
-      [TT_ALLOC_CALLOC] = (uintptr_t)&calloc,
-      [TT_ALLOC_REALLOC] = (uintptr_t)&realloc,
-      [TT_ALLOC_REALLOCARRAY] = (uintptr_t)&reallocarray,
-      [TT_ALLOC_POSIX_MEMALIGN] = (uintptr_t)&posix_memalign,
-      [TT_ALLOC_ALIGNED_ALLOC] = (uintptr_t)&aligned_alloc,
-      [TT_ALLOC_MEMALIGN] = (uintptr_t)&memalign,
-      [TT_ALLOC_VALLOC] = (uintptr_t)&valloc,
-      [TT_ALLOC_PVALLOC] = (uintptr_t)&pvalloc,
-      [TT_ALLOC_NEW] = (uintptr_t)&_Znwm,
-      [TT_ALLOC_NEW_NOTHROW] = (uintptr_t)&_ZnwmRKSt9nothrow_t,
-      [TT_ALLOC_NEW_ALIGNED] = (uintptr_t)&_ZnwmSt11align_val_t,
-      [TT_ALLOC_NEW_ALIGNED_NOTHROW] = (uintptr_t)&_ZnwmSt11align_val_tRKSt9nothrow_t,
-      [TT_ALLOC_NEW_ARRAY] = (uintptr_t)&_Znam,
-      [TT_ALLOC_NEW_ARRAY_NOTHROW] = (uintptr_t)&_ZnamRKSt9nothrow_t,
-      [TT_ALLOC_NEW_ARRAY_ALIGNED] = (uintptr_t)&_ZnamSt11align_val_t,
-      [TT_ALLOC_NEW_ARRAY_ALIGNED_NOTHROW] = (uintptr_t)&_ZnamSt11align_val_tRKSt9nothrow_t,
+      [TT_ALLOC_MALLOC] = (uintptr_t)&tt_self_malloc,
+      [TT_ALLOC_CALLOC] = (uintptr_t)&tt_self_calloc,
+      [TT_ALLOC_REALLOC] = (uintptr_t)&tt_self_realloc,
+      [TT_ALLOC_REALLOCARRAY] = (uintptr_t)&tt_self_reallocarray,
+      [TT_ALLOC_POSIX_MEMALIGN] = (uintptr_t)&tt_self_posix_memalign,
+      [TT_ALLOC_ALIGNED_ALLOC] = (uintptr_t)&tt_self_aligned_alloc,
+      [TT_ALLOC_MEMALIGN] = (uintptr_t)&tt_self_memalign,
+      [TT_ALLOC_VALLOC] = (uintptr_t)&tt_self_valloc,
+      [TT_ALLOC_PVALLOC] = (uintptr_t)&tt_self_pvalloc,
+      [TT_ALLOC_NEW] = (uintptr_t)&tt_self__Znwm,
+      [TT_ALLOC_NEW_NOTHROW] = (uintptr_t)&tt_self__ZnwmRKSt9nothrow_t,
+      [TT_ALLOC_NEW_ALIGNED] = (uintptr_t)&tt_self__ZnwmSt11align_val_t,
+      [TT_ALLOC_NEW_ALIGNED_NOTHROW] = (uintptr_t)&tt_self__ZnwmSt11align_val_tRKSt9nothrow_t,
+      [TT_ALLOC_NEW_ARRAY] = (uintptr_t)&tt_self__Znam,
+      [TT_ALLOC_NEW_ARRAY_NOTHROW] = (uintptr_t)&tt_self__ZnamRKSt9nothrow_t,
+      [TT_ALLOC_NEW_ARRAY_ALIGNED] = (uintptr_t)&tt_self__ZnamSt11align_val_t,
+      [TT_ALLOC_NEW_ARRAY_ALIGNED_NOTHROW] = (uintptr_t)&tt_self__ZnamSt11align_val_tRKSt9nothrow_t,
   };
   uintptr_t rel[TT_RELEASE_KIND_COUNT] = {
-      [TT_RELEASE_FREE] = (uintptr_t)&free,
-      [TT_RELEASE_REALLOC] = (uintptr_t)&realloc,
-      [TT_RELEASE_DELETE] = (uintptr_t)&_ZdlPv,
-      [TT_RELEASE_DELETE_SIZED] = (uintptr_t)&_ZdlPvm,
-      [TT_RELEASE_DELETE_NOTHROW] = (uintptr_t)&_ZdlPvRKSt9nothrow_t,
-      [TT_RELEASE_DELETE_ALIGNED] = (uintptr_t)&_ZdlPvSt11align_val_t,
-      [TT_RELEASE_DELETE_SIZED_ALIGNED] = (uintptr_t)&_ZdlPvmSt11align_val_t,
-      [TT_RELEASE_DELETE_ALIGNED_NOTHROW] = (uintptr_t)&_ZdlPvSt11align_val_tRKSt9nothrow_t,
-      [TT_RELEASE_DELETE_ARRAY] = (uintptr_t)&_ZdaPv,
-      [TT_RELEASE_DELETE_ARRAY_SIZED] = (uintptr_t)&_ZdaPvm,
-      [TT_RELEASE_DELETE_ARRAY_NOTHROW] = (uintptr_t)&_ZdaPvRKSt9nothrow_t,
-      [TT_RELEASE_DELETE_ARRAY_ALIGNED] = (uintptr_t)&_ZdaPvSt11align_val_t,
-      [TT_RELEASE_DELETE_ARRAY_SIZED_ALIGNED] = (uintptr_t)&_ZdaPvmSt11align_val_t,
-      [TT_RELEASE_DELETE_ARRAY_ALIGNED_NOTHROW] = (uintptr_t)&_ZdaPvSt11align_val_tRKSt9nothrow_t,
+      [TT_RELEASE_FREE] = (uintptr_t)&tt_self_free,
+      [TT_RELEASE_REALLOC] = (uintptr_t)&tt_self_realloc,
+      [TT_RELEASE_DELETE] = (uintptr_t)&tt_self__ZdlPv,
+      [TT_RELEASE_DELETE_SIZED] = (uintptr_t)&tt_self__ZdlPvm,
+      [TT_RELEASE_DELETE_NOTHROW] = (uintptr_t)&tt_self__ZdlPvRKSt9nothrow_t,
+      [TT_RELEASE_DELETE_ALIGNED] = (uintptr_t)&tt_self__ZdlPvSt11align_val_t,
+      [TT_RELEASE_DELETE_SIZED_ALIGNED] = (uintptr_t)&tt_self__ZdlPvmSt11align_val_t,
+      [TT_RELEASE_DELETE_ALIGNED_NOTHROW] = (uintptr_t)&tt_self__ZdlPvSt11align_val_tRKSt9nothrow_t,
+      [TT_RELEASE_DELETE_ARRAY] = (uintptr_t)&tt_self__ZdaPv,
+      [TT_RELEASE_DELETE_ARRAY_SIZED] = (uintptr_t)&tt_self__ZdaPvm,
+      [TT_RELEASE_DELETE_ARRAY_NOTHROW] = (uintptr_t)&tt_self__ZdaPvRKSt9nothrow_t,
+      [TT_RELEASE_DELETE_ARRAY_ALIGNED] = (uintptr_t)&tt_self__ZdaPvSt11align_val_t,
+      [TT_RELEASE_DELETE_ARRAY_SIZED_ALIGNED] = (uintptr_t)&tt_self__ZdaPvmSt11align_val_t,
+      [TT_RELEASE_DELETE_ARRAY_ALIGNED_NOTHROW] = (uintptr_t)&tt_self__ZdaPvSt11align_val_tRKSt9nothrow_t,
   };
   tt_report_set_entry_points(entry, rel, self_path[0] ? self_path : "libtether.so");
   tt_report_set_show_below_main(opts.show_below_main);
