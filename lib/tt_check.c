@@ -91,6 +91,8 @@ struct ctx {
   size_t n, blocks_bytes;
   struct tt_block *qblocks; /* the quarantine, for dangling pointers */
   size_t nq, qbytes;
+  struct tt_block *oblocks; /* tether's own (untracked) blocks: never roots */
+  size_t no, obytes;
   struct tt_dangling *found;
   size_t found_bytes;
   void *scratch;
@@ -251,9 +253,11 @@ static void stopped_world_cb(void *arg) {
 
   /* Snapshot the index, sort it by address. */
   c->n = tt_heap_count_locked(&c->nq);
+  c->no = tt_heap_snapshot_untracked_locked(NULL, 0);
   c->blocks_bytes = c->n * sizeof(struct tt_block);
   c->blocks = map_or_null(c->blocks_bytes);
-  size_t tmp_bytes = (c->n > c->nq ? c->n : c->nq) * sizeof(struct tt_block);
+  size_t most = c->n > c->nq ? c->n : c->nq;
+  size_t tmp_bytes = (most > c->no ? most : c->no) * sizeof(struct tt_block);
   struct tt_block *tmp = map_or_null(tmp_bytes);
   bool dangling = c->req->opts->check_dangling != TT_DANGLING_NO && c->req->mode != TT_CHECK_OWNER;
   /* the quarantine: never roots, and the targets of dangling pointers */
@@ -261,10 +265,16 @@ static void stopped_world_cb(void *arg) {
   c->qblocks = map_or_null(c->qbytes);
   if (!c->qblocks)
     c->nq = 0;
+  c->obytes = c->no * sizeof(struct tt_block);
+  c->oblocks = map_or_null(c->obytes);
+  if (!c->oblocks)
+    c->no = 0;
   if (tmp && (c->blocks || !c->n)) {
     tt_heap_snapshot_locked(c->blocks, c->n, c->qblocks, c->nq);
+    tt_heap_snapshot_untracked_locked(c->oblocks, c->no);
     tt_scan_sort_blocks(c->blocks, c->n, tmp);
     tt_scan_sort_blocks(c->qblocks, c->nq, tmp);
+    tt_scan_sort_blocks(c->oblocks, c->no, tmp);
   }
   tt_os_unmap(tmp, tmp_bytes); /* before the scan's scratch: a lower peak */
   c->scratch_bytes = tt_scan_scratch_bytes(c->n);
@@ -276,6 +286,7 @@ static void stopped_world_cb(void *arg) {
   } else {
     tt_scan_init(&c->sc, c->blocks, c->n, c->scratch);
     tt_scan_set_skip(&c->sc, c->qblocks, c->nq);
+    tt_scan_set_own(&c->sc, c->oblocks, c->no);
     collect_rodata(c);
     tt_scan_set_heuristics(&c->sc, c->req->opts->leak_check_heuristics, c->rodata, c->nrodata);
     if (c->req->mode == TT_CHECK_OWNER) {
@@ -1162,6 +1173,7 @@ out:
   tt_os_unmap(c.blocks, c.blocks_bytes);
   tt_os_unmap(c.scratch, c.scratch_bytes);
   tt_os_unmap(c.qblocks, c.qbytes);
+  tt_os_unmap(c.oblocks, c.obytes);
   tt_os_unmap(c.found, c.found_bytes);
   tt_os_unmap(c.parent, c.parent_bytes);
   tt_os_unmap(c.via, c.via_bytes);

@@ -383,6 +383,24 @@ size_t tt_heap_snapshot_locked(struct tt_block *live, size_t max, struct tt_bloc
   return n;
 }
 
+size_t tt_heap_snapshot_untracked_locked(struct tt_block *out, size_t max) {
+  size_t n = 0;
+  for (int i = 0; i < TT_HEAP_SHARDS; i++) {
+    struct shard *s = &shards[i];
+    if (!s->slots || !s->untracked)
+      continue;
+    for (uint32_t j = 0; j <= s->mask; j++) {
+      const struct tt_block *b = &s->slots[j];
+      if (!LIVE_SLOT(b->addr) || !(tt_block_flags(b) & TT_BLOCK_UNTRACKED))
+        continue;
+      if (n < max)
+        out[n] = *b;
+      n++;
+    }
+  }
+  return n;
+}
+
 /* ---- allocation kinds ----------------------------------------------------- */
 
 struct kind_info {

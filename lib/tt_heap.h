@@ -166,5 +166,9 @@ size_t tt_heap_snapshot_locked(struct tt_block *live, size_t max, struct tt_bloc
                                size_t qmax) TT_HIDDEN;
 /* With every lock held: live records, and quarantined ones into *quar. */
 size_t tt_heap_count_locked(size_t *quar) TT_HIDDEN;
+/* With every lock held: copies the untracked records (blocks the real
+ * allocator made for tether's own libraries) into out, at most max; returns
+ * how many there are. */
+size_t tt_heap_snapshot_untracked_locked(struct tt_block *out, size_t max) TT_HIDDEN;
 
 #endif

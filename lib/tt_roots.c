@@ -305,6 +305,22 @@ struct seg_ctx {
   uintptr_t self_lo, self_hi;
 };
 
+/* A private writable mapping of an ELF file that no module was loaded from
+ * (segs: the modules' writable segments) is a reader's copy of the file:
+ * libelf maps the files tether's symbolizer reads that way (and so do
+ * programs that use libelf themselves). It holds the file's bytes, among
+ * them plenty of small numbers that look like a non-PIE program's heap
+ * addresses, and no pointers. */
+static bool is_elf_copy(const struct tt_mapping *m, const struct seg_ctx *segs) {
+  if (m->name[0] != '/' || (m->prot & TT_MAP_SHARED) || !(m->prot & TT_MAP_R) ||
+      m->hi - m->lo < 4 || memcmp((const void *)m->lo, "\177ELF", 4) != 0)
+    return false;
+  for (size_t i = 0; i < segs->nsegs; i++)
+    if (segs->segs[i].lo < m->hi && TT_ALIGN_UP(segs->segs[i].hi, 4096) > m->lo)
+      return false;
+  return true;
+}
+
 static void segment_cb(uintptr_t lo, uintptr_t hi, const char *path, void *arg) {
   (void)path;
   struct seg_ctx *c = arg;
@@ -391,7 +407,7 @@ int tt_roots_enumerate(const struct tt_roots_input *in, tt_root_cb cb, void *arg
     const struct tt_mapping *m = &ms.m[i];
     if (!(m->prot & TT_MAP_W))
       continue;
-    if (strcmp(m->name, "[heap]") == 0 || is_special(m->name))
+    if (strcmp(m->name, "[heap]") == 0 || is_special(m->name) || is_elf_copy(m, &segs))
       excl_add(&ex, m->lo, m->hi);
     else if (!(m->prot & TT_MAP_SHARED) && m->name[0] == '\0' &&
              tt_os_is_glibc_arena_heap(m->lo, m->hi))

@@ -350,12 +350,18 @@ static bool starts_in(const struct tt_block *blocks, size_t n, uintptr_t lo, uin
 }
 
 bool tt_scan_has_block_in(const struct tt_scan *sc, uintptr_t lo, uintptr_t hi) {
-  return starts_in(sc->blocks, sc->n, lo, hi) || starts_in(sc->skip, sc->nskip, lo, hi);
+  return starts_in(sc->blocks, sc->n, lo, hi) || starts_in(sc->skip, sc->nskip, lo, hi) ||
+         starts_in(sc->own, sc->nown, lo, hi);
 }
 
 void tt_scan_set_skip(struct tt_scan *sc, const struct tt_block *skip, size_t n) {
   sc->skip = skip;
   sc->nskip = n;
+}
+
+void tt_scan_set_own(struct tt_scan *sc, const struct tt_block *own, size_t n) {
+  sc->own = own;
+  sc->nown = n;
 }
 
 /* fn for each part of [lo, hi) that none of blocks[0..n) (sorted, not
@@ -390,25 +396,38 @@ static void gaps_of(const struct tt_block *blocks, size_t n, uintptr_t lo, uintp
   }
 }
 
+/* The gaps of [lo, hi) left by each list in turn: live blocks, the
+ * quarantine, tether's own blocks. */
 struct skip_ctx {
-  const struct tt_scan *sc;
+  const struct tt_block *list[3];
+  size_t n[3];
+  int level;
   void (*fn_cb)(uintptr_t lo, uintptr_t hi, void *arg);
   void *arg;
 };
 
 static void skip_gap_cb(uintptr_t lo, uintptr_t hi, void *arg) {
   struct skip_ctx *k = arg;
-  gaps_of(k->sc->skip, k->sc->nskip, lo, hi, k->fn_cb, k->arg);
+  int level = k->level;
+  while (level < 3 && !k->n[level])
+    level++;
+  if (level == 3) {
+    k->fn_cb(lo, hi, k->arg);
+    return;
+  }
+  struct skip_ctx next = *k;
+  next.level = level + 1;
+  gaps_of(k->list[level], k->n[level], lo, hi, skip_gap_cb, &next);
 }
 
 void tt_scan_for_gaps(const struct tt_scan *sc, uintptr_t lo, uintptr_t hi,
                       void (*fn_cb)(uintptr_t lo, uintptr_t hi, void *arg), void *arg) {
-  if (!sc->nskip) {
+  if (!sc->nskip && !sc->nown) {
     gaps_of(sc->blocks, sc->n, lo, hi, fn_cb, arg);
     return;
   }
-  struct skip_ctx k = {sc, fn_cb, arg};
-  gaps_of(sc->blocks, sc->n, lo, hi, skip_gap_cb, &k);
+  struct skip_ctx k = {{sc->blocks, sc->skip, sc->own}, {sc->n, sc->nskip, sc->nown}, 0, fn_cb, arg};
+  skip_gap_cb(lo, hi, &k);
 }
 
 static void root_gap_cb(uintptr_t lo, uintptr_t hi, void *arg) {

@@ -74,6 +74,12 @@ struct tt_scan {
    * writable memory" with stale pointers in it). */
   const struct tt_block *skip;
   size_t nskip;
+  /* tether's own blocks (the real allocator's, made for libdw, libunwind
+   * and libc on tether's behalf), sorted: never roots either (a big one is
+   * a mapping of its own; decompressed debug data is full of small numbers
+   * that look like a non-PIE program's heap addresses). */
+  const struct tt_block *own;
+  size_t nown;
   uintptr_t qlo, qhi;
   struct tt_dangling *found;
   size_t nfound, maxfound;
@@ -124,10 +130,12 @@ long tt_scan_find(const struct tt_scan *sc, uintptr_t addr) TT_HIDDEN;
 void tt_scan_root_range(struct tt_scan *sc, uintptr_t lo, uintptr_t hi) TT_HIDDEN;
 /* Freed blocks (sorted by address) that root ranges must leave out. */
 void tt_scan_set_skip(struct tt_scan *sc, const struct tt_block *skip, size_t n) TT_HIDDEN;
-/* Whether a live or freed (skip-listed) block starts in [lo, hi). */
+/* tether's own blocks (sorted by address) that root ranges must leave out. */
+void tt_scan_set_own(struct tt_scan *sc, const struct tt_block *own, size_t n) TT_HIDDEN;
+/* Whether a live, freed (skip-listed) or own block starts in [lo, hi). */
 bool tt_scan_has_block_in(const struct tt_scan *sc, uintptr_t lo, uintptr_t hi) TT_HIDDEN;
 /* Calls fn for each part of [lo, hi) that no live block (and no block set
- * with tt_scan_set_skip) covers. */
+ * with tt_scan_set_skip or tt_scan_set_own) covers. */
 void tt_scan_for_gaps(const struct tt_scan *sc, uintptr_t lo, uintptr_t hi,
                       void (*fn_cb)(uintptr_t lo, uintptr_t hi, void *arg), void *arg) TT_HIDDEN;
 /* Marks from a root range [lo, hi) scanned whole, live blocks inside it

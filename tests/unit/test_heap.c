@@ -659,6 +659,31 @@ static void test_snapshot_live_and_quarantined(void) {
   tt_heap_unlock_all();
   CU_ASSERT(q2[0].addr && q2[1].addr);
   CU_ASSERT_EQUAL(q2[2].addr, 0);
+  /* The untracked ones have a snapshot of their own (roots leave them out);
+   * max bounds what is written, the count is all of them. */
+  struct tt_block u[64], u1[2];
+  memset(u1, 0, sizeof u1);
+  tt_heap_lock_all();
+  size_t nu = tt_heap_snapshot_untracked_locked(NULL, 0);
+  size_t gotu = nu <= 64 ? tt_heap_snapshot_untracked_locked(u, 64) : 0;
+  size_t gotu1 = tt_heap_snapshot_untracked_locked(u1, 1);
+  tt_heap_unlock_all();
+  CU_ASSERT(nu >= NU);
+  CU_ASSERT_EQUAL(gotu, nu);
+  CU_ASSERT_EQUAL(gotu1, nu);
+  CU_ASSERT(u1[0].addr != 0);
+  CU_ASSERT_EQUAL(u1[1].addr, 0);
+  size_t mine_u = 0;
+  for (size_t j = 0; j < gotu && j < 64; j++) {
+    uintptr_t a = u[j].addr;
+    if (a >= base && a < base + (NL + NQ) * 64)
+      wrong++; /* a live or quarantined record among the untracked */
+    if (a >= base + 0x1000 && a < base + 0x1000 + NU * 64 && tt_block_size(&u[j]) == 8 &&
+        (tt_block_flags(&u[j]) & TT_BLOCK_UNTRACKED))
+      mine_u++;
+  }
+  CU_ASSERT_EQUAL(mine_u, NU);
+  CU_ASSERT_EQUAL(wrong, 0);
   for (size_t i = 0; i < NL + NQ; i++)
     CU_ASSERT_TRUE(tt_heap_remove(base + i * 64, NULL));
   for (size_t i = 0; i < NU; i++)

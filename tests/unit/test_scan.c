@@ -491,6 +491,54 @@ static void test_root_range_starts_and_ends_inside_blocks(void) {
   sh_free(&h);
 }
 
+/* A root range over memory that holds freed (skip) and tether's own blocks
+ * as well as live ones: only the gaps between all three are roots, and a
+ * range with any of them starting in it "has a block". */
+static void test_root_range_skips_freed_and_own_blocks(void) {
+  struct sh h;
+  /* a fake area of 6 slots: 0, 1 live; 2 freed; 3, 4 tether's own; 5 empty */
+  char *area = calloc(6, SH_STRIDE);
+  CU_ASSERT_FATAL(area != NULL);
+  sh_init(&h, 2, NULL);
+  struct tt_block freed[1], own[2];
+  memset(freed, 0, sizeof freed);
+  memset(own, 0, sizeof own);
+  freed[0].addr = (uintptr_t)(area + 2 * SH_STRIDE);
+  freed[0].size_kind = 32;
+  own[0].addr = (uintptr_t)(area + 3 * SH_STRIDE);
+  own[0].size_kind = 32;
+  own[1].addr = (uintptr_t)(area + 4 * SH_STRIDE);
+  own[1].size_kind = SH_STRIDE; /* no gap after it */
+  uintptr_t *w = (uintptr_t *)area;
+  w[2 * SH_STRIDE / 8] = sh_addr(&h, 0);     /* inside the freed block */
+  w[3 * SH_STRIDE / 8 + 1] = sh_addr(&h, 0); /* inside an own block */
+  w[4 * SH_STRIDE / 8 + 7] = sh_addr(&h, 0); /* inside the other, its last word */
+  w[3 * SH_STRIDE / 8 + 5] = sh_addr(&h, 1); /* in the gap after own[0]: a root */
+  sh_prepare(&h);
+  tt_scan_set_skip(&h.sc, freed, 1);
+  tt_scan_set_own(&h.sc, own, 2);
+  uintptr_t lo = (uintptr_t)area, hi = (uintptr_t)(area + 6 * SH_STRIDE);
+  tt_scan_root_range(&h.sc, lo, hi);
+  /* 6 * 8 words, minus 4 + 4 + 8 inside the freed and own blocks */
+  CU_ASSERT_EQUAL(h.sc.words_scanned, 6 * 8 - 16);
+  CU_ASSERT_TRUE(tt_scan_has_block_in(&h.sc, (uintptr_t)(area + 3 * SH_STRIDE), hi));
+  CU_ASSERT_TRUE(tt_scan_has_block_in(&h.sc, (uintptr_t)(area + 2 * SH_STRIDE), (uintptr_t)(area + 2 * SH_STRIDE) + 1));
+  CU_ASSERT_FALSE(tt_scan_has_block_in(&h.sc, (uintptr_t)(area + 5 * SH_STRIDE), hi));
+  sh_finish(&h);
+  EXPECT(&h, 0, D, 0);
+  EXPECT(&h, 1, R, 0);
+  /* The contrast: without the own list the same memory reaches block 0. */
+  tt_scan_init(&h.sc, h.blocks, h.n, h.scratch);
+  tt_scan_set_skip(&h.sc, freed, 1);
+  tt_scan_root_range(&h.sc, lo, hi);
+  CU_ASSERT_EQUAL(h.sc.words_scanned, 6 * 8 - 4);
+  CU_ASSERT_FALSE(tt_scan_has_block_in(&h.sc, (uintptr_t)(area + 3 * SH_STRIDE), hi));
+  sh_finish(&h);
+  EXPECT(&h, 0, R, 0);
+  sh_free(&h);
+  free(area);
+}
+
 static void test_root_range_empty_and_reversed(void) {
   struct sh h;
   sh_init(&h, 1, NULL);
@@ -1562,6 +1610,7 @@ CU_TestInfo scan_tests[] = {
     {"parents: root words", test_parents_root_words},
     {"parents: the last improvement", test_parents_last_improvement},
     {"parents: suppressed blocks", test_parents_suppressed},
+    {"root range: freed and own blocks skipped", test_root_range_skips_freed_and_own_blocks},
     {"root range all: scans blocks in it", test_root_range_all_scans_blocks},
     {"root range: the same heap skipped", test_root_range_skips_blocks_contrast},
     {"root range all: bounds", test_root_range_all_bounds},
