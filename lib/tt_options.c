@@ -425,10 +425,21 @@ int tt_options_parse(struct tt_options *o, const char *s, char *err, size_t errs
       s++;
     if (!*s)
       break;
+    /* Valgrind's spelling works too: --name=value, -q, -v (as the tether
+     * command's flags and VALGRIND_OPTS have them). */
+    if (s[0] == '-' && s[1] == '-')
+      s += 2;
     const char *key = s;
     while (*s && *s != '=' && *s != ' ' && *s != ':' && *s != '\t' && *s != '\n')
       s++;
     size_t keylen = (size_t)(s - key);
+    if (keylen == 2 && key[0] == '-' && (key[1] == 'q' || key[1] == 'v') && *s != '=') {
+      if (key[1] == 'q')
+        o->quiet = true;
+      else if (o->verbose < 3)
+        o->verbose++;
+      continue;
+    }
     if (*s != '=') {
       tt_fmt(this_err, sizeof this_err, "'%.*s' is not key=value", (int)keylen, key);
       TT_PARSE_FAIL();

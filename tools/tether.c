@@ -81,9 +81,10 @@ static void options_markdown(void) {
          "Generated from `lib/tt_options.inc` by `tether --help-options-md`; do not edit.\n\n"
          "Every option is a flag of the `tether` command (`--name=value`) and a key of the\n"
          "`TETHER_OPTIONS` environment variable (`name=value`, pairs separated by spaces or\n"
-         "colons; `-` and `_` in names are the same; quote a value with `'` or `\"`).\n"
+         "colons; `-` and `_` in names are the same; quote a value with `'` or `\"`; the\n"
+         "flag spelling `--name=value` is read there too, as in `VALGRIND_OPTS`).\n"
          "Booleans take yes/no, true/false, on/off or 1/0. `-q` is `--quiet=yes`, `-v` raises\n"
-         "`--verbose`.\n\n"
+         "`--verbose` (both also in `TETHER_OPTIONS`).\n\n"
          "| option | values | default | meaning |\n|---|---|---|---|\n");
   for (int i = 0; i < tt_option_count; i++) {
     const struct tt_option_info *o = &tt_option_table[i];

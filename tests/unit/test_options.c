@@ -36,6 +36,28 @@ static void test_defaults(void) {
   CU_ASSERT_TRUE(o.use_other_mappings);
 }
 
+/* Valgrind's flag spelling in TETHER_OPTIONS: a user who copies options
+ * from VALGRIND_OPTS or the tether command line must not get "unknown". */
+static void test_parse_flag_spelling(void) {
+  CU_ASSERT_EQUAL(parse("--freelist-vol=0 --num-callers=20 leak-check=summary"), 0);
+  CU_ASSERT_EQUAL(o.freelist_vol, 0);
+  CU_ASSERT_EQUAL(o.num_callers, 20);
+  CU_ASSERT_EQUAL(o.leak_check, TT_LEAK_CHECK_SUMMARY);
+  CU_ASSERT_EQUAL(parse("-v -v --show-leak-kinds=all"), 0);
+  CU_ASSERT_EQUAL(o.verbose, 2);
+  CU_ASSERT_EQUAL(o.show_leak_kinds, TT_KIND_ALL);
+  CU_ASSERT_EQUAL(parse("-v:-v:-v:-v -q"), 0);
+  CU_ASSERT_EQUAL(o.verbose, 3); /* capped, as --verbose's range */
+  CU_ASSERT_TRUE(o.quiet);
+  /* still errors: an unknown flag, a flag without a value, a lone dash */
+  CU_ASSERT_EQUAL(parse("--no-such=1"), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "no-such"));
+  CU_ASSERT_EQUAL(parse("--leak-check"), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "is not key=value"));
+  CU_ASSERT_EQUAL(parse("-x"), -1);
+  CU_ASSERT_EQUAL(parse("-v=2"), -1);
+}
+
 static void test_table(void) {
   CU_ASSERT(tt_option_count >= 15);
   for (int i = 0; i < tt_option_count; i++) {
@@ -642,6 +664,7 @@ CU_TestInfo options_tests[] = {
     {"defaults", test_defaults},
     {"table", test_table},
     {"parse, spaces", test_parse_spaces},
+    {"parse, flag spelling (--name=value, -q, -v)", test_parse_flag_spelling},
     {"parse, colons", test_parse_colons},
     {"parse, quoted values", test_parse_quoted},
     {"parse, '_' for '-'", test_parse_underscores},
