@@ -1162,9 +1162,12 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
                    tt_stacks_count(), tt_stacks_bytes(), tt_arena_mapped());
     struct tt_capture_stats cs;
     tt_stacks_capture_stats(&cs);
-    tt_report_line(o, "stack captures: %'llu from the cache, %'llu unwound (%llu fills, %llu failed)",
+    tt_report_line(o,
+                   "stack captures: %'llu from the cache, %'llu unwound (%llu fills, %llu by a "
+                   "frame walk, %llu failed)",
                    (unsigned long long)cs.hits, (unsigned long long)cs.misses,
-                   (unsigned long long)cs.fills, (unsigned long long)cs.failed);
+                   (unsigned long long)cs.fills, (unsigned long long)cs.walks,
+                   (unsigned long long)cs.failed);
   }
 
 out:

@@ -13,6 +13,9 @@
 #define TT_LIKELY(x) __builtin_expect(!!(x), 1)
 #define TT_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define TT_NOINLINE __attribute__((noinline))
+/* Reads memory it does not own on purpose (other frames of the stack):
+ * AddressSanitizer's redzones there are not errors. */
+#define TT_NO_ASAN __attribute__((no_sanitize("address")))
 #define TT_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define TT_ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((uintptr_t)(a) - 1))
 

@@ -159,6 +159,9 @@ static TT_NOINLINE uint32_t capture_stack_at(uintptr_t ra_slot) {
   if (TT_UNLIKELY(!thread_known)) {
     thread_known = true;
     tt_roots_thread_start();
+    uintptr_t lo, hi;
+    if (tt_roots_self_stack(&lo, &hi) || tt_os_main_stack(&lo, &hi))
+      tt_stacks_set_thread_stack(lo, hi);
   }
   return tt_stacks_capture(ra_slot, opts.num_callers - 1, self_lo, self_hi);
 }

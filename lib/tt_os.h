@@ -98,6 +98,10 @@ int tt_os_for_each_mapping(char *buf, size_t size,
 /* ---- threads ----------------------------------------------------------------- */
 /* Bounds of the calling thread's stack (as pthread_getattr_np reports). */
 bool tt_os_thread_stack(uintptr_t *lo, uintptr_t *hi) TT_HIDDEN;
+/* The main thread's stack, as far as it can be known without reading /proc:
+ * hi is where it started (__libc_stack_end), lo hi minus 64 MiB (the
+ * kernel keeps other mappings further below the stack than that). */
+bool tt_os_main_stack(uintptr_t *lo, uintptr_t *hi) TT_HIDDEN;
 /* This thread's thread pointer (glibc: its descriptor, at the top of its
  * stack block, static TLS just below). */
 uintptr_t tt_os_thread_pointer(void) TT_HIDDEN;

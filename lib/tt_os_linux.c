@@ -539,6 +539,17 @@ bool tt_os_thread_stack(uintptr_t *lo, uintptr_t *hi) {
   return true;
 }
 
+extern void *__libc_stack_end; /* ld.so's: the stack pointer at process start */
+
+bool tt_os_main_stack(uintptr_t *lo, uintptr_t *hi) {
+  uintptr_t end = (uintptr_t)__libc_stack_end;
+  if (!end || end < ((uintptr_t)64 << 20))
+    return false;
+  *hi = end;
+  *lo = end - ((uintptr_t)64 << 20);
+  return true;
+}
+
 uintptr_t tt_os_current_sp(void) {
   uintptr_t sp;
 #if defined(__x86_64__)

@@ -101,6 +101,14 @@ void tt_roots_thread_start(void) {
   tt_os_thread_exit_arm(r);
 }
 
+bool tt_roots_self_stack(uintptr_t *lo, uintptr_t *hi) {
+  if (!self_rec)
+    return false;
+  *lo = self_rec->lo;
+  *hi = self_rec->hi;
+  return true;
+}
+
 int tt_roots_thread_of(uintptr_t addr) {
   int number = 0;
   tt_spin_lock(&threads_lock);

@@ -50,6 +50,9 @@ void tt_roots_set_thread_exit_hook(void (*fn)(void)) TT_HIDDEN;
 /* Valgrind's thread number (1: the main thread; others in the order they
  * first allocated) of the live thread whose stack holds addr; 0 if none. */
 int tt_roots_thread_of(uintptr_t addr) TT_HIDDEN;
+/* The calling thread's stack as tt_roots_thread_start recorded it (false for
+ * the main thread, which has no record, or an unknown stack). */
+bool tt_roots_self_stack(uintptr_t *lo, uintptr_t *hi) TT_HIDDEN;
 /* Roots the program registers (tether_register_root): [lo, lo + size),
  * replacing the size of one registered at the same lo. false when tether
  * is out of memory. */

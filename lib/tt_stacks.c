@@ -173,12 +173,18 @@ void tt_stacks_unlock_all(void) {
 /* A stack is the list of return addresses in its frames. If, at the same
  * address of the first return-address slot, every slot a previous capture
  * found still holds the value it held, each frame returns to the same call
- * site from the same place: the same stack. The slots are found once, by
- * libunwind's full frame walk (exact, slower), for call paths seen twice,
- * and checked with a few loads on every later capture. The check assumes a
- * function's frame has the same size each time it reaches the same call,
- * which alloca or a variable-length array can break; the walk then also
- * has to reach the same stack address by another path to be fooled. */
+ * site from the same place: the same stack. The slots are found once, for
+ * call paths seen twice, and checked with a few loads on every later
+ * capture. They are found by reading the thread's stack upward from the
+ * entry point's slot for each return address in turn (a frame's return
+ * address is the first word equal to it above the previous frame's slot,
+ * unless the frame keeps a copy of that very address in a local), or, where
+ * the stack's bounds are unknown, by libunwind's full frame walk (exact,
+ * but some 10 us: it blocks signals around every table search). The check
+ * assumes a function's frame has the same size each time it reaches the
+ * same call, which alloca or a variable-length array can break; the path
+ * then also has to reach the same stack address by another path to be
+ * fooled. */
 /* 256 entries (53 KB of TLS a thread): sqlite3 runs some 700 distinct
  * allocation stacks in rotation, and at 64 entries it unwound half its
  * captures (libunwind's slow path, 2.75x slower overall); churn is alike
@@ -206,19 +212,60 @@ static __thread uint8_t ccache_victim[TT_CAPTURE_SETS]
  * missed after TT_CAPTURE_MAX_FAILS fills without a hit between them, so
  * call paths too varied to cache cost almost nothing extra. */
 #define TT_CAPTURE_MAX_FAILS 4
-static uint64_t cache_hits, cache_misses, cache_fills, cache_fill_fails;
+static uint64_t cache_hits, cache_misses, cache_fills, cache_fill_walks, cache_fill_fails;
+
+/* The calling thread's stack (tt_stacks_set_thread_stack); 0, 0: unknown. */
+static __thread uintptr_t stack_lo __attribute__((tls_model("initial-exec")));
+static __thread uintptr_t stack_hi __attribute__((tls_model("initial-exec")));
+
+void tt_stacks_set_thread_stack(uintptr_t lo, uintptr_t hi) {
+  stack_lo = lo;
+  stack_hi = hi;
+}
+
+/* How far above the previous frame's slot a return address is looked for:
+ * a frame bigger than this (a large local array) makes the fill fail. */
+#define TT_FILL_SCAN_WORDS ((size_t)32 * 1024) /* 256 KB */
+
+/* The return-address slots of pcs[0..n), read from the stack: slot i is the
+ * first word above slot i - 1 (at or above ra_slot for i = 0) that holds
+ * pcs[i]. Only within the thread's known stack; returns false when a frame's
+ * return address is not found. */
+static TT_NO_ASAN bool read_slots(uintptr_t ra_slot, const uintptr_t *pcs, int n, uintptr_t *slots) {
+  uintptr_t lo = stack_lo, hi = stack_hi;
+  if (!hi || ra_slot < lo || ra_slot >= hi || (ra_slot & (sizeof(uintptr_t) - 1)))
+    return false;
+  const uintptr_t *p = (const uintptr_t *)ra_slot;
+  const uintptr_t *end = (const uintptr_t *)(hi & ~(uintptr_t)(sizeof(uintptr_t) - 1));
+  for (int i = 0; i < n; i++) {
+    const uintptr_t *limit = (size_t)(end - p) > TT_FILL_SCAN_WORDS ? p + TT_FILL_SCAN_WORDS : end;
+    while (p < limit && *p != pcs[i])
+      p++;
+    if (p >= limit)
+      return false;
+    slots[i] = (uintptr_t)p++;
+  }
+  return true;
+}
 
 static void fill(struct capture_entry *e, uintptr_t ra_slot, int max, uintptr_t skip_lo,
                  uintptr_t skip_hi, const uintptr_t *pcs, int n, uint32_t id) {
   uintptr_t pcs2[TT_CAPTURE_FRAMES], slots[TT_CAPTURE_FRAMES];
-  int m = tt_unwind_capture_slots(pcs2, slots, max, skip_lo, skip_hi);
   __atomic_fetch_add(&cache_fills, 1, __ATOMIC_RELAXED);
+  int m = n;
+  if (!read_slots(ra_slot, pcs, n, slots)) {
+    __atomic_fetch_add(&cache_fill_walks, 1, __ATOMIC_RELAXED);
+    m = tt_unwind_capture_slots(pcs2, slots, max, skip_lo, skip_hi);
+    for (int i = 0; i < m && m == n; i++)
+      if (pcs2[i] != pcs[i])
+        m = 0;
+  }
   if (m != n || m == 0) {
     __atomic_fetch_add(&cache_fill_fails, 1, __ATOMIC_RELAXED);
     return;
   }
   for (int i = 0; i < m; i++)
-    if (pcs2[i] != pcs[i] || slots[i] < ra_slot || slots[i] - ra_slot > UINT32_MAX ||
+    if (slots[i] < ra_slot || slots[i] - ra_slot > UINT32_MAX ||
         (i && slots[i] <= slots[i - 1])) {
       __atomic_fetch_add(&cache_fill_fails, 1, __ATOMIC_RELAXED);
       return;
@@ -293,5 +340,6 @@ void tt_stacks_capture_stats(struct tt_capture_stats *st) {
   st->hits = __atomic_load_n(&cache_hits, __ATOMIC_RELAXED);
   st->misses = __atomic_load_n(&cache_misses, __ATOMIC_RELAXED);
   st->fills = __atomic_load_n(&cache_fills, __ATOMIC_RELAXED);
+  st->walks = __atomic_load_n(&cache_fill_walks, __ATOMIC_RELAXED);
   st->failed = __atomic_load_n(&cache_fill_fails, __ATOMIC_RELAXED);
 }

@@ -22,9 +22,16 @@ uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintpt
 /* Counters of the capture cache, for -v (relaxed: approximate under threads). */
 struct tt_capture_stats {
   uint64_t hits, misses;   /* captures answered by the cache / unwound */
-  uint64_t fills, failed;  /* slot lookups with the full frame walk, and those that failed */
+  uint64_t fills, failed;  /* slot lookups (a stack read or a frame walk), and those that failed */
+  uint64_t walks;          /* fills done with the frame walk (the stack's bounds unknown) */
 };
 void tt_stacks_capture_stats(struct tt_capture_stats *st) TT_HIDDEN;
+/* The calling thread's stack, [lo, hi): a fill then finds the return
+ * addresses of a captured stack by reading it upward from the entry point's
+ * slot, instead of walking the frames again with libunwind (which blocks
+ * signals around its table search: two system calls a frame). Unset, or a
+ * slot outside it (a signal stack, a coroutine): the walk. */
+void tt_stacks_set_thread_stack(uintptr_t lo, uintptr_t hi) TT_HIDDEN;
 
 /* The frames of id; returns their number (0 for id 0 or an unknown id). */
 int tt_stacks_get(uint32_t id, const uintptr_t **pcs) TT_HIDDEN;

@@ -7,6 +7,7 @@
  * frames have the same size (the helper's return-address slot is at the
  * same address whichever of the pair called it: one cache key, two paths)
  * and identical-code folding cannot merge them. */
+#include <pthread.h>
 #include <string.h>
 
 #include <CUnit/CUnit.h>
@@ -191,6 +192,70 @@ static void test_capture_deep_not_cached(void) {
   CU_ASSERT_EQUAL(hits(), h0);
 }
 
+/* The same scenarios in a fresh thread (an empty cache) that knows its
+ * stack: every fill reads the stack instead of walking the frames, and every
+ * answer is still the one a fresh unwind gives. */
+static uint64_t walks(void) {
+  struct tt_capture_stats cs;
+  tt_stacks_capture_stats(&cs);
+  return cs.walks;
+}
+
+static uint64_t fills_failed(void) {
+  struct tt_capture_stats cs;
+  tt_stacks_capture_stats(&cs);
+  return cs.failed;
+}
+
+static void *read_stack_thread(void *arg) {
+  uintptr_t lo, hi;
+  *(int *)arg = tt_os_thread_stack(&lo, &hi);
+  if (*(int *)arg) {
+    tt_stacks_set_thread_stack(lo, hi);
+    test_capture_same_site_loop();
+    test_capture_two_sites_same_depth();
+    test_capture_frames();
+    test_capture_deeper_frames_differ();
+    test_capture_deep_not_cached();
+  }
+  return NULL;
+}
+
+static void test_capture_reading_the_stack(void) {
+  struct tt_capture_stats before;
+  tt_stacks_capture_stats(&before);
+  uint64_t w0 = walks(), f0 = fills_failed();
+  pthread_t t;
+  int known = 0;
+  CU_ASSERT_FATAL(pthread_create(&t, NULL, read_stack_thread, &known) == 0);
+  pthread_join(t, NULL);
+  CU_ASSERT_TRUE(known);
+  struct tt_capture_stats after;
+  tt_stacks_capture_stats(&after);
+  CU_ASSERT(after.fills > before.fills); /* paths were learnt */
+  CU_ASSERT_EQUAL(walks(), w0);          /* all by reading the stack */
+  CU_ASSERT_EQUAL(fills_failed(), f0);
+}
+
+/* Without bounds (or a slot outside them) the fill walks the frames. */
+static void *walk_thread(void *arg) {
+  uintptr_t lo, hi;
+  (void)arg;
+  if (tt_os_thread_stack(&lo, &hi))
+    tt_stacks_set_thread_stack(hi, hi + 4096); /* a stack that is not this one */
+  test_capture_same_site_loop();
+  return NULL;
+}
+
+static void test_capture_outside_known_stack_walks(void) {
+  uint64_t w0 = walks(), f0 = fills_failed();
+  pthread_t t;
+  CU_ASSERT_FATAL(pthread_create(&t, NULL, walk_thread, NULL) == 0);
+  pthread_join(t, NULL);
+  CU_ASSERT(walks() > w0);
+  CU_ASSERT_EQUAL(fills_failed(), f0);
+}
+
 /* ======================================================================== */
 
 int capture_init(void) {
@@ -214,5 +279,7 @@ CU_TestInfo capture_tests[] = {
     {"frames are the callers' return addresses", test_capture_frames},
     {"same first frames, different deeper ones", test_capture_deeper_frames_differ},
     {"more than 16 frames: not cached", test_capture_deep_not_cached},
+    {"fills read the stack: the same answers", test_capture_reading_the_stack},
+    {"a slot outside the known stack: the frame walk", test_capture_outside_known_stack_walks},
     CU_TEST_INFO_NULL,
 };
