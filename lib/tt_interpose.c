@@ -74,6 +74,10 @@ static struct tt_options opts;
 static uintptr_t self_lo, self_hi;
 static char self_path[4096];
 static int log_pid;
+/* This process's pid, as init and fork's child handler last saw it: a
+ * process that differs was made without fork's handlers (vfork, clone) and
+ * may share this one's memory, so it must not run the exit check. */
+static int proc_pid;
 
 static __thread int guard __attribute__((tls_model("initial-exec")));
 static __thread bool thread_known __attribute__((tls_model("initial-exec")));
@@ -689,6 +693,7 @@ static void fork_parent(void) {
 }
 
 static void fork_child(void) {
+  proc_pid = tt_os_getpid();
   tt_check_fork_child();
   tt_roots_after_fork_child();
   /* The child's errors belong in its own report from its first line on. */
@@ -764,8 +769,22 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status) {
  * destructors (registered after this one), once per process. */
 static void exit_cb(int status, void *arg) {
   (void)arg;
-  exit_check(tt_os_current_sp(), status);
+  if (tt_os_getpid() == proc_pid)
+    exit_check(tt_os_current_sp(), status);
 }
+
+/* _exit and _Exit end the process without atexit handlers, as Debian's sh
+ * and many forked children do; Valgrind still checks such a process, and so
+ * does tether (the C runtimes' own state is freed first, as at exit). Not in
+ * a child made by vfork or clone, which shares its parent's memory. */
+static TT_NOINLINE __attribute__((noreturn)) void exit_now_checked(int status) {
+  if (tracking && tt_os_getpid() == proc_pid)
+    exit_check(tt_os_current_sp(), status);
+  tt_os_exit_now(status);
+}
+
+TT_EXPORT void _exit(int status) { exit_now_checked(status); }
+TT_EXPORT void _Exit(int status) { exit_now_checked(status); }
 
 static void real_free_hook(void *p) { real.free(p); }
 
@@ -826,6 +845,7 @@ static void init(void) {
   while (!resolve())
     tt_os_yield(); /* another thread is resolving */
 
+  proc_pid = tt_os_getpid();
   tt_options_defaults(&opts);
   char err[256] = "";
   const char *env = tt_os_getenv("TETHER_OPTIONS");
