@@ -113,6 +113,15 @@ struct ctx {
 
 static void *map_or_null(size_t bytes) { return bytes ? tt_os_map(bytes) : NULL; }
 
+struct chunk_ctx {
+  uintptr_t lo, hi;
+};
+
+static bool mmapped_chunk_cb(const struct tt_block *b, void *arg) {
+  const struct chunk_ctx *m = arg;
+  return tt_os_is_glibc_mmapped_chunk(b->addr, tt_block_size(b), m->lo, m->hi);
+}
+
 static void root_cb(uintptr_t lo, uintptr_t hi, enum tt_root_kind kind, void *arg) {
   struct tt_scan *sc = arg;
   sc->root_kind = kind;
@@ -120,9 +129,12 @@ static void root_cb(uintptr_t lo, uintptr_t hi, enum tt_root_kind kind, void *ar
     tt_scan_root_words(sc, (const uintptr_t *)lo, (hi - lo) / sizeof(uintptr_t));
   else if (kind == TT_ROOT_USER)
     tt_scan_root_range_all(sc, lo, hi);
-  else if (kind == TT_ROOT_OTHER && tt_scan_has_block_in(sc, lo, hi))
+  else if (kind == TT_ROOT_OTHER && tt_scan_has_block_in(sc, lo, hi) &&
+           !tt_scan_all_blocks_in(sc, lo, hi, mmapped_chunk_cb, &(struct chunk_ctx){lo, hi}))
     return; /* an allocator's own memory (jemalloc's, tcmalloc's arenas): its free
-               parts hold stale pointers, its blocks are scanned when reached */
+               parts hold stale pointers, its blocks are scanned when reached. Blocks
+               glibc mapped alone are not that: the kernel merges their mappings
+               with neighbours (CPython's arenas), which stay roots. */
   else
     tt_scan_root_range(sc, lo, hi);
 }

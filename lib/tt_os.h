@@ -147,6 +147,11 @@ void tt_os_run_libc_freeres(void) TT_HIDDEN;
 bool tt_os_glibc_main_arena(void *malloc_fn, uintptr_t *lo, uintptr_t *hi) TT_HIDDEN;
 /* True if [lo, hi) is a heap of one of glibc's non-main arenas. */
 bool tt_os_is_glibc_arena_heap(uintptr_t lo, uintptr_t hi) TT_HIDDEN;
+/* Whether the block at addr (size bytes, inside the mapping [lo, hi)) is a
+ * chunk glibc mapped alone (malloc's mmap threshold): 16 bytes into a page,
+ * its size word marked IS_MMAPPED, a whole number of pages covering it. */
+bool tt_os_is_glibc_mmapped_chunk(uintptr_t addr, size_t size, uintptr_t lo, uintptr_t hi)
+    TT_HIDDEN;
 
 /* Copies n bytes at addr of this process into buf without faulting (the
  * memory may be unmapped); false if it could not. */

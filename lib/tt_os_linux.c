@@ -876,6 +876,22 @@ bool tt_os_is_glibc_arena_heap(uintptr_t lo, uintptr_t hi) {
   return (prev & (GLIBC_HEAP_MAX - 1)) == 0 && ar_ptr != 0;
 }
 
+/* glibc's chunk header (malloc.c): prev_size, then the size word with
+ * PREV_INUSE (1), IS_MMAPPED (2) and NON_MAIN_ARENA (4) in its low bits;
+ * the block starts after both. An mmapped chunk starts at a page. */
+#define GLIBC_CHUNK_HDR (2 * sizeof(size_t))
+#define GLIBC_IS_MMAPPED ((uintptr_t)2)
+
+bool tt_os_is_glibc_mmapped_chunk(uintptr_t addr, size_t size, uintptr_t lo, uintptr_t hi) {
+  uintptr_t chunk = addr - GLIBC_CHUNK_HDR;
+  if ((addr & 4095) != GLIBC_CHUNK_HDR || chunk < lo || addr >= hi)
+    return false;
+  uintptr_t word = ((const uintptr_t *)chunk)[1];
+  uintptr_t csize = word & ~(uintptr_t)7;
+  return (word & GLIBC_IS_MMAPPED) && csize % 4096 == 0 && csize >= size + GLIBC_CHUNK_HDR &&
+         csize <= hi - chunk;
+}
+
 /* glibc's struct malloc_state (2.26 and later, 64-bit):
  *   int mutex, flags, have_fastchunks; fastbinsY[10]; top; last_remainder;
  *   bins[254]; unsigned binmap[4]; next; next_free; attached_threads;

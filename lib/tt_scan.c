@@ -354,6 +354,29 @@ bool tt_scan_has_block_in(const struct tt_scan *sc, uintptr_t lo, uintptr_t hi) 
          starts_in(sc->own, sc->nown, lo, hi);
 }
 
+static bool each_in(const struct tt_block *blocks, size_t n, uintptr_t lo, uintptr_t hi,
+                    bool (*fn_cb)(const struct tt_block *b, void *arg), void *arg) {
+  size_t a = 0, b = n;
+  while (a < b) {
+    size_t mid = a + (b - a) / 2;
+    if (blocks[mid].addr < lo)
+      a = mid + 1;
+    else
+      b = mid;
+  }
+  for (; a < n && blocks[a].addr < hi; a++)
+    if (!fn_cb(&blocks[a], arg))
+      return false;
+  return true;
+}
+
+bool tt_scan_all_blocks_in(const struct tt_scan *sc, uintptr_t lo, uintptr_t hi,
+                           bool (*fn_cb)(const struct tt_block *b, void *arg), void *arg) {
+  return each_in(sc->blocks, sc->n, lo, hi, fn_cb, arg) &&
+         each_in(sc->skip, sc->nskip, lo, hi, fn_cb, arg) &&
+         each_in(sc->own, sc->nown, lo, hi, fn_cb, arg);
+}
+
 void tt_scan_set_skip(struct tt_scan *sc, const struct tt_block *skip, size_t n) {
   sc->skip = skip;
   sc->nskip = n;

@@ -134,6 +134,10 @@ void tt_scan_set_skip(struct tt_scan *sc, const struct tt_block *skip, size_t n)
 void tt_scan_set_own(struct tt_scan *sc, const struct tt_block *own, size_t n) TT_HIDDEN;
 /* Whether a live, freed (skip-listed) or own block starts in [lo, hi). */
 bool tt_scan_has_block_in(const struct tt_scan *sc, uintptr_t lo, uintptr_t hi) TT_HIDDEN;
+/* Calls fn for every block (live, freed or own) that starts in [lo, hi),
+ * until fn returns false; returns false then, true otherwise. */
+bool tt_scan_all_blocks_in(const struct tt_scan *sc, uintptr_t lo, uintptr_t hi,
+                           bool (*fn_cb)(const struct tt_block *b, void *arg), void *arg) TT_HIDDEN;
 /* Calls fn for each part of [lo, hi) that no live block (and no block set
  * with tt_scan_set_skip or tt_scan_set_own) covers. */
 void tt_scan_for_gaps(const struct tt_scan *sc, uintptr_t lo, uintptr_t hi,

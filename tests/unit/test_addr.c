@@ -8,7 +8,11 @@
 
 #include <CUnit/CUnit.h>
 
+#include <sys/mman.h>
+
+#include "tt_os.h"
 #include "tt_roots.h"
+#include "tt_scan.h"
 #include "tt_symbolize.h"
 #include "units.h"
 
@@ -192,6 +196,83 @@ int addr_init(void) {
 }
 int addr_cleanup(void) { return 0; }
 
+/* ======================================================================== */
+/* glibc's lone chunks, and the blocks of a mapping                          */
+/* ======================================================================== */
+
+/* A fake chunk in the pages of a mapping of ours: a header at a page start,
+ * the block 16 bytes in. */
+static void fake_chunk(char *page, uintptr_t size_word) {
+  ((uintptr_t *)page)[0] = 0;
+  ((uintptr_t *)page)[1] = size_word;
+}
+
+static void test_glibc_mmapped_chunk_shape(void) {
+  enum { PAGES = 8 };
+  char *m = mmap(NULL, PAGES * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CU_ASSERT_FATAL(m != MAP_FAILED);
+  uintptr_t lo = (uintptr_t)m, hi = lo + PAGES * 4096;
+  char *page = m + 4096;
+  uintptr_t block = (uintptr_t)page + 16;
+  fake_chunk(page, 4 * 4096 | 2); /* 4 pages, IS_MMAPPED */
+  CU_ASSERT_TRUE(tt_os_is_glibc_mmapped_chunk(block, 3 * 4096, lo, hi));
+  CU_ASSERT_TRUE(tt_os_is_glibc_mmapped_chunk(block, 4 * 4096 - 16, lo, hi)); /* exactly fits */
+  CU_ASSERT_FALSE(tt_os_is_glibc_mmapped_chunk(block, 4 * 4096, lo, hi));     /* bigger than it */
+  CU_ASSERT_FALSE(tt_os_is_glibc_mmapped_chunk(block + 16, 100, lo, hi));     /* not 16 into a page */
+  CU_ASSERT_FALSE(tt_os_is_glibc_mmapped_chunk(block, 100, lo, lo + 2 * 4096)); /* runs past the mapping */
+  CU_ASSERT_FALSE(tt_os_is_glibc_mmapped_chunk(block, 100, (uintptr_t)page + 8, hi)); /* header outside */
+  fake_chunk(page, 4 * 4096 | 1); /* an arena chunk: PREV_INUSE only */
+  CU_ASSERT_FALSE(tt_os_is_glibc_mmapped_chunk(block, 100, lo, hi));
+  fake_chunk(page, (4 * 4096 + 48) | 2); /* not whole pages */
+  CU_ASSERT_FALSE(tt_os_is_glibc_mmapped_chunk(block, 100, lo, hi));
+  munmap(m, PAGES * 4096);
+}
+
+struct seen {
+  uintptr_t addr[8];
+  int n, stop_after;
+};
+
+static bool seen_cb(const struct tt_block *b, void *arg) {
+  struct seen *s = arg;
+  s->addr[s->n++] = b->addr;
+  return s->n != s->stop_after;
+}
+
+static void test_scan_all_blocks_in(void) {
+  struct tt_block live[3], freed[1], own[1];
+  memset(live, 0, sizeof live);
+  memset(freed, 0, sizeof freed);
+  memset(own, 0, sizeof own);
+  live[0].addr = 0x1000;
+  live[1].addr = 0x2000;
+  live[2].addr = 0x5000;
+  freed[0].addr = 0x3000;
+  own[0].addr = 0x4000;
+  for (int i = 0; i < 3; i++)
+    live[i].size_kind = 16;
+  freed[0].size_kind = own[0].size_kind = 16;
+  void *scratch = malloc(tt_scan_scratch_bytes(3));
+  CU_ASSERT_FATAL(scratch != NULL);
+  struct tt_scan sc;
+  tt_scan_init(&sc, live, 3, scratch);
+  tt_scan_set_skip(&sc, freed, 1);
+  tt_scan_set_own(&sc, own, 1);
+  struct seen s = {{0}, 0, 0};
+  CU_ASSERT_TRUE(tt_scan_all_blocks_in(&sc, 0x1800, 0x5000, seen_cb, &s));
+  CU_ASSERT_EQUAL(s.n, 3); /* live 0x2000, freed 0x3000, own 0x4000; not 0x5000 */
+  CU_ASSERT_EQUAL(s.addr[0], 0x2000);
+  CU_ASSERT_EQUAL(s.addr[1], 0x3000);
+  CU_ASSERT_EQUAL(s.addr[2], 0x4000);
+  struct seen t = {{0}, 0, 2};
+  CU_ASSERT_FALSE(tt_scan_all_blocks_in(&sc, 0, 0x10000, seen_cb, &t)); /* stopped */
+  CU_ASSERT_EQUAL(t.n, 2);
+  struct seen u = {{0}, 0, 0};
+  CU_ASSERT_TRUE(tt_scan_all_blocks_in(&sc, 0x6000, 0x7000, seen_cb, &u));
+  CU_ASSERT_EQUAL(u.n, 0);
+  free(scratch);
+}
+
 CU_TestInfo addr_tests[] = {
     {"thread_of: the main thread's stack", test_thread_of_main_stack},
     {"thread_of: heap, globals, code", test_thread_of_heap_and_global},
@@ -200,5 +281,7 @@ CU_TestInfo addr_tests[] = {
     {"symbolize_data: a global", test_symbolize_data_global},
     {"symbolize_data: a static", test_symbolize_data_static},
     {"symbolize_data: heap, stack, code", test_symbolize_data_not_data},
+    {"glibc's lone mmapped chunks: their shape", test_glibc_mmapped_chunk_shape},
+    {"the blocks starting in a range, every list", test_scan_all_blocks_in},
     CU_TEST_INFO_NULL,
 };
