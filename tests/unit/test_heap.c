@@ -284,6 +284,48 @@ static void test_kind_names_and_families(void) {
     CU_ASSERT_PTR_NOT_NULL(tt_alloc_kind_name((enum tt_alloc_kind)k));
 }
 
+/* Pages packed with 16-byte blocks: every block of a page probes from the
+ * same 256-slot window, so runs cross the 16-slot groups the probe reads at
+ * once, spill into the next windows and wrap past the end of a table. With
+ * every third block removed (tombstones mid-run) and half of those put back,
+ * each address must still be found exactly when it is live. */
+static void test_dense_pages_long_runs(void) {
+  enum { PAGES = 96, PER_PAGE = 256, N = PAGES * PER_PAGE };
+  const uintptr_t base = 0x6a0000000000ull;
+  unsigned char *live = calloc(N, 1);
+  CU_ASSERT_FATAL(live != NULL);
+  struct tt_heap_stats s0 = stats();
+  size_t bad = 0;
+  for (size_t k = 0; k < N; k++) {
+    bad += !tt_heap_insert(base + k * 16, k % 200 + 1, (uint32_t)k, 0, TT_ALLOC_MALLOC);
+    live[k] = 1;
+  }
+  for (size_t k = 0; k < N; k += 3) {
+    bad += !tt_heap_remove(base + k * 16, NULL);
+    live[k] = 0;
+  }
+  for (size_t k = 0; k < N; k += 6) {
+    bad += !tt_heap_insert(base + k * 16, k % 200 + 1, (uint32_t)k, 0, TT_ALLOC_MALLOC);
+    live[k] = 1;
+  }
+  size_t nlive = 0;
+  for (size_t k = 0; k < N; k++) {
+    struct tt_block b;
+    bool found = tt_heap_lookup(base + k * 16, &b);
+    if (found != (live[k] != 0) || (found && (b.stack != k || tt_block_size(&b) != k % 200 + 1)))
+      bad++;
+    nlive += live[k];
+  }
+  CU_ASSERT_EQUAL(bad, 0);
+  CU_ASSERT_EQUAL(stats().live_blocks - s0.live_blocks, nlive);
+  for (size_t k = 0; k < N; k++)
+    if (live[k])
+      bad += !tt_heap_remove(base + k * 16, NULL);
+  CU_ASSERT_EQUAL(bad, 0);
+  CU_ASSERT_EQUAL(stats().live_blocks, s0.live_blocks);
+  free(live);
+}
+
 static void test_index_bytes_per_block(void) {
   enum { N = 100000 };
   const uintptr_t base = 0x7e0000000000ull;
@@ -794,6 +836,7 @@ CU_TestInfo heap_tests[] = {
     {"insert at a live address replaces", test_insert_existing_address_replaces},
     {"restore undoes the free", test_restore},
     {"growth, random removal, reference", test_growth_random_against_reference},
+    {"dense pages: long runs, tombstones, wrap", test_dense_pages_long_runs},
     {"snapshot under lock_all", test_snapshot_under_lock_all},
     {"kind and size packing", test_kind_and_size_packing},
     {"kind names and families", test_kind_names_and_families},
