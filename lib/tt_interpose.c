@@ -789,10 +789,11 @@ TT_EXPORT void _Exit(int status) { exit_now_checked(status); }
 static void real_free_hook(void *p) { real.free(p); }
 
 /* A thread's last few frees wait in its batch: queue them as it exits, or
- * they would never be released. */
+ * they would never be released. Its capture-hit counter is given back. */
 static void thread_exit_hook(void) {
   guard++;
   tt_quarantine_thread_exiting();
+  tt_stacks_thread_exiting();
   guard--;
 }
 

@@ -19,13 +19,15 @@ uint32_t tt_stacks_intern(const uintptr_t *pcs, int n) TT_HIDDEN;
  * the same value, the stack is the same and the unwind is skipped. */
 uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintptr_t skip_hi)
     TT_HIDDEN;
-/* Counters of the capture cache, for -v (relaxed: approximate under threads). */
+/* Counters of the capture cache, for -v (relaxed: read while threads run). */
 struct tt_capture_stats {
   uint64_t hits, misses;   /* captures answered by the cache / unwound */
   uint64_t fills, failed;  /* slot lookups (a stack read or a frame walk), and those that failed */
   uint64_t walks;          /* fills done with the frame walk (the stack's bounds unknown) */
 };
 void tt_stacks_capture_stats(struct tt_capture_stats *st) TT_HIDDEN;
+/* The calling thread is exiting: its hit counter goes back for reuse. */
+void tt_stacks_thread_exiting(void) TT_HIDDEN;
 /* The calling thread's stack, [lo, hi): a fill then finds the return
  * addresses of a captured stack by reading it upward from the entry point's
  * slot, instead of walking the frames again with libunwind (which blocks

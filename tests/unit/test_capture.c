@@ -256,6 +256,51 @@ static void test_capture_outside_known_stack_walks(void) {
   CU_ASSERT_EQUAL(fills_failed(), f0);
 }
 
+/* Hits are counted per thread, in counters a thread gives back at exit and
+ * the next thread reuses: every capture is a hit or a miss, so over rounds
+ * of threads the two must add up to the captures made, exactly. */
+enum { COUNT_THREADS = 4, COUNT_CALLS = 2000 };
+
+static uint64_t captures_counted(void) {
+  struct tt_capture_stats cs;
+  tt_stacks_capture_stats(&cs);
+  return cs.hits + cs.misses;
+}
+
+static void *count_thread(void *arg) {
+  size_t *bad = arg;
+  struct tt_unit_capture c;
+  uintptr_t ret;
+  uint32_t id = 0;
+  for (int i = 0; i < COUNT_CALLS; i++) {
+    setup(&c, MAX_FRAMES);
+    via_a(&c, &ret);
+    if (!id)
+      id = c.id;
+    *bad += !agrees(&c) || c.id != id;
+  }
+  tt_stacks_thread_exiting(); /* what libtether's thread-exit hook does */
+  return NULL;
+}
+
+static void test_capture_hits_counted_per_thread(void) {
+  uint64_t n0 = captures_counted(), h0 = hits();
+  for (int round = 0; round < 3; round++) {
+    pthread_t t[COUNT_THREADS];
+    size_t bad[COUNT_THREADS] = {0};
+    for (int i = 0; i < COUNT_THREADS; i++)
+      CU_ASSERT_FATAL(pthread_create(&t[i], NULL, count_thread, &bad[i]) == 0);
+    for (int i = 0; i < COUNT_THREADS; i++) {
+      pthread_join(t[i], NULL);
+      CU_ASSERT_EQUAL(bad[i], 0);
+    }
+    CU_ASSERT_EQUAL(captures_counted() - n0,
+                    (uint64_t)(round + 1) * COUNT_THREADS * COUNT_CALLS);
+  }
+  /* most of them from the cache */
+  CU_ASSERT(hits() - h0 >= (uint64_t)3 * COUNT_THREADS * (COUNT_CALLS - 8));
+}
+
 /* ======================================================================== */
 
 int capture_init(void) {
@@ -281,5 +326,6 @@ CU_TestInfo capture_tests[] = {
     {"more than 16 frames: not cached", test_capture_deep_not_cached},
     {"fills read the stack: the same answers", test_capture_reading_the_stack},
     {"a slot outside the known stack: the frame walk", test_capture_outside_known_stack_walks},
+    {"hits counted per thread, counters reused", test_capture_hits_counted_per_thread},
     CU_TEST_INFO_NULL,
 };
