@@ -32,17 +32,20 @@ static struct qshard {
   size_t cap, head, len; /* oldest at head */
 } __attribute__((aligned(64))) shards[TT_QUARANTINE_SHARDS];
 
-static size_t volume;
-static size_t total_bytes; /* atomic */
-static unsigned evict_cursor;
-static struct tt_quarantine_hooks hooks;
+/* Read on every free: kept away from the counters every thread writes. */
+static struct {
+  size_t volume;
+  struct tt_quarantine_hooks hooks;
+} cfg __attribute__((aligned(64)));
+static size_t total_bytes __attribute__((aligned(64))); /* atomic */
+static unsigned evict_cursor __attribute__((aligned(64)));
 
 void tt_quarantine_init(size_t vol, const struct tt_quarantine_hooks *h) {
-  volume = vol;
-  hooks = *h;
+  cfg.volume = vol;
+  cfg.hooks = *h;
 }
 
-size_t tt_quarantine_volume(void) { return volume; }
+size_t tt_quarantine_volume(void) { return cfg.volume; }
 
 static unsigned shard_index(uintptr_t addr) {
   uint64_t x = (uint64_t)addr >> 12;
@@ -82,8 +85,8 @@ bool tt_quarantine_find_modified(const void *p, size_t size, size_t *first, size
 
 static void check_one(uintptr_t addr, size_t size) {
   size_t first, last;
-  if (hooks.modified && tt_quarantine_find_modified((const void *)addr, size, &first, &last))
-    hooks.modified(addr, size, first, last);
+  if (cfg.hooks.modified && tt_quarantine_find_modified((const void *)addr, size, &first, &last))
+    cfg.hooks.modified(addr, size, first, last);
 }
 
 /* Takes up to max of the oldest entries out of shard s. */
@@ -126,7 +129,7 @@ static void evict(struct entry *e, size_t n) {
     check_one(e[i].addr, e[i].size);
     tt_heap_remove(e[i].addr, NULL);
     bytes += e[i].size ? e[i].size : 1;
-    hooks.release((void *)e[i].addr);
+    cfg.hooks.release((void *)e[i].addr);
   }
   __atomic_fetch_sub(&total_bytes, bytes, __ATOMIC_RELAXED); /* once a batch: a shared line */
 }
@@ -148,22 +151,22 @@ static void evict_over_budget(unsigned first_shard) {
    * frees and so takes out about as many: small steady batches let glibc
    * reuse them from its per-thread cache, where a burst would spill into
    * its arenas and contend for their locks. */
-  if (total <= volume)
+  if (total <= cfg.volume)
     return;
   struct entry batch[TT_QUARANTINE_EVICT_BATCH];
   unsigned start = __atomic_fetch_add(&evict_cursor, 1, __ATOMIC_RELAXED);
-  for (unsigned k = 0; k <= TT_QUARANTINE_SHARDS && total > volume; k++) {
+  for (unsigned k = 0; k <= TT_QUARANTINE_SHARDS && total > cfg.volume; k++) {
     unsigned si = k == 0 ? first_shard : (start + k) % TT_QUARANTINE_SHARDS;
     struct qshard *v = &shards[si];
     for (;;) {
       tt_spin_lock(&v->lock);
-      size_t n = pop_locked(v, batch, TT_QUARANTINE_EVICT_BATCH, total - volume);
+      size_t n = pop_locked(v, batch, TT_QUARANTINE_EVICT_BATCH, total - cfg.volume);
       tt_spin_unlock(&v->lock);
       if (!n)
         break; /* this shard is empty: the next one */
       evict(batch, n);
       total = __atomic_load_n(&total_bytes, __ATOMIC_RELAXED);
-      if (total <= volume)
+      if (total <= cfg.volume)
         break;
     }
   }
@@ -195,7 +198,7 @@ void tt_quarantine_flush_thread(void) {
   for (unsigned i = queued; i < n; i++) {
     bytes -= batch[i].size ? batch[i].size : 1;
     tt_heap_remove(batch[i].addr, NULL);
-    hooks.release((void *)batch[i].addr);
+    cfg.hooks.release((void *)batch[i].addr);
   }
   __atomic_add_fetch(&total_bytes, bytes, __ATOMIC_RELAXED);
   evict_over_budget(si);
@@ -203,7 +206,7 @@ void tt_quarantine_flush_thread(void) {
 
 bool tt_quarantine_push(uintptr_t addr, size_t size) {
   size_t cost = size ? size : 1;
-  if (cost > volume)
+  if (cost > cfg.volume)
     return false;
   /* Filled now, so a write right after the free is seen. */
   memset((void *)addr, TT_QUARANTINE_PATTERN, size < TT_QUARANTINE_FILL_MAX ? size : TT_QUARANTINE_FILL_MAX);
