@@ -62,9 +62,59 @@
 /* set-up and sorting                                                        */
 /* ======================================================================== */
 
+/* Segments for n blocks (each holds one at least), and their directory
+ * entries: a segment of k blocks gets at most 2k + 64 (its shift grows
+ * until they fit). */
+static size_t max_segs(size_t n) { return n < TT_SCAN_MAX_SEGS ? n : TT_SCAN_MAX_SEGS; }
+static size_t dir_bytes(size_t n) { return (2 * n + 64 * max_segs(n)) * sizeof(uint32_t); }
+
 size_t tt_scan_scratch_bytes(size_t n) {
-  return n * sizeof(uintptr_t) + n * sizeof(uint64_t) + (2 * n + 1) * sizeof(uint32_t) +
-         TT_ALIGN_UP(n, 8) + TT_ALIGN_UP(n / 8 + 1, 8) + TT_ALIGN_UP(n, 8);
+  size_t bytes = n * sizeof(uintptr_t) + n * sizeof(uint64_t) + (2 * n + 1) * sizeof(uint32_t) +
+                 TT_ALIGN_UP(n, 8) + TT_ALIGN_UP(n / 8 + 1, 8) + TT_ALIGN_UP(n, 8);
+  if (n) /* 8 to align the segments */
+    bytes += 8 + max_segs(n) * sizeof(struct tt_scan_seg) + dir_bytes(n);
+  return bytes;
+}
+
+static inline uintptr_t block_end(const struct tt_scan *sc, size_t i) {
+  size_t size = tt_block_size(&sc->blocks[i]);
+  return sc->starts[i] + (size ? size : 1);
+}
+
+/* Splits the blocks into segments at gaps of TT_SCAN_SEG_GAP (the last of
+ * TT_SCAN_MAX_SEGS takes the rest) and fills each one's directory. */
+static void build_directory(struct tt_scan *sc, uint32_t *dir) {
+  const size_t n = sc->n;
+  sc->nsegs = 0;
+  for (size_t i = 0; i < n;) {
+    struct tt_scan_seg *g = &sc->segs[sc->nsegs++];
+    uintptr_t end = block_end(sc, i);
+    size_t j = i + 1;
+    for (; j < n; j++) {
+      if (sc->nsegs < TT_SCAN_MAX_SEGS && sc->starts[j] - end > TT_SCAN_SEG_GAP)
+        break;
+      end = block_end(sc, j);
+    }
+    g->lo = sc->starts[i];
+    g->hi = end;
+    g->first = (uint32_t)i;
+    g->end = (uint32_t)j;
+    unsigned shift = 12;
+    while (((g->hi - g->lo - 1) >> shift) + 2 > 2 * (j - i) + 64)
+      shift++;
+    size_t pages = ((g->hi - g->lo - 1) >> shift) + 1;
+    g->shift = shift;
+    g->dir = dir;
+    dir += pages + 1;
+    size_t k = i;
+    for (size_t p = 0; p <= pages; p++) {
+      uintptr_t page_lo = g->lo + ((uintptr_t)p << shift);
+      while (k < j && sc->starts[k] < page_lo)
+        k++;
+      g->dir[p] = (uint32_t)k;
+    }
+    i = j;
+  }
 }
 
 void tt_scan_init(struct tt_scan *sc, const struct tt_block *blocks, size_t n, void *scratch) {
@@ -85,6 +135,10 @@ void tt_scan_init(struct tt_scan *sc, const struct tt_block *blocks, size_t n, v
   p += TT_ALIGN_UP(n / 8 + 1, 8);
   sc->heur = (uint8_t *)p;
   memset(sc->heur, 0, n);
+  p = (char *)TT_ALIGN_UP((uintptr_t)(p + n), 8);
+  sc->segs = (struct tt_scan_seg *)p;
+  p += max_segs(n) * sizeof(struct tt_scan_seg);
+  uint32_t *dir = (uint32_t *)p;
   sc->lo = sc->hi = 0; /* an empty span: the range filter rejects every word */
   for (size_t i = 0; i < n; i++) {
     sc->starts[i] = blocks[i].addr;
@@ -95,6 +149,7 @@ void tt_scan_init(struct tt_scan *sc, const struct tt_block *blocks, size_t n, v
     size_t last = tt_block_size(&blocks[n - 1]);
     sc->lo = blocks[0].addr;
     sc->hi = blocks[n - 1].addr + (last ? last : 1);
+    build_directory(sc, dir);
   }
 }
 
@@ -147,8 +202,27 @@ void tt_scan_sort_blocks(struct tt_block *blocks, size_t n, struct tt_block *tmp
 long tt_scan_find(const struct tt_scan *sc, uintptr_t addr) {
   if (!sc->n || addr - sc->lo >= sc->hi - sc->lo)
     return -1;
-  /* the last block whose start is <= addr */
-  size_t lo = 0, hi = sc->n;
+  const struct tt_scan_seg *g = sc->segs;
+  if (sc->nsegs > 1) { /* the last segment that starts at or below addr */
+    size_t a = 0, b = sc->nsegs;
+    while (b - a > 1) {
+      size_t mid = a + (b - a) / 2;
+      if (g[mid].lo <= addr)
+        a = mid;
+      else
+        b = mid;
+    }
+    g += a;
+  }
+  if (addr >= g->hi)
+    return -1; /* in a gap between segments */
+  /* The last block whose start is <= addr: the last one starting before
+   * addr's page, or one of those starting in it. */
+  size_t page = (addr - g->lo) >> g->shift;
+  size_t lo = g->dir[page], hi = g->dir[page + 1];
+  lo = lo > g->first ? lo - 1 : g->first;
+  if (hi <= lo)
+    hi = lo + 1;
   const uintptr_t *s = sc->starts;
   while (hi - lo > 1) {
     size_t mid = lo + (hi - lo) / 2;

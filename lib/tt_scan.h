@@ -49,10 +49,25 @@ struct tt_dangling {
   uint8_t root_kind;  /* enum tt_root_kind, when holder is -1 */
 };
 
+/* A run of blocks with no gap of TT_SCAN_SEG_GAP between them, and its page
+ * directory: dir[p] is the first block that starts at or after
+ * lo + (p << shift), so a word's block is found among the few that start in
+ * its page instead of by a binary search over every block. */
+#define TT_SCAN_MAX_SEGS 64
+#define TT_SCAN_SEG_GAP ((uintptr_t)16 << 20)
+struct tt_scan_seg {
+  uintptr_t lo, hi;     /* span of its blocks */
+  uint32_t first, end;  /* its blocks: [first, end) */
+  uint32_t *dir;        /* (hi - lo - 1 >> shift) + 2 entries */
+  unsigned shift;       /* 12 (pages), more where the blocks are sparse */
+};
+
 struct tt_scan {
   const struct tt_block *blocks; /* sorted by address, non-overlapping */
   size_t n;
   uintptr_t *starts;  /* n: block start addresses (a compact copy for searching) */
+  struct tt_scan_seg *segs; /* nsegs, sorted */
+  size_t nsegs;
   uint8_t *state;     /* n: enum tt_leak_state */
   uint64_t *indirect; /* n: bytes indirectly lost under each clique leader */
   uint32_t *work;     /* 2n + 1: the mark stack */

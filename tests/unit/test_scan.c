@@ -834,6 +834,77 @@ static void test_empty_heap_all_ones_word(void) {
   CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* tt_scan_find against a linear search, on layouts that exercise the page
+ * directory: dense pages, blocks spanning many pages, zero-size blocks,
+ * segments split by gaps of TT_SCAN_SEG_GAP and just under it, a sparse
+ * segment (coarser directory), and more segments than TT_SCAN_MAX_SEGS
+ * (the last takes the rest). Addresses only: the scan reads no block. */
+static long find_linear(const struct tt_block *b, size_t n, uintptr_t a) {
+  for (size_t i = 0; i < n; i++) {
+    size_t size = tt_block_size(&b[i]);
+    if (a >= b[i].addr && a - b[i].addr < (size ? size : 1))
+      return (long)i;
+  }
+  return -1;
+}
+
+static size_t find_layout(struct tt_block *b, size_t max, unsigned layout) {
+  uintptr_t a = 0x10000000000ull;
+  size_t n = 0;
+  uint64_t r = 0x9E3779B97F4A7C15ull * (layout + 1);
+  while (n < max) {
+    r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+    size_t size;
+    switch (layout) {
+    case 0: size = 16 + (r % 4) * 16; break;                  /* dense pages */
+    case 1: size = r % 8 == 0 ? 3 * 4096 + 8 : 48; break;     /* spanning pages */
+    default: size = r % 5 == 0 ? 0 : 32 + r % 200; break;     /* zero sizes */
+    }
+    memset(&b[n], 0, sizeof b[n]);
+    b[n].addr = a;
+    b[n].size_kind = size;
+    n++;
+    uintptr_t gap = 16;
+    if (layout == 2 && r % 97 == 0)
+      gap = TT_SCAN_SEG_GAP + 4096 * (r % 3);                 /* a new segment */
+    else if (layout == 2 && r % 89 == 0)
+      gap = TT_SCAN_SEG_GAP - 16;                             /* just not one */
+    else if (layout == 3)
+      gap = (r % 3 ? 4096 * 1000 : TT_SCAN_SEG_GAP * 2);      /* sparse, 100+ segments */
+    a = TT_ALIGN_UP(a + (size ? size : 1) + gap, 16);
+  }
+  return n;
+}
+
+static void test_find_matches_linear_search(void) {
+  enum { N = 3000 };
+  struct tt_block *b = calloc(N, sizeof *b);
+  CU_ASSERT_FATAL(b != NULL);
+  for (unsigned layout = 0; layout < 4; layout++) {
+    size_t n = find_layout(b, N, layout);
+    void *scratch = malloc(tt_scan_scratch_bytes(n));
+    CU_ASSERT_FATAL(scratch != NULL);
+    struct tt_scan sc;
+    tt_scan_init(&sc, b, n, scratch);
+    if (layout >= 2)
+      CU_ASSERT(sc.nsegs > 1);
+    if (layout == 3)
+      CU_ASSERT_EQUAL(sc.nsegs, TT_SCAN_MAX_SEGS);
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++) {
+      size_t size = tt_block_size(&b[i]);
+      uintptr_t probe[] = {b[i].addr, b[i].addr + size / 2, b[i].addr + size,
+                           b[i].addr + (size ? size - 1 : 0), b[i].addr - 1, b[i].addr + 4096,
+                           b[i].addr + TT_SCAN_SEG_GAP, TT_ALIGN_UP(b[i].addr, 4096) - 8};
+      for (size_t k = 0; k < sizeof probe / sizeof probe[0]; k++)
+        bad += tt_scan_find(&sc, probe[k]) != find_linear(b, n, probe[k]);
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    free(scratch);
+  }
+  free(b);
+}
+
 static void test_scratch_bytes(void) {
   /* starts, indirect, the 2n + 1 mark stack and the state bytes */
   for (size_t n = 0; n < 100; n++) {
@@ -1548,6 +1619,7 @@ int scan_init(void) { return 0; }
 int scan_cleanup(void) { return 0; }
 
 CU_TestInfo scan_tests[] = {
+    {"find: the page directory agrees with a linear search", test_find_matches_linear_search},
     {"leak-cases p1: root -> A", test_chain_p1_RRR},
     {"leak-cases p2: root -> A -> B", test_chain_p2_RRR_RRR},
     {"leak-cases p3: A", test_chain_p3_DL},
