@@ -116,20 +116,31 @@ static bool grow_locked(struct qshard *s) {
   return true;
 }
 
+/* The lines an eviction touches: the block (its pattern, and the
+ * allocator's header just before it), the next chunk's header (size + 8
+ * bytes on: glibc's size word of the chunk after, which the allocator reads
+ * to coalesce: churn 10% faster) and the block's index slot. Prefetching
+ * never faults, whatever allocator sits below. */
+static inline void prefetch_lines(const struct entry *e) {
+  __builtin_prefetch((const void *)e->addr, 1);
+  __builtin_prefetch((const char *)e->addr + TT_QUARANTINE_FILL_MAX - 1, 1);
+  __builtin_prefetch((const char *)e->addr + e->size + 8, 1);
+  tt_heap_prefetch(e->addr);
+}
+
+/* How many blocks ahead of the one being released their lines are asked
+ * for: the oldest blocks are cold, and a few blocks' misses in flight at
+ * once overlap them without filling the CPU's miss buffers (asking for a
+ * whole batch's 64 lines at once stalled on them). */
+#define TT_QUARANTINE_PREFETCH_AHEAD 4
+
 static void evict(struct entry *e, size_t n) {
-  /* The oldest blocks are cold: ask for all their cache lines at once so
-   * the misses overlap instead of following one another. The next chunk's
-   * header too (size + 8 bytes on: glibc's size word of the chunk after),
-   * which the allocator reads to coalesce: churn 10% faster. Prefetching
-   * never faults, whatever allocator sits below. */
-  for (size_t i = 0; i < n; i++) {
-    __builtin_prefetch((const void *)e[i].addr, 1);
-    __builtin_prefetch((const char *)e[i].addr + TT_QUARANTINE_FILL_MAX - 1, 1);
-    __builtin_prefetch((const char *)e[i].addr + e[i].size + 8, 1);
-    tt_heap_prefetch(e[i].addr);
-  }
+  for (size_t i = 0; i < n && i < TT_QUARANTINE_PREFETCH_AHEAD; i++)
+    prefetch_lines(&e[i]);
   size_t bytes = 0;
   for (size_t i = 0; i < n; i++) {
+    if (i + TT_QUARANTINE_PREFETCH_AHEAD < n)
+      prefetch_lines(&e[i + TT_QUARANTINE_PREFETCH_AHEAD]);
     check_one(e[i].addr, e[i].size);
     tt_heap_remove(e[i].addr, NULL);
     bytes += e[i].size ? e[i].size : 1;
