@@ -410,8 +410,9 @@ static void scan_words(struct tt_scan *sc, uintptr_t lo, uintptr_t hi, bool defi
   sc->words_scanned += (hi > lo ? hi - lo : 0) / sizeof(uintptr_t);
 }
 
-/* The first of blocks[0..n) starting at or after lo: does it start below hi? */
-static bool starts_in(const struct tt_block *blocks, size_t n, uintptr_t lo, uintptr_t hi) {
+/* The index of the first of blocks[0..n) (sorted) that starts at or after
+ * lo; n if none does. */
+static size_t first_at_or_after(const struct tt_block *blocks, size_t n, uintptr_t lo) {
   size_t a = 0, b = n;
   while (a < b) {
     size_t mid = a + (b - a) / 2;
@@ -420,6 +421,12 @@ static bool starts_in(const struct tt_block *blocks, size_t n, uintptr_t lo, uin
     else
       b = mid;
   }
+  return a;
+}
+
+/* The first of blocks[0..n) starting at or after lo: does it start below hi? */
+static bool starts_in(const struct tt_block *blocks, size_t n, uintptr_t lo, uintptr_t hi) {
+  size_t a = first_at_or_after(blocks, n, lo);
   return a < n && blocks[a].addr < hi;
 }
 
@@ -430,15 +437,7 @@ bool tt_scan_has_block_in(const struct tt_scan *sc, uintptr_t lo, uintptr_t hi) 
 
 static bool each_in(const struct tt_block *blocks, size_t n, uintptr_t lo, uintptr_t hi,
                     bool (*fn_cb)(const struct tt_block *b, void *arg), void *arg) {
-  size_t a = 0, b = n;
-  while (a < b) {
-    size_t mid = a + (b - a) / 2;
-    if (blocks[mid].addr < lo)
-      a = mid + 1;
-    else
-      b = mid;
-  }
-  for (; a < n && blocks[a].addr < hi; a++)
+  for (size_t a = first_at_or_after(blocks, n, lo); a < n && blocks[a].addr < hi; a++)
     if (!fn_cb(&blocks[a], arg))
       return false;
   return true;
