@@ -119,7 +119,9 @@ struct chunk_ctx {
 
 static bool mmapped_chunk_cb(const struct tt_block *b, void *arg) {
   const struct chunk_ctx *m = arg;
-  return tt_os_is_glibc_mmapped_chunk(b->addr, tt_block_size(b), m->lo, m->hi);
+  /* the allocator's block starts at the prefix */
+  size_t pre = tt_block_flags(b) & TT_BLOCK_PREFIXED ? TT_HEAP_PREFIX : 0;
+  return tt_os_is_glibc_mmapped_chunk(b->addr - pre, tt_block_size(b) + pre, m->lo, m->hi);
 }
 
 static void root_cb(uintptr_t lo, uintptr_t hi, enum tt_root_kind kind, void *arg) {
@@ -1167,10 +1169,12 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
     tt_report_line(o, "cycles: %'zu found in %llu us; refcount audit of %'zu blocks: %llu us",
                    c.cyc.ncycles, (unsigned long long)(c.t_cycles / 1000), c.nrefc,
                    (unsigned long long)(c.t_refcounts / 1000));
-    tt_report_line(o, "tether memory: heap index %'llu bytes (%llu per live block), %'u distinct "
-                      "stacks in %'zu bytes, internal arena %'zu bytes",
+    tt_report_line(o, "tether memory: heap index %'llu bytes with the blocks' headers (%llu per "
+                      "live block, %'llu slots), %'u distinct stacks in %'zu bytes, internal "
+                      "arena %'zu bytes",
                    (unsigned long long)hs.index_bytes,
                    (unsigned long long)(hs.live_blocks ? hs.index_bytes / hs.live_blocks : 0),
+                   (unsigned long long)hs.header_slots,
                    tt_stacks_count(), tt_stacks_bytes(), tt_arena_mapped());
     struct tt_capture_stats cs;
     tt_stacks_capture_stats(&cs);

@@ -20,6 +20,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "tt_arena.h"
 #include "tt_log.h"
 #include "tt_os.h"
 
@@ -226,7 +227,7 @@ bool tt_heap_insert_untracked(uintptr_t addr, size_t size) {
                 0);
 }
 
-void tt_heap_restore(const struct tt_block *b) {
+static void index_restore(const struct tt_block *b) {
   if (!insert(b->addr, b->size_kind, b->stack, b->owner))
     return;
   if (tt_block_flags(b) & (TT_BLOCK_QUARANTINED | TT_BLOCK_UNTRACKED))
@@ -239,7 +240,7 @@ void tt_heap_restore(const struct tt_block *b) {
   tt_spin_unlock(&s->lock);
 }
 
-void tt_heap_prefetch(uintptr_t addr) {
+static void index_prefetch(uintptr_t addr) {
   uint64_t h = mix(addr);
   struct shard *s = shard_of(h);
   /* A racy read on purpose: a stale table only wastes the prefetch. */
@@ -283,7 +284,7 @@ static void delete_slot_locked(struct shard *s, uint32_t i) {
   }
 }
 
-bool tt_heap_remove(uintptr_t addr, struct tt_block *out) {
+static bool index_remove(uintptr_t addr, struct tt_block *out) {
   uint64_t h = mix(addr);
   struct shard *s = shard_of(h);
   tt_spin_lock(&s->lock);
@@ -304,8 +305,8 @@ bool tt_heap_remove(uintptr_t addr, struct tt_block *out) {
   return true;
 }
 
-enum tt_free_status tt_heap_mark_freed(uintptr_t addr, uint32_t free_stack,
-                                       enum tt_release_kind how, struct tt_block *out) {
+static enum tt_free_status index_mark_freed(uintptr_t addr, uint32_t free_stack,
+                                            enum tt_release_kind how, struct tt_block *out) {
   uint64_t h = mix(addr);
   struct shard *s = shard_of(h);
   tt_spin_lock(&s->lock);
@@ -324,7 +325,8 @@ enum tt_free_status tt_heap_mark_freed(uintptr_t addr, uint32_t free_stack,
     delete_slot_locked(s, (uint32_t)found);
     st = TT_FREE_UNTRACKED;
   } else {
-    uint64_t flags = TT_BLOCK_QUARANTINED | ((uint64_t)how << TT_BLOCK_RELEASE_SHIFT);
+    uint64_t flags = TT_BLOCK_QUARANTINED | ((uint64_t)how << TT_BLOCK_RELEASE_SHIFT) |
+                     (f & TT_BLOCK_PREFIXED);
     b->size_kind = (b->size_kind & ((1ull << 56) - 1)) | (flags << 56);
     b->owner = free_stack;
     s->quarantined++;
@@ -336,7 +338,7 @@ enum tt_free_status tt_heap_mark_freed(uintptr_t addr, uint32_t free_stack,
   return st;
 }
 
-bool tt_heap_find_containing(uintptr_t addr, struct tt_block *out) {
+static bool index_find_containing(uintptr_t addr, struct tt_block *out) {
   bool found = false;
   for (int i = 0; i < TT_HEAP_SHARDS && !found; i++) {
     struct shard *s = &shards[i];
@@ -356,8 +358,8 @@ bool tt_heap_find_containing(uintptr_t addr, struct tt_block *out) {
   return found;
 }
 
-bool tt_heap_update_live(uintptr_t addr, bool set_owner, uint32_t owner, unsigned set_flags,
-                         unsigned clear_flags, struct tt_block *out) {
+static bool index_update_live(uintptr_t addr, bool set_owner, uint32_t owner, unsigned set_flags,
+                              unsigned clear_flags, struct tt_block *out) {
   uint64_t h = mix(addr);
   struct shard *s = shard_of(h);
   tt_spin_lock(&s->lock);
@@ -376,7 +378,7 @@ bool tt_heap_update_live(uintptr_t addr, bool set_owner, uint32_t owner, unsigne
   return live;
 }
 
-void tt_heap_set_flags_locked(uintptr_t addr, unsigned set_flags) {
+static void index_set_flags_locked(uintptr_t addr, unsigned set_flags) {
   uint64_t h = mix(addr);
   struct shard *s = shard_of(h);
   int found = find_locked(s, addr, h);
@@ -387,7 +389,7 @@ void tt_heap_set_flags_locked(uintptr_t addr, unsigned set_flags) {
     b->size_kind |= (uint64_t)(set_flags & TT_BLOCK_LIVE_FLAGS) << 56;
 }
 
-bool tt_heap_lookup(uintptr_t addr, struct tt_block *out) {
+static bool index_lookup(uintptr_t addr, struct tt_block *out) {
   uint64_t h = mix(addr);
   struct shard *s = shard_of(h);
   tt_spin_lock(&s->lock);
@@ -398,7 +400,7 @@ bool tt_heap_lookup(uintptr_t addr, struct tt_block *out) {
   return found >= 0;
 }
 
-void tt_heap_stats(struct tt_heap_stats *st) {
+static void index_stats(struct tt_heap_stats *st) {
   memset(st, 0, sizeof *st);
   for (int i = 0; i < TT_HEAP_SHARDS; i++) {
     struct shard *s = &shards[i];
@@ -415,17 +417,17 @@ void tt_heap_stats(struct tt_heap_stats *st) {
   }
 }
 
-void tt_heap_lock_all(void) {
+static void index_lock_all(void) {
   for (int i = 0; i < TT_HEAP_SHARDS; i++)
     tt_spin_lock(&shards[i].lock);
 }
 
-void tt_heap_unlock_all(void) {
+static void index_unlock_all(void) {
   for (int i = TT_HEAP_SHARDS - 1; i >= 0; i--)
     tt_spin_unlock(&shards[i].lock);
 }
 
-size_t tt_heap_count_locked(size_t *quar) {
+static size_t index_count_locked(size_t *quar) {
   size_t n = 0, q = 0;
   for (int i = 0; i < TT_HEAP_SHARDS; i++) {
     n += shards[i].count - shards[i].quarantined - shards[i].untracked;
@@ -436,8 +438,8 @@ size_t tt_heap_count_locked(size_t *quar) {
   return n;
 }
 
-size_t tt_heap_snapshot_locked(struct tt_block *live, size_t max, struct tt_block *quar,
-                               size_t qmax) {
+static size_t index_snapshot_locked(struct tt_block *live, size_t max, struct tt_block *quar,
+                                    size_t qmax) {
   size_t n = 0, q = 0;
   for (int i = 0; i < TT_HEAP_SHARDS; i++) {
     struct shard *s = &shards[i];
@@ -479,6 +481,681 @@ size_t tt_heap_snapshot_untracked_locked(struct tt_block *out, size_t max) {
     }
   }
   return n;
+}
+
+/* ======================================================================== */
+/* block headers                                                             */
+/* ======================================================================== */
+
+/* A prefixed block's record is a 32-byte header just before the block, in
+ * memory the real allocator handed out with it: a free finds it in the
+ * lines the allocator reads anyway, with no lookup in a shared table. A
+ * table of slots (one address each) lists every such block for the checks;
+ * the hot paths only ever write to it.
+ *
+ *   word 0: size (bits 0..47), kind (48..54), busy (55), flags (56..63)
+ *   word 1: marker (63), slot (32..62), allocation stack (0..31)
+ *   word 2: owner, or the free stack of a quarantined block (0..31)
+ *   word 3: check, a keyed hash of the block's address and word 1
+ *
+ * A header is genuine when its marker is set and its check matches: a
+ * wild pointer's neighbourhood passes for one by chance once in 2^64. Word
+ * 0 of a block in use has bit 63 set (TT_BLOCK_PREFIXED), word 1 its
+ * marker: neither passes for a pointer when a scan reads the allocator's
+ * memory around the blocks, and neither is what an allocator writes into a
+ * chunk it got back (a free-list link is a pointer). A removal zeroes
+ * words 0 and 3 first.
+ *
+ * A header is read only where that cannot fault: at a 16-aligned address
+ * at least 32 bytes into a page (the header is then on the block's own
+ * page, which a valid pointer's block shares), in a megabyte where a header
+ * was written before (the granule map). free() of a wild pointer elsewhere
+ * goes to the index and is reported as ever.
+ *
+ * Slots come from per-thread magazines, arrays of free slot numbers, like
+ * an allocator's thread cache: a full one goes to a shared pool, an empty
+ * one is refilled from it or from never-used slots. Any thread may free a
+ * slot: the block's state changes by compare-and-swap on word 0, so two
+ * threads freeing one block cannot both win.
+ *
+ * Notes on locking: each thread has its own lock (struct hthread), held
+ * across every change it makes to a header or a slot; nobody else takes it
+ * but tt_heap_lock_all, which takes them all to stop every change for a
+ * snapshot or a fork. The registry lock protects the list of hthreads and
+ * nests outside them; the shared pool of slots has its own leaf lock.
+ * Lock-all order: registry, every hthread in list order, the fallback
+ * hthread, the pool, then the index shards. */
+
+#define HDR_MARK (1ull << 63)
+#define HDR_BUSY (1ull << 55)
+#define HDR_SLOT_MAX 0x7fffffffu
+#define HDR_DEAD 0ull
+
+struct hdr {
+  uint64_t w0; /* size_kind, as in struct tt_block, plus busy */
+  uint64_t w1; /* marker | slot << 32 | stack */
+  uint64_t w2; /* owner or free stack */
+  uint64_t w3; /* check */
+};
+_Static_assert(sizeof(struct hdr) == TT_HEAP_PREFIX, "the header fills the prefix");
+
+#define TCHUNK_SHIFT 17 /* 131,072 slots (1 MB) a chunk */
+#define TCHUNK_SLOTS (1u << TCHUNK_SHIFT)
+#define TCHUNKS ((HDR_SLOT_MAX >> TCHUNK_SHIFT) + 1)
+/* The first chunk is static, like the granule map, so that a small program
+ * gets no mapping of tether's next to its own (a program may place its own
+ * pages there). A slot holds its block's address, or 0. */
+static uintptr_t tchunk0[TCHUNK_SLOTS];
+static uintptr_t *tchunks[TCHUNKS] = {tchunk0};
+static uint32_t tnext = 1; /* the first slot never handed out; slot 0 is never used */
+static uint64_t table_bytes_mapped = sizeof tchunk0;
+
+/* Granules of 1 MB that ever held a header: a bit each over 47 bits of
+ * address, 16 MB of zero pages of which a program touches a few. */
+#define GRAN_SHIFT 20
+static uint64_t gmap[(1ull << (47 - GRAN_SHIFT)) / 64];
+
+static uint64_t hdr_key; /* set once, before the first header is written */
+
+#define MAG_SLOTS 256
+
+struct hthread {
+  tt_spinlock_t lock;
+  int in_use;
+  struct hthread *next; /* immutable once published */
+  uint32_t mag_n, spare_n;
+  uint32_t bump_lo, bump_hi; /* never-used slots reserved by this thread */
+  /* counters of the changes made under this lock: differences, summed */
+  int64_t live, quar, live_bytes;
+  uint64_t allocs, frees, bytes_allocated;
+  uint32_t mag[MAG_SLOTS], spare[MAG_SLOTS];
+} __attribute__((aligned(64)));
+
+static tt_spinlock_t reg_lock = TT_SPINLOCK_INIT;
+static struct hthread *hthreads;
+/* For threads past their exit hook, or when no hthread can be had. */
+static struct hthread fallback_ht;
+/* The shared pool of free slots, whole magazines at a time. */
+static tt_spinlock_t pool_lock = TT_SPINLOCK_INIT;
+static uint32_t *pool;
+static size_t pool_n, pool_cap;
+
+static __thread struct hthread *my_ht __attribute__((tls_model("initial-exec")));
+static __thread bool my_ht_exited __attribute__((tls_model("initial-exec")));
+
+static inline uintptr_t *slot_ptr(uint32_t slot) {
+  uintptr_t *c = __atomic_load_n(&tchunks[slot >> TCHUNK_SHIFT], __ATOMIC_ACQUIRE);
+  return c ? &c[slot & (TCHUNK_SLOTS - 1)] : NULL;
+}
+
+static inline bool gran_marked(uintptr_t p) {
+  uintptr_t g = p >> GRAN_SHIFT;
+  return (__atomic_load_n(&gmap[g / 64], __ATOMIC_RELAXED) >> (g % 64)) & 1;
+}
+
+static void gran_mark(uintptr_t p) {
+  uintptr_t g = p >> GRAN_SHIFT;
+  __atomic_fetch_or(&gmap[g / 64], 1ull << (g % 64), __ATOMIC_RELEASE);
+}
+
+static inline uint64_t hdr_check(uintptr_t p, uint64_t w1) {
+  uint64_t x = ((uint64_t)p ^ hdr_key) * 0x9E3779B97F4A7C15ull;
+  x ^= w1;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 32;
+  return x ? x : 1;
+}
+
+static TT_NOINLINE void init_key(void) {
+  int local;
+  uint64_t k = __builtin_ia32_rdtsc() ^ (uint64_t)(uintptr_t)&local ^
+               ((uint64_t)(uintptr_t)gmap << 17);
+  k = (k ^ (k >> 31)) * 0xbf58476d1ce4e5b9ull;
+  k ^= k >> 29;
+  uint64_t none = 0;
+  __atomic_compare_exchange_n(&hdr_key, &none, k | 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+/* Where a header may be read without faulting (see above). */
+static inline bool headerable(uintptr_t p) {
+  return (p & 15) == 0 && (p & 4095) >= TT_HEAP_PREFIX && !(p >> 47);
+}
+
+/* The genuine header of the prefixed block at p, or NULL. Reads memory
+ * just below p: not instrumented, since ASan's own allocator keeps its
+ * metadata there. */
+static TT_NO_ASAN struct hdr *hdr_find(uintptr_t p) {
+  if (!headerable(p) || !gran_marked(p))
+    return NULL;
+  struct hdr *h = (struct hdr *)(p - TT_HEAP_PREFIX);
+  uint64_t w1 = __atomic_load_n(&h->w1, __ATOMIC_RELAXED);
+  if (!(w1 & HDR_MARK) || __atomic_load_n(&h->w3, __ATOMIC_ACQUIRE) != hdr_check(p, w1))
+    return NULL;
+  return h;
+}
+
+static inline uint32_t slot_of(const struct hdr *h) {
+  return (uint32_t)(h->w1 >> 32) & HDR_SLOT_MAX;
+}
+
+/* ---- per-thread state ----------------------------------------------------- */
+
+static TT_NOINLINE struct hthread *claim_ht(void) {
+  if (my_ht_exited)
+    return &fallback_ht;
+  /* allocated before any heap lock is taken: the arena lock comes first */
+  size_t bytes = sizeof(struct hthread) + 64;
+  void *raw = tt_arena_alloc(bytes);
+  tt_spin_lock(&reg_lock);
+  struct hthread *h = hthreads;
+  while (h && h->in_use)
+    h = h->next;
+  if (!h && raw) {
+    h = (struct hthread *)TT_ALIGN_UP((uintptr_t)raw, 64);
+    memset(h, 0, sizeof *h);
+    h->next = hthreads;
+    __atomic_store_n(&hthreads, h, __ATOMIC_RELEASE);
+    raw = NULL;
+  }
+  if (h)
+    h->in_use = 1;
+  tt_spin_unlock(&reg_lock);
+  if (raw)
+    tt_arena_free(raw, bytes);
+  if (!h)
+    return &fallback_ht;
+  my_ht = h;
+  return h;
+}
+
+/* The calling thread's hthread, locked. Its lock is held by someone else
+ * only when tt_heap_lock_all holds every lock, or when a signal handler
+ * that frees interrupted this very thread in the middle of a change: the
+ * fallback serves then (it waits for lock-all like the rest). */
+static inline struct hthread *ht_lock(void) {
+  struct hthread *h = my_ht;
+  if (TT_UNLIKELY(!h))
+    h = claim_ht();
+  if (TT_LIKELY(tt_spin_trylock(&h->lock)))
+    return h;
+  tt_spin_lock(&fallback_ht.lock);
+  return &fallback_ht;
+}
+
+/* ---- slots ---------------------------------------------------------------- */
+
+/* Moves n slots into the shared pool (false: no memory to keep them, the
+ * slots are lost, which costs nothing but their 8 bytes). */
+static bool pool_put(const uint32_t *slots, uint32_t n) {
+  tt_spin_lock(&pool_lock);
+  if (pool_n + n > pool_cap) {
+    size_t cap = pool_cap ? pool_cap * 2 : 64 * 1024;
+    uint32_t *fresh = tt_os_map(cap * sizeof *fresh);
+    if (!fresh) {
+      tt_spin_unlock(&pool_lock);
+      return false;
+    }
+    if (pool) {
+      memcpy(fresh, pool, pool_n * sizeof *pool);
+      tt_os_unmap(pool, pool_cap * sizeof *pool);
+    }
+    pool = fresh;
+    pool_cap = cap;
+  }
+  memcpy(pool + pool_n, slots, n * sizeof *slots);
+  pool_n += n;
+  tt_spin_unlock(&pool_lock);
+  return true;
+}
+
+/* Takes up to max slots out of the shared pool. */
+static uint32_t pool_take(uint32_t *slots, uint32_t max) {
+  if (!__atomic_load_n(&pool_n, __ATOMIC_RELAXED))
+    return 0;
+  tt_spin_lock(&pool_lock);
+  uint32_t n = pool_n < max ? (uint32_t)pool_n : max;
+  pool_n -= n;
+  memcpy(slots, pool + pool_n, n * sizeof *slots);
+  tt_spin_unlock(&pool_lock);
+  return n;
+}
+
+/* Reserves never-used slots, mapping their chunks. */
+static bool reserve_slots(struct hthread *h) {
+  uint32_t lo = __atomic_fetch_add(&tnext, MAG_SLOTS, __ATOMIC_ACQ_REL);
+  if (lo > HDR_SLOT_MAX - MAG_SLOTS) {
+    __atomic_fetch_sub(&tnext, MAG_SLOTS, __ATOMIC_ACQ_REL);
+    return false;
+  }
+  for (uint32_t c = lo >> TCHUNK_SHIFT; c <= (lo + MAG_SLOTS - 1) >> TCHUNK_SHIFT; c++) {
+    if (__atomic_load_n(&tchunks[c], __ATOMIC_ACQUIRE))
+      continue;
+    uintptr_t *fresh = tt_os_map(TCHUNK_SLOTS * sizeof *fresh);
+    if (!fresh)
+      return false; /* these slots stay unused: slot_ptr() is NULL */
+    uintptr_t *none = NULL;
+    if (__atomic_compare_exchange_n(&tchunks[c], &none, fresh, false, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE))
+      __atomic_fetch_add(&table_bytes_mapped, TCHUNK_SLOTS * sizeof *fresh, __ATOMIC_RELAXED);
+    else
+      tt_os_unmap(fresh, TCHUNK_SLOTS * sizeof *fresh);
+  }
+  h->bump_lo = lo;
+  h->bump_hi = lo + MAG_SLOTS;
+  return true;
+}
+
+/* A free slot for a new header; 0 if none can be had. */
+static uint32_t slot_pop(struct hthread *h) {
+  if (TT_LIKELY(h->mag_n))
+    return h->mag[--h->mag_n];
+  if (h->spare_n) {
+    memcpy(h->mag, h->spare, h->spare_n * sizeof *h->mag);
+    h->mag_n = h->spare_n;
+    h->spare_n = 0;
+    return h->mag[--h->mag_n];
+  }
+  h->mag_n = pool_take(h->mag, MAG_SLOTS);
+  if (h->mag_n)
+    return h->mag[--h->mag_n];
+  if (h->bump_lo == h->bump_hi && !reserve_slots(h))
+    return 0;
+  return h->bump_lo++;
+}
+
+static void slot_push(struct hthread *h, uint32_t slot) {
+  if (TT_UNLIKELY(h->mag_n == MAG_SLOTS)) {
+    if (h->spare_n)
+      pool_put(h->spare, h->spare_n);
+    memcpy(h->spare, h->mag, sizeof h->mag);
+    h->spare_n = MAG_SLOTS;
+    h->mag_n = 0;
+  }
+  h->mag[h->mag_n++] = slot;
+}
+
+void tt_heap_thread_exiting(void) {
+  struct hthread *h = my_ht;
+  my_ht = NULL;
+  my_ht_exited = true;
+  if (!h)
+    return;
+  tt_spin_lock(&h->lock);
+  if (h->mag_n && pool_put(h->mag, h->mag_n))
+    h->mag_n = 0;
+  if (h->spare_n && pool_put(h->spare, h->spare_n))
+    h->spare_n = 0;
+  tt_spin_unlock(&h->lock);
+  __atomic_store_n(&h->in_use, 0, __ATOMIC_RELEASE);
+}
+
+/* ---- records -------------------------------------------------------------- */
+
+static void count_in(struct hthread *h, uint64_t size_kind) {
+  unsigned f = (unsigned)(size_kind >> 56);
+  if (f & TT_BLOCK_QUARANTINED) {
+    h->quar++;
+  } else {
+    h->live++;
+    h->allocs++;
+    h->bytes_allocated += size_kind & TT_SIZE_MASK;
+    h->live_bytes += (int64_t)(size_kind & TT_SIZE_MASK);
+  }
+}
+
+/* Writes p's header and slot; false if no slot can be had. */
+static TT_NO_ASAN bool hdr_insert(uintptr_t p, uint64_t size_kind, uint32_t stack, uint32_t owner) {
+  if (TT_UNLIKELY(!hdr_key))
+    init_key();
+  if (TT_UNLIKELY(!gran_marked(p)))
+    gran_mark(p);
+  struct hthread *h = ht_lock();
+  uint32_t slot = slot_pop(h);
+  uintptr_t *sp = slot ? slot_ptr(slot) : NULL;
+  if (TT_UNLIKELY(!sp)) {
+    tt_spin_unlock(&h->lock);
+    return false;
+  }
+  struct hdr *hd = (struct hdr *)(p - TT_HEAP_PREFIX);
+  uint64_t w1 = HDR_MARK | (uint64_t)slot << 32 | stack;
+  hd->w1 = w1;
+  hd->w2 = owner;
+  __atomic_store_n(&hd->w0, (size_kind & ~HDR_BUSY) | ((uint64_t)TT_BLOCK_PREFIXED << 56),
+                   __ATOMIC_RELAXED);
+  __atomic_store_n(&hd->w3, hdr_check(p, w1), __ATOMIC_RELEASE);
+  __atomic_store_n(sp, p, __ATOMIC_RELEASE);
+  count_in(h, size_kind);
+  tt_spin_unlock(&h->lock);
+  return true;
+}
+
+static void to_block(struct tt_block *out, uintptr_t p, uint64_t w0, const struct hdr *hd) {
+  out->addr = p;
+  out->size_kind = w0 & ~HDR_BUSY;
+  out->stack = (uint32_t)hd->w1;
+  out->owner = (uint32_t)hd->w2;
+}
+
+/* Waits out another thread's update of word 0 (a few instructions, under
+ * that thread's lock); returns the settled word. */
+static TT_NO_ASAN uint64_t settled_w0(struct hdr *hd) {
+  uint64_t w0 = __atomic_load_n(&hd->w0, __ATOMIC_ACQUIRE);
+  while (TT_UNLIKELY(w0 & HDR_BUSY)) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+    w0 = __atomic_load_n(&hd->w0, __ATOMIC_ACQUIRE);
+  }
+  return w0;
+}
+
+/* Removes the prefixed block p; false if it was removed meanwhile. */
+static TT_NO_ASAN bool hdr_remove(uintptr_t p, struct hdr *hd, struct tt_block *out) {
+  struct hthread *h = ht_lock();
+  uint64_t w0 = settled_w0(hd);
+  while ((w0 & HDR_MARK) &&
+         !__atomic_compare_exchange_n(&hd->w0, &w0, HDR_DEAD, false, __ATOMIC_ACQ_REL,
+                                      __ATOMIC_ACQUIRE))
+    w0 = settled_w0(hd);
+  if (!(w0 & HDR_MARK)) {
+    tt_spin_unlock(&h->lock);
+    return false;
+  }
+  if (out)
+    to_block(out, p, w0, hd);
+  uint32_t slot = slot_of(hd);
+  __atomic_store_n(&hd->w3, 0, __ATOMIC_RELEASE);
+  uintptr_t *sp = slot_ptr(slot);
+  if (sp)
+    __atomic_store_n(sp, 0, __ATOMIC_RELEASE);
+  if ((w0 >> 56) & TT_BLOCK_QUARANTINED) {
+    h->quar--;
+  } else {
+    h->live--;
+    h->frees++;
+    h->live_bytes -= (int64_t)(w0 & TT_SIZE_MASK);
+  }
+  slot_push(h, slot);
+  tt_spin_unlock(&h->lock);
+  return true;
+}
+
+static TT_NO_ASAN enum tt_free_status hdr_mark_freed(uintptr_t p, struct hdr *hd, uint32_t free_stack,
+                                                     enum tt_release_kind how,
+                                                     struct tt_block *out) {
+  struct hthread *h = ht_lock();
+  uint64_t w0 = settled_w0(hd);
+  for (;;) {
+    if (!(w0 & HDR_MARK)) { /* removed meanwhile by another thread's free */
+      tt_spin_unlock(&h->lock);
+      return TT_FREE_UNKNOWN;
+    }
+    if ((w0 >> 56) & TT_BLOCK_QUARANTINED) {
+      to_block(out, p, w0, hd);
+      tt_spin_unlock(&h->lock);
+      return TT_FREE_QUARANTINED;
+    }
+    uint64_t flags =
+        TT_BLOCK_PREFIXED | TT_BLOCK_QUARANTINED | ((uint64_t)how << TT_BLOCK_RELEASE_SHIFT);
+    uint64_t nw = (w0 & ((1ull << 56) - 1)) | (flags << 56);
+    if (__atomic_compare_exchange_n(&hd->w0, &w0, nw, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+      break;
+    w0 = settled_w0(hd);
+  }
+  to_block(out, p, w0, hd);
+  hd->w2 = free_stack;
+  h->quar++;
+  h->live--;
+  h->frees++;
+  h->live_bytes -= (int64_t)(w0 & TT_SIZE_MASK);
+  tt_spin_unlock(&h->lock);
+  return TT_FREE_LIVE;
+}
+
+static TT_NO_ASAN bool hdr_update_live(uintptr_t p, struct hdr *hd, bool set_owner, uint32_t owner,
+                                       unsigned set_flags, unsigned clear_flags,
+                                       struct tt_block *out) {
+  struct hthread *h = ht_lock();
+  uint64_t w0 = settled_w0(hd);
+  for (;;) {
+    if (!(w0 & HDR_MARK) || ((w0 >> 56) & TT_BLOCK_QUARANTINED)) {
+      tt_spin_unlock(&h->lock);
+      return false;
+    }
+    if (__atomic_compare_exchange_n(&hd->w0, &w0, w0 | HDR_BUSY, false, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE))
+      break;
+    w0 = settled_w0(hd);
+  }
+  if (out)
+    to_block(out, p, w0, hd);
+  if (set_owner)
+    hd->w2 = owner;
+  uint64_t nw = w0 & ~((uint64_t)(clear_flags & TT_BLOCK_LIVE_FLAGS) << 56);
+  nw |= (uint64_t)(set_flags & TT_BLOCK_LIVE_FLAGS) << 56;
+  __atomic_store_n(&hd->w0, nw, __ATOMIC_RELEASE);
+  tt_spin_unlock(&h->lock);
+  return true;
+}
+
+static TT_NO_ASAN bool hdr_lookup(uintptr_t p, struct tt_block *out) {
+  struct hdr *hd = hdr_find(p);
+  if (!hd)
+    return false;
+  uint64_t w0 = settled_w0(hd);
+  if (!(w0 & HDR_MARK))
+    return false;
+  if (out)
+    to_block(out, p, w0, hd);
+  return true;
+}
+
+/* Calls fn on every prefixed block (with every lock held, or racing
+ * harmlessly for an error report) until it returns false. */
+static TT_NO_ASAN void hdr_each(bool (*fn)(const struct tt_block *, void *), void *arg) {
+  uint32_t end = __atomic_load_n(&tnext, __ATOMIC_ACQUIRE);
+  for (uint32_t c = 0; c <= (end - 1) >> TCHUNK_SHIFT; c++) {
+    const uintptr_t *chunk = __atomic_load_n(&tchunks[c], __ATOMIC_ACQUIRE);
+    if (!chunk)
+      continue;
+    uint32_t base = c << TCHUNK_SHIFT;
+    uint32_t last = end - base < TCHUNK_SLOTS ? end - base : TCHUNK_SLOTS;
+    for (uint32_t i = 0; i < last; i++) {
+      uintptr_t p = __atomic_load_n(&chunk[i], __ATOMIC_ACQUIRE);
+      if (!p)
+        continue;
+      if (i + 8 < last && chunk[i + 8]) /* the headers are the misses: ask ahead */
+        __builtin_prefetch((const void *)(chunk[i + 8] - TT_HEAP_PREFIX));
+      struct hdr *hd = hdr_find(p);
+      uint64_t w0 = hd ? __atomic_load_n(&hd->w0, __ATOMIC_ACQUIRE) : 0;
+      if (!(w0 & HDR_MARK) || slot_of(hd) != base + i)
+        continue; /* the program wrote over the header: the block is lost to tether */
+      struct tt_block b;
+      to_block(&b, p, w0, hd);
+      if (!fn(&b, arg))
+        return;
+    }
+  }
+}
+
+/* ======================================================================== */
+/* the index's interface: headers first, then the shards                     */
+/* ======================================================================== */
+
+bool tt_heap_insert_prefixed(uintptr_t addr, size_t size, uint32_t stack, uint32_t owner,
+                             enum tt_alloc_kind kind) {
+  uint64_t size_kind = ((uint64_t)size & TT_SIZE_MASK) | ((uint64_t)kind << TT_SIZE_BITS);
+  if (headerable(addr) && hdr_insert(addr, size_kind, stack, owner))
+    return true;
+  return insert(addr, size_kind | ((uint64_t)TT_BLOCK_PREFIXED << 56), stack, owner);
+}
+
+void tt_heap_restore(const struct tt_block *b) {
+  if (!(tt_block_flags(b) & TT_BLOCK_PREFIXED) || !headerable(b->addr) ||
+      !hdr_insert(b->addr, b->size_kind, b->stack, b->owner)) {
+    index_restore(b);
+    return;
+  }
+  if (tt_block_flags(b) & (TT_BLOCK_QUARANTINED | TT_BLOCK_UNTRACKED))
+    return;
+  struct hthread *h = ht_lock(); /* undo the free the removal counted */
+  h->allocs--;
+  h->frees--;
+  h->bytes_allocated -= tt_block_size(b);
+  tt_spin_unlock(&h->lock);
+}
+
+void tt_heap_prefetch(uintptr_t addr) {
+  if (headerable(addr))
+    __builtin_prefetch((const void *)(addr - TT_HEAP_PREFIX), 1);
+  else
+    index_prefetch(addr);
+}
+
+bool tt_heap_remove(uintptr_t addr, struct tt_block *out) {
+  struct hdr *hd = hdr_find(addr);
+  if (hd && hdr_remove(addr, hd, out))
+    return true;
+  return index_remove(addr, out);
+}
+
+enum tt_free_status tt_heap_mark_freed(uintptr_t addr, uint32_t free_stack,
+                                       enum tt_release_kind how, struct tt_block *out) {
+  struct hdr *hd = hdr_find(addr);
+  if (hd)
+    return hdr_mark_freed(addr, hd, free_stack, how, out);
+  return index_mark_freed(addr, free_stack, how, out);
+}
+
+bool tt_heap_update_live(uintptr_t addr, bool set_owner, uint32_t owner, unsigned set_flags,
+                         unsigned clear_flags, struct tt_block *out) {
+  struct hdr *hd = hdr_find(addr);
+  if (hd)
+    return hdr_update_live(addr, hd, set_owner, owner, set_flags, clear_flags, out);
+  return index_update_live(addr, set_owner, owner, set_flags, clear_flags, out);
+}
+
+void tt_heap_set_flags_locked(uintptr_t addr, unsigned set_flags) {
+  struct hdr *hd = hdr_find(addr);
+  if (!hd) {
+    index_set_flags_locked(addr, set_flags);
+    return;
+  }
+  uint64_t w0 = hd->w0;
+  if ((w0 & HDR_MARK) && !((w0 >> 56) & TT_BLOCK_QUARANTINED))
+    hd->w0 = w0 | (uint64_t)(set_flags & TT_BLOCK_LIVE_FLAGS) << 56;
+}
+
+bool tt_heap_lookup(uintptr_t addr, struct tt_block *out) {
+  return hdr_lookup(addr, out) || index_lookup(addr, out);
+}
+
+struct containing {
+  uintptr_t addr;
+  struct tt_block *out;
+  bool found;
+};
+
+static bool containing_fn(const struct tt_block *b, void *arg) {
+  struct containing *c = arg;
+  size_t size = tt_block_size(b);
+  if (c->addr < b->addr || c->addr - b->addr >= (size ? size : 1))
+    return true;
+  *c->out = *b;
+  c->found = true;
+  return false;
+}
+
+bool tt_heap_find_containing(uintptr_t addr, struct tt_block *out) {
+  struct containing c = {addr, out, false};
+  hdr_each(containing_fn, &c);
+  return c.found || index_find_containing(addr, out);
+}
+
+static void ht_sum(const struct hthread *h, struct tt_heap_stats *st) {
+  st->allocs += __atomic_load_n(&h->allocs, __ATOMIC_RELAXED);
+  st->frees += __atomic_load_n(&h->frees, __ATOMIC_RELAXED);
+  st->bytes_allocated += __atomic_load_n(&h->bytes_allocated, __ATOMIC_RELAXED);
+  st->live_blocks += (uint64_t)__atomic_load_n(&h->live, __ATOMIC_RELAXED);
+  st->quarantined_blocks += (uint64_t)__atomic_load_n(&h->quar, __ATOMIC_RELAXED);
+  st->live_bytes += (uint64_t)__atomic_load_n(&h->live_bytes, __ATOMIC_RELAXED);
+}
+
+void tt_heap_stats(struct tt_heap_stats *st) {
+  index_stats(st);
+  struct tt_heap_stats hs;
+  memset(&hs, 0, sizeof hs);
+  ht_sum(&fallback_ht, &hs);
+  for (const struct hthread *h = __atomic_load_n(&hthreads, __ATOMIC_ACQUIRE); h; h = h->next)
+    ht_sum(h, &hs);
+  st->allocs += hs.allocs;
+  st->frees += hs.frees;
+  st->bytes_allocated += hs.bytes_allocated;
+  st->live_blocks += hs.live_blocks;
+  st->quarantined_blocks += hs.quarantined_blocks;
+  st->live_bytes += hs.live_bytes;
+  /* the slot table, and a header a block */
+  st->index_bytes += __atomic_load_n(&table_bytes_mapped, __ATOMIC_RELAXED) +
+                     (hs.live_blocks + hs.quarantined_blocks) * TT_HEAP_PREFIX;
+  st->header_slots = __atomic_load_n(&tnext, __ATOMIC_RELAXED) - 1;
+}
+
+void tt_heap_lock_all(void) {
+  tt_spin_lock(&reg_lock);
+  for (struct hthread *h = hthreads; h; h = h->next)
+    tt_spin_lock(&h->lock);
+  tt_spin_lock(&fallback_ht.lock);
+  tt_spin_lock(&pool_lock);
+  index_lock_all();
+}
+
+void tt_heap_unlock_all(void) {
+  index_unlock_all();
+  tt_spin_unlock(&pool_lock);
+  tt_spin_unlock(&fallback_ht.lock);
+  for (struct hthread *h = hthreads; h; h = h->next)
+    tt_spin_unlock(&h->lock);
+  tt_spin_unlock(&reg_lock);
+}
+
+size_t tt_heap_count_locked(size_t *quar) {
+  size_t q = 0;
+  size_t n = index_count_locked(&q);
+  struct tt_heap_stats hs;
+  memset(&hs, 0, sizeof hs);
+  ht_sum(&fallback_ht, &hs);
+  for (const struct hthread *h = hthreads; h; h = h->next)
+    ht_sum(h, &hs);
+  if (quar)
+    *quar = q + hs.quarantined_blocks;
+  return n + hs.live_blocks;
+}
+
+struct snap {
+  struct tt_block *live, *quar;
+  size_t max, qmax, n, q;
+};
+
+static bool snap_fn(const struct tt_block *b, void *arg) {
+  struct snap *s = arg;
+  if (tt_block_quarantined(b)) {
+    if (s->quar && s->q < s->qmax)
+      s->quar[s->q++] = *b;
+  } else {
+    if (s->n < s->max)
+      s->live[s->n] = *b;
+    s->n++;
+  }
+  return true;
+}
+
+size_t tt_heap_snapshot_locked(struct tt_block *live, size_t max, struct tt_block *quar,
+                               size_t qmax) {
+  struct snap s = {live, quar, max, qmax, 0, 0};
+  hdr_each(snap_fn, &s);
+  size_t lmax = max > s.n ? max - s.n : 0, qleft = qmax > s.q ? qmax - s.q : 0;
+  return s.n + index_snapshot_locked(live ? live + (max > s.n ? s.n : max) : NULL, lmax,
+                                     quar ? quar + s.q : NULL, qleft);
 }
 
 /* ---- allocation kinds ----------------------------------------------------- */

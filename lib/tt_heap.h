@@ -60,8 +60,10 @@ const char *tt_release_kind_name(enum tt_release_kind k) TT_HIDDEN;
 /* Record flags (the top byte of size_kind): a freed block waiting in the
  * quarantine keeps its record, with its free stack in the owner field and
  * how it was released in bits 2..6; an untracked block is tether's own or
- * the C runtime's made while tether worked (never reported). */
-enum { TT_BLOCK_QUARANTINED = 1, TT_BLOCK_UNTRACKED = 2 };
+ * the C runtime's made while tether worked (never reported); a prefixed
+ * block sits TT_HEAP_PREFIX bytes into what the real allocator handed out
+ * (its header: see tt_heap_insert_prefixed), in any state. */
+enum { TT_BLOCK_QUARANTINED = 1, TT_BLOCK_UNTRACKED = 2, TT_BLOCK_PREFIXED = 128 };
 #define TT_BLOCK_RELEASE_SHIFT 2
 /* Flags of a live block only (bits 2..6, which a quarantined block uses for
  * its release kind): reported by a leak check already (for
@@ -105,6 +107,20 @@ static inline unsigned tt_block_release_kind(const struct tt_block *b) {
 }
 static inline uint32_t tt_block_free_stack(const struct tt_block *b) { return b->owner; }
 
+/* Bytes of a prefixed block's header, between the real allocator's block
+ * and the program's. A multiple of 16: the program's block keeps malloc's
+ * alignment. */
+#define TT_HEAP_PREFIX ((size_t)32)
+
+/* Records a new prefixed block: the real allocator's block starts at addr -
+ * TT_HEAP_PREFIX, and its first TT_HEAP_PREFIX bytes are tether's to keep
+ * the record in (the header). Finding the record of a free()d address then
+ * costs no lookup in a shared table. Where the header cannot be used (addr
+ * not 16-aligned, or on a page's first 32 bytes, where reading the header
+ * of a wild pointer could fault), the record goes to the index with
+ * TT_BLOCK_PREFIXED set. False when tether is out of memory (it disables). */
+bool tt_heap_insert_prefixed(uintptr_t addr, size_t size, uint32_t stack, uint32_t owner,
+                             enum tt_alloc_kind kind) TT_HIDDEN;
 /* Records a new block; false when tether is out of memory (it disables). */
 bool tt_heap_insert(uintptr_t addr, size_t size, uint32_t stack, uint32_t owner,
                     enum tt_alloc_kind kind) TT_HIDDEN;
@@ -140,9 +156,8 @@ void tt_heap_set_flags_locked(uintptr_t addr, unsigned set_flags) TT_HIDDEN;
 /* Puts back a record tt_heap_remove took out (a failed realloc), undoing
  * the free it counted. */
 void tt_heap_restore(const struct tt_block *b) TT_HIDDEN;
-/* Starts loading the index slot of addr into the cache (no lock, no
- * effect on correctness): callers issue it before other work to hide the
- * miss. */
+/* Starts loading addr's record into the cache (no lock, no effect on
+ * correctness): callers issue it before other work to hide the miss. */
 void tt_heap_prefetch(uintptr_t addr) TT_HIDDEN;
 /* Copies addr's record (live, quarantined or untracked: see its flags) into
  * *out; false if there is none. */
@@ -152,11 +167,17 @@ struct tt_heap_stats {
   uint64_t allocs, frees, bytes_allocated; /* since start */
   uint64_t live_blocks, live_bytes;
   uint64_t quarantined_blocks, untracked_blocks;
-  uint64_t index_bytes;                    /* memory of the index itself */
+  uint64_t index_bytes;                    /* memory of the index itself, headers included */
+  uint64_t header_slots;                   /* slots for headers ever handed out */
 };
 void tt_heap_stats(struct tt_heap_stats *st) TT_HIDDEN;
 
-/* Stopped world and fork: every shard lock, in shard order. */
+/* The calling thread is exiting: the slots it keeps for new headers go
+ * back to all threads. */
+void tt_heap_thread_exiting(void) TT_HIDDEN;
+
+/* Stopped world and fork: every lock of the index, the headers' per-thread
+ * locks first, then the shards in order. */
 void tt_heap_lock_all(void) TT_HIDDEN;
 void tt_heap_unlock_all(void) TT_HIDDEN;
 /* With every lock held: copies the live records into live (at most max) and

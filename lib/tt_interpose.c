@@ -223,6 +223,47 @@ static TT_NOINLINE void scrub_below(void) {
     return p_;                                                \
   } while (0)
 
+/* Prefixed blocks (tt_heap_insert_prefixed): the real allocator's block
+ * is TT_HEAP_PREFIX bytes bigger and starts that much before the
+ * program's, where the block's record is kept. Blocks of the aligned
+ * functions (whose alignment a prefix would break) and blocks not recorded
+ * (tether's own, and those made while tether is off) have no prefix. */
+static inline void *base_of(void *p) { return (char *)p - TT_HEAP_PREFIX; }
+
+static inline void *prefixed_alloc(size_t size, bool zero) {
+  if (size > SIZE_MAX - TT_HEAP_PREFIX) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  char *b = zero ? real.calloc(1, size + TT_HEAP_PREFIX) : real.malloc(size + TT_HEAP_PREFIX);
+  return b ? b + TT_HEAP_PREFIX : NULL;
+}
+
+/* Gives a block back to the real allocator, given its record's flags. */
+static inline void real_free_flags(void *p, unsigned flags) {
+  real.free(flags & TT_BLOCK_PREFIXED ? base_of(p) : p);
+}
+
+/* Like TT_TRACKED for a prefixed block: prefixed is the allocation with
+ * its prefix (the program's address), plain the same without (for blocks
+ * not recorded, and if the record cannot be made: tether then disables
+ * itself, and frees must not find a prefix they cannot know about). */
+#define TT_TRACKED_PREFIXED(plain, prefixed, size, kind)                    \
+  do {                                                                      \
+    if (!should_record())                                                   \
+      return guard ? untracked((plain), (size)) : (plain);                  \
+    guard++;                                                                \
+    uint32_t id_ = capture_stack();                                         \
+    void *p_ = (prefixed);                                                  \
+    if (p_ && !tt_heap_insert_prefixed((uintptr_t)p_, (size), id_, tt_owners_current(), (kind))) { \
+      real.free(base_of(p_));                                               \
+      p_ = (plain);                                                         \
+    }                                                                       \
+    scrub_below();                                                          \
+    guard--;                                                                \
+    return p_;                                                              \
+  } while (0)
+
 /* free() and every operator delete: how says which (for reports and the
  * family check). A bad release never reaches the real allocator. */
 static TT_NOINLINE void release_checked(void *p, enum tt_release_kind how) {
@@ -261,7 +302,7 @@ static TT_NOINLINE void release_checked(void *p, enum tt_release_kind how) {
     if (!quarantine || !tt_quarantine_push((uintptr_t)p, tt_block_size(&b))) {
       if (quarantine) /* too big to keep: its record goes now */
         tt_heap_remove((uintptr_t)p, NULL);
-      real.free(p);
+      real_free_flags(p, tt_block_flags(&b));
     }
     break;
   case TT_FREE_UNTRACKED:
@@ -283,22 +324,70 @@ static inline void release(void *p, enum tt_release_kind how) {
     return;
   if (TT_UNLIKELY(!real.free) && !resolve())
     return; /* nothing to free it with yet: keep it */
-  if (!tracking || tt_disabled) {
-    real.free(p);
-  } else if (guard) { /* tether's own, or libc's on tether's behalf */
-    tt_heap_remove((uintptr_t)p, NULL);
-    real.free(p);
+  if (!tracking || tt_disabled || guard) {
+    /* tether is off, or the block is its own or libc's on its behalf; a
+     * program's block recorded before still has its prefix */
+    struct tt_block b;
+    real_free_flags(p, tt_heap_remove((uintptr_t)p, &b) ? tt_block_flags(&b) : 0);
   } else {
     release_checked(p, how); /* a tail call: the stack capture cache keys on it */
   }
 }
 
-/* A bootstrap block moved to the real allocator. */
-static void *boot_move(void *p, size_t size) {
-  void *q = real.malloc(size);
+/* A bootstrap block moved to the real allocator, with a prefix or not. */
+static void *boot_move(void *p, size_t size, bool prefixed) {
+  void *q = prefixed ? prefixed_alloc(size, false) : real.malloc(size);
   if (q)
     memcpy(q, p, boot_size(p) < size ? boot_size(p) : size);
   return q;
+}
+
+/* realloc of a prefixed block that is not to be recorded any more (tether
+ * is off, or it is tether's own call): the block moves to one without a
+ * prefix, as the allocator's realloc(p, 0) frees it. */
+static void *realloc_unprefix(void *p, size_t size) {
+  struct tt_block old;
+  if (!tt_heap_remove((uintptr_t)p, &old))
+    return NULL;
+  if (!(tt_block_flags(&old) & TT_BLOCK_PREFIXED)) {
+    tt_heap_restore(&old);
+    return NULL;
+  }
+  if (size == 0) {
+    real.free(base_of(p));
+    return NULL;
+  }
+  void *q = real.malloc(size);
+  if (!q) {
+    tt_heap_restore(&old);
+    return NULL;
+  }
+  size_t have = real.malloc_usable_size ? real.malloc_usable_size(base_of(p)) - TT_HEAP_PREFIX
+                                        : tt_block_size(&old);
+  memcpy(q, p, have < size ? have : size);
+  real.free(base_of(p));
+  return q;
+}
+
+/* realloc of the prefixed block p (its record taken out into old): the
+ * real realloc, so the allocator may grow it in place. NULL if it failed,
+ * or if size is 0 and the allocator frees then (glibc does). */
+static void *realloc_prefixed(void *p, size_t size) {
+  if (size > SIZE_MAX - TT_HEAP_PREFIX) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  if (size == 0) {
+    char *b = real.realloc(base_of(p), 0);
+    if (!b)
+      return NULL;
+    /* an allocator that keeps a minimal block: too small for the prefix */
+    real.free(b);
+    b = real.malloc(TT_HEAP_PREFIX);
+    return b ? b + TT_HEAP_PREFIX : NULL;
+  }
+  char *b = real.realloc(base_of(p), size + TT_HEAP_PREFIX);
+  return b ? b + TT_HEAP_PREFIX : NULL;
 }
 
 static void *realloc_common(void *p, size_t size, enum tt_alloc_kind kind) {
@@ -309,13 +398,17 @@ static void *realloc_common(void *p, size_t size, enum tt_alloc_kind kind) {
     return q;
   }
   if (!p)
-    TT_TRACKED(real.malloc(size), size, kind);
+    TT_TRACKED_PREFIXED(real.malloc(size), prefixed_alloc(size, false), size, kind);
   if (TT_UNLIKELY(is_boot(p)))
-    TT_TRACKED(boot_move(p, size), size, kind);
-  if (!tracking || tt_disabled)
-    return real.realloc(p, size);
-  if (guard) {
+    TT_TRACKED_PREFIXED(boot_move(p, size, false), boot_move(p, size, true), size, kind);
+  if (!tracking || tt_disabled || guard) {
     struct tt_block old;
+    if (tt_heap_lookup((uintptr_t)p, &old) && (tt_block_flags(&old) & TT_BLOCK_PREFIXED)) {
+      void *q = realloc_unprefix(p, size);
+      return guard ? untracked(q, size) : q;
+    }
+    if (!guard)
+      return real.realloc(p, size);
     bool had = tt_heap_remove((uintptr_t)p, &old);
     void *q = real.realloc(p, size);
     if (q)
@@ -347,10 +440,22 @@ static void *realloc_common(void *p, size_t size, enum tt_alloc_kind kind) {
   }
   /* The block may grow in place: glibc's realloc runs as is. A block it
    * moves is freed inside realloc, so it does not pass the quarantine. */
-  void *q = real.realloc(p, size);
+  bool prefixed = had && (tt_block_flags(&old) & TT_BLOCK_PREFIXED);
+  void *q = prefixed ? realloc_prefixed(p, size) : real.realloc(p, size);
   if (q && had) {
     /* the same object: it keeps its owner, transfer, refcount and ignore marks */
-    tt_heap_insert((uintptr_t)q, size, id, old.owner, kind);
+    if (!prefixed) {
+      tt_heap_insert((uintptr_t)q, size, id, old.owner, kind);
+    } else if (!tt_heap_insert_prefixed((uintptr_t)q, size, id, old.owner, kind)) {
+      /* no record (tether disables itself): a block without a prefix */
+      void *r = real.malloc(size);
+      if (r)
+        memcpy(r, q, size);
+      real.free(base_of(q));
+      scrub_below();
+      guard--;
+      return r;
+    }
     unsigned keep = tt_block_flags(&old) & (TT_BLOCK_IGNORED | TT_BLOCK_EXTRAS);
     if (keep)
       tt_heap_update_live((uintptr_t)q, false, 0, keep, 0, NULL);
@@ -375,7 +480,7 @@ static void *realloc_common(void *p, size_t size, enum tt_alloc_kind kind) {
 TT_EXPORT void *malloc(size_t size) {
   if (TT_UNLIKELY(!real.malloc) && !resolve())
     return boot_alloc(size);
-  TT_TRACKED(real.malloc(size), size, TT_ALLOC_MALLOC);
+  TT_TRACKED_PREFIXED(real.malloc(size), prefixed_alloc(size, false), size, TT_ALLOC_MALLOC);
 }
 
 TT_EXPORT void free(void *p) { release(p, TT_RELEASE_FREE); }
@@ -386,7 +491,12 @@ TT_EXPORT void *calloc(size_t n, size_t size) {
       return NULL;
     return boot_alloc(n * size);
   }
-  TT_TRACKED(real.calloc(n, size), n * size, TT_ALLOC_CALLOC);
+  if (size && n > SIZE_MAX / size) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  TT_TRACKED_PREFIXED(real.calloc(n, size), prefixed_alloc(n * size, true), n * size,
+                      TT_ALLOC_CALLOC);
 }
 
 TT_EXPORT void *realloc(void *p, size_t size) { return realloc_common(p, size, TT_ALLOC_REALLOC); }
@@ -452,6 +562,11 @@ TT_EXPORT size_t malloc_usable_size(void *p) {
     return boot_size(p);
   if (TT_UNLIKELY(!real.malloc_usable_size) && !resolve())
     return 0;
+  struct tt_block b;
+  if (tt_heap_lookup((uintptr_t)p, &b) && (tt_block_flags(&b) & TT_BLOCK_PREFIXED)) {
+    size_t n = real.malloc_usable_size(base_of(p));
+    return n > TT_HEAP_PREFIX ? n - TT_HEAP_PREFIX : 0;
+  }
   return real.malloc_usable_size(p);
 }
 
@@ -504,9 +619,13 @@ static inline void *new_common(size_t size, size_t align, enum tt_alloc_kind kin
   }
   guard++;
   uint32_t id = capture_stack();
-  void *p = align ? real.memalign(align, size) : real.malloc(size);
-  if (p)
+  void *p = align ? real.memalign(align, size) : prefixed_alloc(size, false);
+  if (p && align) {
     tt_heap_insert((uintptr_t)p, size, id, tt_owners_current(), kind);
+  } else if (p && !tt_heap_insert_prefixed((uintptr_t)p, size, id, tt_owners_current(), kind)) {
+    real.free(base_of(p));
+    p = real.malloc(size);
+  }
   scrub_below();
   guard--;
   return TT_LIKELY(p) ? p : new_failed(size, align, kind, mangled);
@@ -786,7 +905,12 @@ static TT_NOINLINE __attribute__((noreturn)) void exit_now_checked(int status) {
 TT_EXPORT void _exit(int status) { exit_now_checked(status); }
 TT_EXPORT void _Exit(int status) { exit_now_checked(status); }
 
-static void real_free_hook(void *p) { real.free(p); }
+/* A block leaving the quarantine; one whose record is gone (the program
+ * wrote over its header) is kept: where its prefix starts is unknown. */
+static void real_free_hook(void *p, int flags) {
+  if (flags >= 0)
+    real_free_flags(p, (unsigned)flags);
+}
 
 /* A thread's last few frees wait in its batch: queue them as it exits, or
  * they would never be released. Its capture-hit counter is given back. */
@@ -794,6 +918,7 @@ static void thread_exit_hook(void) {
   guard++;
   tt_quarantine_thread_exiting();
   tt_stacks_thread_exiting();
+  tt_heap_thread_exiting();
   guard--;
 }
 

@@ -142,9 +142,10 @@ static void evict(struct entry *e, size_t n) {
     if (i + TT_QUARANTINE_PREFETCH_AHEAD < n)
       prefetch_lines(&e[i + TT_QUARANTINE_PREFETCH_AHEAD]);
     check_one(e[i].addr, e[i].size);
-    tt_heap_remove(e[i].addr, NULL);
+    struct tt_block b;
+    int flags = tt_heap_remove(e[i].addr, &b) ? (int)tt_block_flags(&b) : -1;
     bytes += e[i].size ? e[i].size : 1;
-    cfg.hooks.release((void *)e[i].addr);
+    cfg.hooks.release((void *)e[i].addr, flags);
   }
   __atomic_fetch_sub(&total_bytes, bytes, __ATOMIC_RELAXED); /* once a batch: a shared line */
 }
@@ -212,8 +213,9 @@ void tt_quarantine_flush_thread(void) {
   /* Out of memory for the ring: the rest go back to the allocator now. */
   for (unsigned i = queued; i < n; i++) {
     bytes -= batch[i].size ? batch[i].size : 1;
-    tt_heap_remove(batch[i].addr, NULL);
-    cfg.hooks.release((void *)batch[i].addr);
+    struct tt_block b;
+    int flags = tt_heap_remove(batch[i].addr, &b) ? (int)tt_block_flags(&b) : -1;
+    cfg.hooks.release((void *)batch[i].addr, flags);
   }
   __atomic_add_fetch(&total_bytes, bytes, __ATOMIC_RELAXED);
   evict_over_budget(si);

@@ -12,8 +12,9 @@
 #define TT_QUARANTINE_FILL_MAX ((size_t)64)
 
 struct tt_quarantine_hooks {
-  /* Gives a block back to the allocator (the real free). */
-  void (*release)(void *p);
+  /* Gives a block back to the allocator (the real free); flags are its
+   * record's (tt_block_flags) as the index had it, or -1 if it had none. */
+  void (*release)(void *p, int flags);
   /* Bytes first..last of the block at addr (size bytes) changed while it
    * waited; called before the block is released. */
   void (*modified)(uintptr_t addr, size_t size, size_t first, size_t last);

@@ -776,10 +776,10 @@ def test_errors(c):
         return
     text, doc, sarif, root = got
     kinds = [e["kind"] for e in doc["errors"]]
-    want = ["invalid_free", "mismatched_free", "write_after_free", "dangling_pointer",
-            "refcount_high", "refcount_low"]
-    if kinds != want:
-        c.fail(f"error kinds {kinds}, want {want}")
+    want = ["invalid_free", "mismatched_free", "write_after_free", "dangling_pointer"]
+    # the exit-time refcount audit goes by block address, which the allocator picks
+    if kinds[:4] != want or sorted(kinds[4:]) != ["refcount_high", "refcount_low"]:
+        c.fail(f"error kinds {kinds}, want {want} and then both refcount kinds")
 
 
 def test_suppressed(c):

@@ -826,6 +826,331 @@ static void test_kind_names_exact(void) {
   CU_ASSERT_STRING_EQUAL(tt_release_kind_name(TT_RELEASE_KIND_COUNT), "free");
 }
 
+/* ======================================================================== */
+/* prefixed blocks: the record in a header before the block                  */
+/* ======================================================================== */
+
+/* Memory for prefixed blocks: real memory, since the header is written
+ * just below each block. Page-aligned, so the tests choose page offsets. */
+#define HBUF_BYTES ((size_t)1 << 20)
+static unsigned char *hbuf(void) {
+  void *p = NULL;
+  CU_ASSERT_FATAL(posix_memalign(&p, 4096, HBUF_BYTES) == 0);
+  memset(p, 0xAB, HBUF_BYTES);
+  return p;
+}
+
+static void test_prefixed_round_trip(void) {
+  unsigned char *buf = hbuf();
+  uintptr_t p = (uintptr_t)buf + 4096 + 64;
+  struct tt_heap_stats s0 = stats();
+  CU_ASSERT_FALSE(tt_heap_lookup(p, NULL));
+  CU_ASSERT_TRUE(tt_heap_insert_prefixed(p, 100, 7, 9, TT_ALLOC_CALLOC));
+  struct tt_heap_stats s1 = stats();
+  CU_ASSERT_EQUAL(s1.allocs - s0.allocs, 1);
+  CU_ASSERT_EQUAL(s1.live_blocks - s0.live_blocks, 1);
+  CU_ASSERT_EQUAL(s1.live_bytes - s0.live_bytes, 100);
+  /* the record is in the header: the index has no trace of it */
+  CU_ASSERT_EQUAL(s1.index_bytes - s0.index_bytes, TT_HEAP_PREFIX);
+  struct tt_block b;
+  memset(&b, 0, sizeof b);
+  CU_ASSERT_TRUE_FATAL(tt_heap_lookup(p, &b));
+  CU_ASSERT_EQUAL(b.addr, p);
+  CU_ASSERT_EQUAL(tt_block_size(&b), 100);
+  CU_ASSERT_EQUAL(tt_block_kind(&b), TT_ALLOC_CALLOC);
+  CU_ASSERT_EQUAL(tt_block_flags(&b), TT_BLOCK_PREFIXED);
+  CU_ASSERT_EQUAL(b.stack, 7);
+  CU_ASSERT_EQUAL(b.owner, 9);
+  /* the header is the TT_HEAP_PREFIX bytes below p, and nothing else moved */
+  for (size_t i = 0; i < HBUF_BYTES; i++)
+    if ((uintptr_t)buf + i < p - TT_HEAP_PREFIX || (uintptr_t)buf + i >= p)
+      if (buf[i] != 0xAB) {
+        CU_FAIL("a byte outside the header changed");
+        break;
+      }
+  /* neighbours are not the block */
+  CU_ASSERT_FALSE(tt_heap_lookup(p + 16, NULL));
+  CU_ASSERT_FALSE(tt_heap_lookup(p - 16, NULL));
+  CU_ASSERT_FALSE(tt_heap_lookup(p + 1, NULL));
+  struct tt_block out;
+  memset(&out, 0, sizeof out);
+  CU_ASSERT_TRUE(tt_heap_remove(p, &out));
+  CU_ASSERT_EQUAL(out.addr, p);
+  CU_ASSERT_EQUAL(tt_block_size(&out), 100);
+  CU_ASSERT_EQUAL(tt_block_flags(&out), TT_BLOCK_PREFIXED);
+  CU_ASSERT_EQUAL(out.stack, 7);
+  CU_ASSERT_EQUAL(out.owner, 9);
+  CU_ASSERT_FALSE(tt_heap_lookup(p, NULL));
+  CU_ASSERT_FALSE(tt_heap_remove(p, NULL));
+  struct tt_heap_stats s2 = stats();
+  CU_ASSERT_EQUAL(s2.frees - s0.frees, 1);
+  CU_ASSERT_EQUAL(s2.live_blocks, s0.live_blocks);
+  CU_ASSERT_EQUAL(s2.live_bytes, s0.live_bytes);
+  free(buf);
+}
+
+/* A header is read only where it shares the block's page, at a 16-aligned
+ * address: elsewhere the record goes to the index, flagged, and the
+ * memory below the block stays untouched. */
+static void test_prefixed_unheaderable_to_index(void) {
+  unsigned char *buf = hbuf();
+  const uintptr_t at[] = {(uintptr_t)buf + 8192, (uintptr_t)buf + 8192 + 4096 + 16,
+                          (uintptr_t)buf + 3 * 4096 + 72};
+  for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+    CU_ASSERT_TRUE(tt_heap_insert_prefixed(at[k], 24, 3, 0, TT_ALLOC_MALLOC));
+    struct tt_block b;
+    CU_ASSERT_TRUE_FATAL(tt_heap_lookup(at[k], &b));
+    CU_ASSERT_EQUAL(tt_block_flags(&b), TT_BLOCK_PREFIXED);
+    CU_ASSERT_EQUAL(tt_block_size(&b), 24);
+  }
+  size_t changed = 0;
+  for (size_t i = 0; i < HBUF_BYTES; i++)
+    changed += buf[i] != 0xAB;
+  CU_ASSERT_EQUAL(changed, 0);
+  for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+    struct tt_block b;
+    CU_ASSERT_TRUE(tt_heap_remove(at[k], &b));
+    CU_ASSERT_EQUAL(tt_block_flags(&b), TT_BLOCK_PREFIXED);
+  }
+  free(buf);
+}
+
+/* What passes for a header: only the one written for that very address. */
+static void test_prefixed_forged_and_damaged(void) {
+  unsigned char *buf = hbuf();
+  uintptr_t p = (uintptr_t)buf + 4096 + 256, q = p + 512;
+  CU_ASSERT_TRUE(tt_heap_insert_prefixed(p, 64, 1, 0, TT_ALLOC_MALLOC));
+  /* a copy of p's header below q is not q's */
+  memcpy((void *)(q - TT_HEAP_PREFIX), (void *)(p - TT_HEAP_PREFIX), TT_HEAP_PREFIX);
+  CU_ASSERT_FALSE(tt_heap_lookup(q, NULL));
+  CU_ASSERT_FALSE(tt_heap_remove(q, NULL));
+  CU_ASSERT_EQUAL(tt_heap_mark_freed(q, 1, TT_RELEASE_FREE, &(struct tt_block){0}), TT_FREE_UNKNOWN);
+  /* a header the program wrote over is no header */
+  unsigned char save[TT_HEAP_PREFIX];
+  memcpy(save, (void *)(p - TT_HEAP_PREFIX), sizeof save);
+  ((unsigned char *)p)[-1] ^= 0x40;
+  CU_ASSERT_FALSE(tt_heap_lookup(p, NULL));
+  memcpy((void *)(p - TT_HEAP_PREFIX), save, sizeof save);
+  ((unsigned char *)p)[-20] ^= 0x01; /* the slot and stack word */
+  CU_ASSERT_FALSE(tt_heap_lookup(p, NULL));
+  memcpy((void *)(p - TT_HEAP_PREFIX), save, sizeof save);
+  CU_ASSERT_TRUE(tt_heap_lookup(p, NULL));
+  CU_ASSERT_TRUE(tt_heap_remove(p, NULL));
+  /* a removed block's header is dead, even with its bytes put back */
+  CU_ASSERT_FALSE(tt_heap_lookup(p, NULL));
+  free(buf);
+}
+
+static void test_prefixed_mark_freed_and_update(void) {
+  unsigned char *buf = hbuf();
+  uintptr_t p = (uintptr_t)buf + 2 * 4096 + 48;
+  CU_ASSERT_TRUE(tt_heap_insert_prefixed(p, 40, 5, 6, TT_ALLOC_NEW));
+  struct tt_block b;
+  /* live updates: owner and flags */
+  CU_ASSERT_TRUE(tt_heap_update_live(p, true, 77, TT_BLOCK_IGNORED | TT_BLOCK_QUARANTINED, 0, &b));
+  CU_ASSERT_EQUAL(b.owner, 6);
+  CU_ASSERT_TRUE_FATAL(tt_heap_lookup(p, &b));
+  CU_ASSERT_EQUAL(b.owner, 77);
+  CU_ASSERT_EQUAL(tt_block_flags(&b), TT_BLOCK_PREFIXED | TT_BLOCK_IGNORED); /* live flags only */
+  CU_ASSERT_TRUE(tt_heap_update_live(p, false, 0, 0, TT_BLOCK_IGNORED, NULL));
+  tt_heap_lock_all();
+  tt_heap_set_flags_locked(p, TT_BLOCK_REPORTED);
+  tt_heap_unlock_all();
+  CU_ASSERT_TRUE_FATAL(tt_heap_lookup(p, &b));
+  CU_ASSERT_EQUAL(tt_block_flags(&b), TT_BLOCK_PREFIXED | TT_BLOCK_REPORTED);
+  /* free: quarantined with its free stack, then a double free */
+  struct tt_heap_stats s0 = stats();
+  CU_ASSERT_EQUAL(tt_heap_mark_freed(p, 55, TT_RELEASE_DELETE_SIZED, &b), TT_FREE_LIVE);
+  CU_ASSERT_EQUAL(b.owner, 77);
+  CU_ASSERT_EQUAL(tt_block_kind(&b), TT_ALLOC_NEW);
+  struct tt_heap_stats s1 = stats();
+  CU_ASSERT_EQUAL(s1.frees - s0.frees, 1);
+  CU_ASSERT_EQUAL(s0.live_blocks - s1.live_blocks, 1);
+  CU_ASSERT_EQUAL(s1.quarantined_blocks - s0.quarantined_blocks, 1);
+  memset(&b, 0, sizeof b);
+  CU_ASSERT_EQUAL(tt_heap_mark_freed(p, 56, TT_RELEASE_FREE, &b), TT_FREE_QUARANTINED);
+  CU_ASSERT_TRUE(tt_block_quarantined(&b));
+  CU_ASSERT_EQUAL(tt_block_free_stack(&b), 55);
+  CU_ASSERT_EQUAL(tt_block_release_kind(&b), TT_RELEASE_DELETE_SIZED);
+  CU_ASSERT_EQUAL(b.stack, 5);
+  CU_ASSERT_TRUE(tt_block_flags(&b) & TT_BLOCK_PREFIXED);
+  CU_ASSERT_FALSE(tt_heap_update_live(p, true, 1, 0, 0, NULL));
+  /* a quarantined block is found by the addresses inside it */
+  CU_ASSERT_TRUE(tt_heap_find_containing(p + 39, &b));
+  CU_ASSERT_EQUAL(b.addr, p);
+  CU_ASSERT_FALSE(tt_heap_find_containing(p + 40, &b) && b.addr == p);
+  /* leaving the quarantine */
+  CU_ASSERT_TRUE(tt_heap_remove(p, &b));
+  CU_ASSERT_TRUE(tt_block_quarantined(&b));
+  struct tt_heap_stats s2 = stats();
+  CU_ASSERT_EQUAL(s2.quarantined_blocks, s0.quarantined_blocks);
+  CU_ASSERT_EQUAL(s2.frees, s1.frees); /* counted once, at the free */
+  CU_ASSERT_FALSE(tt_heap_lookup(p, NULL));
+  free(buf);
+}
+
+static void test_prefixed_restore(void) {
+  unsigned char *buf = hbuf();
+  uintptr_t p = (uintptr_t)buf + 4096 + 512;
+  CU_ASSERT_TRUE(tt_heap_insert_prefixed(p, 10, 2, 3, TT_ALLOC_REALLOC));
+  CU_ASSERT_TRUE(tt_heap_update_live(p, false, 0, TT_BLOCK_IGNORED, 0, NULL));
+  struct tt_heap_stats s0 = stats();
+  struct tt_block old;
+  CU_ASSERT_TRUE(tt_heap_remove(p, &old));
+  tt_heap_restore(&old); /* a failed realloc: the block is the program's again */
+  struct tt_heap_stats s1 = stats();
+  CU_ASSERT_EQUAL(s1.allocs, s0.allocs);
+  CU_ASSERT_EQUAL(s1.frees, s0.frees);
+  CU_ASSERT_EQUAL(s1.live_blocks, s0.live_blocks);
+  struct tt_block b;
+  CU_ASSERT_TRUE_FATAL(tt_heap_lookup(p, &b));
+  CU_ASSERT_EQUAL(b.size_kind, old.size_kind);
+  CU_ASSERT_EQUAL(b.stack, 2);
+  CU_ASSERT_EQUAL(b.owner, 3);
+  CU_ASSERT_TRUE(tt_heap_remove(p, NULL));
+  free(buf);
+}
+
+static void test_prefixed_snapshot(void) {
+  enum { N = 500 };
+  unsigned char *buf = hbuf();
+  uintptr_t base = (uintptr_t)buf + 4096 + 64;
+  for (size_t i = 0; i < N; i++)
+    CU_ASSERT_TRUE(tt_heap_insert_prefixed(base + i * 96, i + 1, (uint32_t)i, 0, TT_ALLOC_MALLOC));
+  for (size_t i = 0; i < N; i += 5) /* every fifth freed, every tenth gone */
+    CU_ASSERT_EQUAL(tt_heap_mark_freed(base + i * 96, 9, TT_RELEASE_FREE, &(struct tt_block){0}),
+                    TT_FREE_LIVE);
+  for (size_t i = 0; i < N; i += 10)
+    CU_ASSERT_TRUE(tt_heap_remove(base + i * 96, NULL));
+  struct tt_block *live = calloc(N + 600, sizeof *live), *quar = calloc(N, sizeof *quar);
+  CU_ASSERT_FATAL(live && quar);
+  tt_heap_lock_all();
+  size_t nq = 0, n = tt_heap_count_locked(&nq);
+  size_t got = n <= N + 600 ? tt_heap_snapshot_locked(live, N + 600, quar, N) : 0;
+  tt_heap_unlock_all();
+  CU_ASSERT_EQUAL(got, n);
+  size_t mine = 0, bad = 0, qmine = 0;
+  for (size_t j = 0; j < got && j < N + 600; j++) {
+    if (live[j].addr < base || live[j].addr >= base + N * 96)
+      continue;
+    size_t i = (live[j].addr - base) / 96;
+    mine++;
+    bad += i % 5 == 0 || tt_block_size(&live[j]) != i + 1 || live[j].stack != i ||
+           tt_block_flags(&live[j]) != TT_BLOCK_PREFIXED;
+  }
+  for (size_t j = 0; j < nq && j < N; j++) {
+    if (quar[j].addr < base || quar[j].addr >= base + N * 96)
+      continue;
+    size_t i = (quar[j].addr - base) / 96;
+    qmine++;
+    bad += i % 10 == 0 || i % 5 != 0 || tt_block_free_stack(&quar[j]) != 9;
+  }
+  CU_ASSERT_EQUAL(mine, N - N / 5);
+  CU_ASSERT_EQUAL(qmine, N / 10);
+  CU_ASSERT_EQUAL(bad, 0);
+  for (size_t i = 0; i < N; i++)
+    if (i % 10)
+      CU_ASSERT_TRUE(tt_heap_remove(base + i * 96, NULL));
+  free(live);
+  free(quar);
+  free(buf);
+}
+
+/* Threads insert blocks and other threads remove them, in rounds: the
+ * freed slots are used again (the table does not grow with the number of
+ * allocations), also those of threads that exited. */
+struct hthr {
+  uintptr_t base;
+  int round;
+  size_t bad;
+};
+enum { HTHREADS = 4, HBLOCKS = 1500, HROUNDS = 12 };
+static pthread_barrier_t hbar;
+
+static void *hthr_cb(void *arg) {
+  struct hthr *t = arg;
+  struct hthr *all = t - (t->round); /* round holds the thread's index here */
+  int me = t->round;
+  uintptr_t mine = t->base, theirs = all[(me + 1) % HTHREADS].base;
+  for (int r = 0; r < HROUNDS; r++) {
+    for (size_t i = 0; i < HBLOCKS; i++)
+      t->bad += !tt_heap_insert_prefixed(mine + i * 64, 8, (uint32_t)r, 0, TT_ALLOC_MALLOC);
+    pthread_barrier_wait(&hbar);
+    for (size_t i = 0; i < HBLOCKS; i++) /* the neighbour's blocks */
+      t->bad += !tt_heap_remove(theirs + i * 64, NULL);
+    pthread_barrier_wait(&hbar);
+  }
+  tt_heap_thread_exiting();
+  return NULL;
+}
+
+static void test_prefixed_threads_reuse_slots(void) {
+  unsigned char *bufs[HTHREADS];
+  struct hthr t[HTHREADS];
+  pthread_t th[HTHREADS];
+  struct tt_heap_stats s0 = stats();
+  for (int gen = 0; gen < 2; gen++) { /* the second generation reuses the first's slots */
+    CU_ASSERT_FATAL(pthread_barrier_init(&hbar, NULL, HTHREADS) == 0);
+    for (int i = 0; i < HTHREADS; i++) {
+      bufs[i] = hbuf();
+      t[i] = (struct hthr){(uintptr_t)bufs[i] + 4096 + 32, i, 0};
+    }
+    for (int i = 0; i < HTHREADS; i++)
+      CU_ASSERT_FATAL(pthread_create(&th[i], NULL, hthr_cb, &t[i]) == 0);
+    for (int i = 0; i < HTHREADS; i++) {
+      pthread_join(th[i], NULL);
+      CU_ASSERT_EQUAL(t[i].bad, 0);
+      free(bufs[i]);
+    }
+    pthread_barrier_destroy(&hbar);
+  }
+  struct tt_heap_stats s1 = stats();
+  CU_ASSERT_EQUAL(s1.allocs - s0.allocs, 2 * HTHREADS * HBLOCKS * HROUNDS);
+  CU_ASSERT_EQUAL(s1.live_blocks, s0.live_blocks);
+  /* 144,000 allocations; at most 6,000 live at once, plus what the
+   * threads' magazines and reserves hold (three of 256 slots each) */
+  CU_ASSERT(s1.header_slots - s0.header_slots <= HTHREADS * HBLOCKS + 2 * HTHREADS * 3 * 256);
+}
+
+/* Two threads free the same blocks at once (they meet at a barrier before
+ * each block): each block is freed once and reported as a double free
+ * once. */
+enum { RACE_BLOCKS = 4000 };
+static uintptr_t race_base;
+static int race_live[2], race_double[2];
+
+static void *race_cb(void *arg) {
+  int me = (int)(intptr_t)arg;
+  for (size_t i = 0; i < RACE_BLOCKS; i++) {
+    pthread_barrier_wait(&hbar);
+    struct tt_block b;
+    enum tt_free_status st = tt_heap_mark_freed(race_base + i * 48, (uint32_t)me, TT_RELEASE_FREE, &b);
+    race_live[me] += st == TT_FREE_LIVE;
+    race_double[me] += st == TT_FREE_QUARANTINED;
+  }
+  tt_heap_thread_exiting();
+  return NULL;
+}
+
+static void test_prefixed_racing_double_free(void) {
+  unsigned char *buf = hbuf();
+  race_base = (uintptr_t)buf + 4096 + 48;
+  for (size_t i = 0; i < RACE_BLOCKS; i++)
+    CU_ASSERT_TRUE(tt_heap_insert_prefixed(race_base + i * 48, 16, 1, 0, TT_ALLOC_MALLOC));
+  CU_ASSERT_FATAL(pthread_barrier_init(&hbar, NULL, 2) == 0);
+  pthread_t th[2];
+  for (int i = 0; i < 2; i++)
+    CU_ASSERT_FATAL(pthread_create(&th[i], NULL, race_cb, (void *)(intptr_t)i) == 0);
+  for (int i = 0; i < 2; i++)
+    pthread_join(th[i], NULL);
+  pthread_barrier_destroy(&hbar);
+  CU_ASSERT_EQUAL(race_live[0] + race_live[1], RACE_BLOCKS);
+  CU_ASSERT_EQUAL(race_double[0] + race_double[1], RACE_BLOCKS);
+  for (size_t i = 0; i < RACE_BLOCKS; i++)
+    CU_ASSERT_TRUE(tt_heap_remove(race_base + i * 48, NULL));
+  free(buf);
+}
+
 int heap_init(void) { return 0; }
 int heap_cleanup(void) { return 0; }
 
@@ -853,5 +1178,13 @@ CU_TestInfo heap_tests[] = {
     {"snapshot: live and quarantined, no untracked", test_snapshot_live_and_quarantined},
     {"families of every kind", test_families_every_kind},
     {"kind names exact", test_kind_names_exact},
+    {"prefixed: insert, lookup, remove", test_prefixed_round_trip},
+    {"prefixed: no header where it could fault", test_prefixed_unheaderable_to_index},
+    {"prefixed: forged and damaged headers", test_prefixed_forged_and_damaged},
+    {"prefixed: updates, free, double free", test_prefixed_mark_freed_and_update},
+    {"prefixed: restore", test_prefixed_restore},
+    {"prefixed: snapshot", test_prefixed_snapshot},
+    {"prefixed: threads reuse slots", test_prefixed_threads_reuse_slots},
+    {"prefixed: two threads free the same blocks", test_prefixed_racing_double_free},
     CU_TEST_INFO_NULL,
 };

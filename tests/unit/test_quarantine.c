@@ -69,7 +69,8 @@ static void free_deferred(void) {
   ndeferred = 0;
 }
 
-static void q_release(void *p) {
+static void q_release(void *p, int flags) {
+  (void)flags;
   uintptr_t a = (uintptr_t)p;
   if (is_sentinel(a)) {
     rec.nsentinels_released++;
