@@ -548,7 +548,6 @@ _Static_assert(sizeof(struct hdr) == TT_HEAP_PREFIX, "the header fills the prefi
 static uintptr_t tchunk0[TCHUNK_SLOTS];
 static uintptr_t *tchunks[TCHUNKS] = {tchunk0};
 static uint32_t tnext = 1; /* the first slot never handed out; slot 0 is never used */
-static uint64_t table_bytes_mapped = sizeof tchunk0;
 
 /* Granules of 1 MB that ever held a header: a bit each over 47 bits of
  * address, 16 MB of zero pages of which a program touches a few. */
@@ -734,10 +733,8 @@ static bool reserve_slots(struct hthread *h) {
     if (!fresh)
       return false; /* these slots stay unused: slot_ptr() is NULL */
     uintptr_t *none = NULL;
-    if (__atomic_compare_exchange_n(&tchunks[c], &none, fresh, false, __ATOMIC_ACQ_REL,
-                                    __ATOMIC_ACQUIRE))
-      __atomic_fetch_add(&table_bytes_mapped, TCHUNK_SLOTS * sizeof *fresh, __ATOMIC_RELAXED);
-    else
+    if (!__atomic_compare_exchange_n(&tchunks[c], &none, fresh, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE))
       tt_os_unmap(fresh, TCHUNK_SLOTS * sizeof *fresh);
   }
   h->bump_lo = lo;
@@ -1094,10 +1091,10 @@ void tt_heap_stats(struct tt_heap_stats *st) {
   st->live_blocks += hs.live_blocks;
   st->quarantined_blocks += hs.quarantined_blocks;
   st->live_bytes += hs.live_bytes;
-  /* the slot table, and a header a block */
-  st->index_bytes += __atomic_load_n(&table_bytes_mapped, __ATOMIC_RELAXED) +
-                     (hs.live_blocks + hs.quarantined_blocks) * TT_HEAP_PREFIX;
+  /* the slots handed out (the table's pages in use), and a header a block */
   st->header_slots = __atomic_load_n(&tnext, __ATOMIC_RELAXED) - 1;
+  st->index_bytes += st->header_slots * sizeof(uintptr_t) +
+                     (hs.live_blocks + hs.quarantined_blocks) * TT_HEAP_PREFIX;
 }
 
 void tt_heap_lock_all(void) {
