@@ -284,6 +284,12 @@ static TT_NOINLINE void release_checked(void *p, enum tt_release_kind how) {
   enum tt_free_status st;
   if (quarantine) {
     st = tt_heap_mark_freed((uintptr_t)p, stack, how, &b);
+  } else if (tt_quarantine_volume() != 0 && tt_heap_lookup((uintptr_t)p, &b) &&
+             tt_block_quarantined(&b)) {
+    /* the C runtime's frees at exit skip the quarantine, but a block
+     * already in it is freed twice, and only the quarantine releases it */
+    st = TT_FREE_QUARANTINED;
+    stack = capture_stack();
   } else {
     st = tt_heap_remove((uintptr_t)p, &b) ? TT_FREE_LIVE : TT_FREE_UNKNOWN;
     if (st == TT_FREE_LIVE && (tt_block_flags(&b) & TT_BLOCK_UNTRACKED))
@@ -326,8 +332,11 @@ static inline void release(void *p, enum tt_release_kind how) {
     return; /* nothing to free it with yet: keep it */
   if (!tracking || tt_disabled || guard) {
     /* tether is off, or the block is its own or libc's on its behalf; a
-     * program's block recorded before still has its prefix */
+     * program's block recorded before still has its prefix. One freed
+     * before is the quarantine's to release: only it takes blocks out. */
     struct tt_block b;
+    if (tt_heap_lookup((uintptr_t)p, &b) && tt_block_quarantined(&b))
+      return;
     real_free_flags(p, tt_heap_remove((uintptr_t)p, &b) ? tt_block_flags(&b) : 0);
   } else {
     release_checked(p, how); /* a tail call: the stack capture cache keys on it */
@@ -403,7 +412,12 @@ static void *realloc_common(void *p, size_t size, enum tt_alloc_kind kind) {
     TT_TRACKED_PREFIXED(boot_move(p, size, false), boot_move(p, size, true), size, kind);
   if (!tracking || tt_disabled || guard) {
     struct tt_block old;
-    if (tt_heap_lookup((uintptr_t)p, &old) && (tt_block_flags(&old) & TT_BLOCK_PREFIXED)) {
+    bool known = tt_heap_lookup((uintptr_t)p, &old);
+    if (known && tt_block_quarantined(&old)) { /* freed before: the quarantine's */
+      errno = ENOMEM;
+      return NULL;
+    }
+    if (known && (tt_block_flags(&old) & TT_BLOCK_PREFIXED)) {
       void *q = realloc_unprefix(p, size);
       return guard ? untracked(q, size) : q;
     }

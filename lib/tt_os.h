@@ -22,6 +22,14 @@ int tt_os_gettid(void) TT_HIDDEN;
 int tt_os_getppid(void) TT_HIDDEN;
 /* The current directory into buf; false if it does not fit or is gone. */
 bool tt_os_getcwd(char *buf, size_t size) TT_HIDDEN;
+/* Asymmetric fences (membarrier(2)): threads whose hot path orders its
+ * accesses with compiler barriers only, and a rare path that calls
+ * tt_os_membarrier to make every running thread of the process execute a
+ * full memory barrier. init says whether the kernel offers it (and
+ * registers the process); tt_os_membarrier is false if the barrier could
+ * not be made. Both keep errno. */
+bool tt_os_membarrier_init(void) TT_HIDDEN;
+bool tt_os_membarrier(void) TT_HIDDEN;
 void tt_os_yield(void) TT_HIDDEN;
 uint64_t tt_os_now_ns(void) TT_HIDDEN;
 __attribute__((noreturn)) void tt_os_exit_now(int status) TT_HIDDEN; /* _exit */

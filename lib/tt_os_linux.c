@@ -135,6 +135,42 @@ int tt_os_getppid(void) { return (int)syscall(SYS_getppid); }
 bool tt_os_getcwd(char *buf, size_t size) { return syscall(SYS_getcwd, buf, size) > 0; }
 void tt_os_yield(void) { sched_yield(); }
 
+/* membarrier(2) commands (linux/membarrier.h, here so an older header
+ * builds too). */
+#define TT_MEMBARRIER_CMD_QUERY 0
+#define TT_MEMBARRIER_CMD_GLOBAL 1
+#define TT_MEMBARRIER_CMD_PRIVATE_EXPEDITED 8
+#define TT_MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED 16
+
+bool tt_os_membarrier_init(void) {
+#ifdef SYS_membarrier
+  int saved = errno;
+  long cmds = syscall(SYS_membarrier, TT_MEMBARRIER_CMD_QUERY, 0, 0);
+  bool ok = cmds > 0 && (cmds & TT_MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&
+            syscall(SYS_membarrier, TT_MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
+  errno = saved;
+  return ok;
+#else
+  return false;
+#endif
+}
+
+bool tt_os_membarrier(void) {
+#ifdef SYS_membarrier
+  int saved = errno;
+  bool ok = syscall(SYS_membarrier, TT_MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0;
+  /* a forked child's memory is not registered yet */
+  if (!ok && syscall(SYS_membarrier, TT_MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0)
+    ok = syscall(SYS_membarrier, TT_MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0;
+  if (!ok)
+    ok = syscall(SYS_membarrier, TT_MEMBARRIER_CMD_GLOBAL, 0, 0) == 0;
+  errno = saved;
+  return ok;
+#else
+  return false;
+#endif
+}
+
 uint64_t tt_os_now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <CUnit/CUnit.h>
 
@@ -1152,6 +1153,46 @@ static void test_prefixed_racing_double_free(void) {
   free(buf);
 }
 
+/* While tt_heap_lock_all holds, no thread changes a header: one that
+ * tries waits until tt_heap_unlock_all (whichever way it entered: its busy
+ * flag where the kernel has membarrier, or its lock). The thread makes a
+ * first change before, so it has its per-thread state already. */
+static uintptr_t held_addr;
+static int held_done;
+
+static void *held_cb(void *arg) {
+  (void)arg;
+  bool ok = tt_heap_insert_prefixed(held_addr, 8, 1, 0, TT_ALLOC_MALLOC) &&
+            tt_heap_remove(held_addr, NULL);
+  pthread_barrier_wait(&hbar); /* main takes lock-all */
+  pthread_barrier_wait(&hbar);
+  ok = ok && tt_heap_insert_prefixed(held_addr, 8, 1, 0, TT_ALLOC_MALLOC);
+  __atomic_store_n(&held_done, ok ? 1 : -1, __ATOMIC_RELEASE);
+  tt_heap_thread_exiting();
+  return NULL;
+}
+
+static void test_prefixed_lock_all_holds_changes(void) {
+  unsigned char *buf = hbuf();
+  held_addr = (uintptr_t)buf + 4096 + 128;
+  held_done = 0;
+  CU_ASSERT_FATAL(pthread_barrier_init(&hbar, NULL, 2) == 0);
+  pthread_t th;
+  CU_ASSERT_FATAL(pthread_create(&th, NULL, held_cb, NULL) == 0);
+  pthread_barrier_wait(&hbar);
+  tt_heap_lock_all();
+  pthread_barrier_wait(&hbar);
+  struct timespec ts = {0, 50 * 1000 * 1000};
+  nanosleep(&ts, NULL);
+  CU_ASSERT_EQUAL(__atomic_load_n(&held_done, __ATOMIC_ACQUIRE), 0);
+  tt_heap_unlock_all();
+  pthread_join(th, NULL);
+  pthread_barrier_destroy(&hbar);
+  CU_ASSERT_EQUAL(held_done, 1);
+  CU_ASSERT_TRUE(tt_heap_remove(held_addr, NULL));
+  free(buf);
+}
+
 int heap_init(void) { return 0; }
 int heap_cleanup(void) { return 0; }
 
@@ -1187,5 +1228,6 @@ CU_TestInfo heap_tests[] = {
     {"prefixed: snapshot", test_prefixed_snapshot},
     {"prefixed: threads reuse slots", test_prefixed_threads_reuse_slots},
     {"prefixed: two threads free the same blocks", test_prefixed_racing_double_free},
+    {"prefixed: lock_all holds every change", test_prefixed_lock_all_holds_changes},
     CU_TEST_INFO_NULL,
 };
