@@ -158,7 +158,42 @@ void tt_scan_init(struct tt_scan *sc, const struct tt_block *blocks, size_t n, v
  * two million records costs a third of a second. */
 #define RADIX_BITS 11
 
+static void radix_sort(struct tt_block *blocks, size_t n, struct tt_block *tmp);
+
+/* The snapshot lists blocks by slot, which is mostly allocation order, and
+ * the allocator hands out ascending addresses while it carves fresh
+ * memory: the blocks are often sorted but for a few. Those few are taken
+ * out in one pass (every block below the last one kept), sorted alone and
+ * merged back from the end; only input with many of them is radix-sorted
+ * whole. */
 void tt_scan_sort_blocks(struct tt_block *blocks, size_t n, struct tt_block *tmp) {
+  if (n < 2)
+    return;
+  size_t k = 1, m = 0;
+  for (size_t i = 1; i < n; i++) {
+    if (blocks[i].addr >= blocks[k - 1].addr)
+      blocks[k++] = blocks[i];
+    else
+      tmp[m++] = blocks[i];
+  }
+  if (m == 0)
+    return;
+  if (m > n / 8) { /* put the input back together and sort it whole */
+    memcpy(blocks + k, tmp, m * sizeof *tmp);
+    radix_sort(blocks, n, tmp);
+    return;
+  }
+  radix_sort(tmp, m, blocks + k); /* blocks[k..n) is free: m records */
+  size_t i = k, j = m, out = n;
+  while (j > 0) {
+    if (i > 0 && blocks[i - 1].addr > tmp[j - 1].addr)
+      blocks[--out] = blocks[--i];
+    else
+      blocks[--out] = tmp[--j];
+  }
+}
+
+static void radix_sort(struct tt_block *blocks, size_t n, struct tt_block *tmp) {
   static size_t count[1u << RADIX_BITS];
   if (n < 2)
     return;

@@ -662,6 +662,40 @@ static void test_sort_shuffled(void) {
   free(b);
 }
 
+/* The snapshot's order: ascending but for a few blocks (reused memory,
+ * records from the hash table at the end), which are sorted alone and
+ * merged; and inputs where that does not pay. */
+static void test_sort_nearly_sorted(void) {
+  enum { N = 20000 };
+  struct tt_block *b = calloc(N, sizeof *b);
+  CU_ASSERT_FATAL(b != NULL);
+  for (unsigned stray = 1; stray <= N / 4; stray *= 7) {
+    for (size_t i = 0; i < N; i++)
+      b[i].addr = 0x550000000000ull + i * 64;
+    for (unsigned k = 0; k < stray; k++) { /* a block moved elsewhere: lower or higher */
+      size_t i = rnd() % N, j = rnd() % N;
+      struct tt_block t = b[i];
+      b[i] = b[j];
+      b[j] = t;
+    }
+    sort_and_check(b, N, false);
+    for (size_t i = 0; i < N; i++)
+      if (b[i].addr != 0x550000000000ull + i * 64) {
+        CU_FAIL("not the ascending sequence");
+        break;
+      }
+  }
+  /* an early outlier above everything, and a tail below everything */
+  for (size_t i = 0; i < N; i++)
+    b[i].addr = 0x560000000000ull + i * 32;
+  b[0].addr = 0x7f0000000000ull;
+  sort_and_check(b, N, false);
+  for (size_t i = N - 100; i < N; i++)
+    b[i].addr = 0x100000 + i * 16;
+  sort_and_check(b, N, false);
+  free(b);
+}
+
 static void test_sort_bits_outside_radix(void) {
   enum { N = 512 };
   struct tt_block b[N];
@@ -1652,6 +1686,7 @@ CU_TestInfo scan_tests[] = {
     {"find", test_find},
     {"sort shuffled", test_sort_shuffled},
     {"sort bits outside the radix passes", test_sort_bits_outside_radix},
+    {"sort nearly sorted", test_sort_nearly_sorted},
     {"200,000-block chain reachable", test_long_chain_reachable},
     {"200,000-block chain lost", test_long_chain_lost},
     {"200,000-block chain lost, pointing down", test_long_chain_lost_pointing_down},
