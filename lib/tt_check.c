@@ -284,7 +284,15 @@ static void stopped_world_cb(void *arg) {
   if (!c->oblocks)
     c->no = 0;
   if (tmp && (c->blocks || !c->n)) {
-    tt_heap_snapshot_locked(c->blocks, c->n, c->qblocks, c->nq);
+    /* The snapshot lists what it finds, which can be fewer than the
+     * counters say: a block whose header the program wrote over (an
+     * underrun) is counted but cannot be listed. The arrays are zero-filled
+     * mappings, so what was not written is a zero address at the end. */
+    size_t got = tt_heap_snapshot_locked(c->blocks, c->n, c->qblocks, c->nq);
+    if (got < c->n)
+      c->n = got;
+    while (c->nq && !c->qblocks[c->nq - 1].addr)
+      c->nq--;
     tt_heap_snapshot_untracked_locked(c->oblocks, c->no);
     tt_scan_sort_blocks(c->blocks, c->n, tmp);
     tt_scan_sort_blocks(c->qblocks, c->nq, tmp);

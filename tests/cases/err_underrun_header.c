@@ -1,0 +1,40 @@
+// err_underrun_header: a program that writes just below a block writes over
+// tether's record of it (32 bytes before each malloc'd block): the block is
+// no longer recognised, its free is an invalid free "not stack'd, malloc'd
+// or (recently) free'd", it is not freed, and the exit check leaves it out.
+// The program runs on. (docs/usage.md, "What tether changes in the
+// program's heap"; Valgrind reports the write itself instead.)
+// TOOLS: tether
+// EXPECT definitely: 0 bytes in 0 blocks
+// EXPECT indirectly: 0 bytes in 0 blocks
+// EXPECT possibly: 0 bytes in 0 blocks
+// EXPECT reachable: 0 bytes in 0 blocks
+// EXPECT exit: 0
+// EXPECT stdout: survived
+// EXPECT errors: 1 from 1
+// EXPECT seq: ^Invalid free\(\) / delete / delete\[\] / realloc\(\)$
+// EXPECT next: ^   at 0x[0-9A-F]+: free \(
+// EXPECT next: ^   by 0x[0-9A-F]+: release \(err_underrun_header.c:27\)$
+// EXPECT next: ^   by 0x[0-9A-F]+: main \(err_underrun_header.c:35\)$
+// EXPECT next: ^ Address 0x[0-9a-f]+ is not stack'd, malloc'd or \(recently\) free'd$
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "case.h"
+
+static NOINLINE void release(void *p)
+{
+    free(p);
+}
+
+int main(void)
+{
+    char *volatile p = malloc(40);
+    memset(p, 'a', 40);
+    p[-1] = 0; /* one byte before the block */
+    release(p);
+    puts("survived");
+    p = NULL;
+    scrub_stack();
+    return 0;
+}
