@@ -230,12 +230,23 @@ static TT_NOINLINE void scrub_below(void) {
  * (tether's own, and those made while tether is off) have no prefix. */
 static inline void *base_of(void *p) { return (char *)p - TT_HEAP_PREFIX; }
 
+/* What to ask the real allocator for a prefixed block of size bytes. The
+ * prefix is a multiple of 16, so the program's malloc_usable_size is what
+ * glibc gives natively (perl sizes its strings by it, and behaved
+ * differently), but for glibc's smallest chunks, whose 24 usable bytes
+ * the program would see shrink to 8: those are asked for as 24. */
+#define TT_MIN_REQUEST ((size_t)24)
+static inline size_t prefixed_request(size_t size) {
+  return (size < TT_MIN_REQUEST ? TT_MIN_REQUEST : size) + TT_HEAP_PREFIX;
+}
+
 static inline void *prefixed_alloc(size_t size, bool zero) {
   if (size > SIZE_MAX - TT_HEAP_PREFIX) {
     errno = ENOMEM;
     return NULL;
   }
-  char *b = zero ? real.calloc(1, size + TT_HEAP_PREFIX) : real.malloc(size + TT_HEAP_PREFIX);
+  size_t req = prefixed_request(size);
+  char *b = zero ? real.calloc(1, req) : real.malloc(req);
   return b ? b + TT_HEAP_PREFIX : NULL;
 }
 
@@ -392,10 +403,10 @@ static void *realloc_prefixed(void *p, size_t size) {
       return NULL;
     /* an allocator that keeps a minimal block: too small for the prefix */
     real.free(b);
-    b = real.malloc(TT_HEAP_PREFIX);
+    b = real.malloc(prefixed_request(0));
     return b ? b + TT_HEAP_PREFIX : NULL;
   }
-  char *b = real.realloc(base_of(p), size + TT_HEAP_PREFIX);
+  char *b = real.realloc(base_of(p), prefixed_request(size));
   return b ? b + TT_HEAP_PREFIX : NULL;
 }
 
