@@ -595,6 +595,25 @@ TT_EXPORT size_t malloc_usable_size(void *p) {
   return real.malloc_usable_size(p);
 }
 
+/* glibc's other names for the same functions, which a program can call
+ * directly (Valgrind replaces them too), and cfree, which binaries linked
+ * against glibc before 2.26 still call: under tether they must reach
+ * tether's functions, or glibc would be handed a block whose real start is
+ * TT_HEAP_PREFIX bytes lower. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-attributes"
+#define TT_SYNONYM(name, target) \
+  extern __typeof(target) name __attribute__((alias(#target), visibility("default")));
+TT_SYNONYM(__libc_malloc, malloc)
+TT_SYNONYM(__libc_free, free)
+TT_SYNONYM(__libc_calloc, calloc)
+TT_SYNONYM(__libc_realloc, realloc)
+TT_SYNONYM(__libc_memalign, memalign)
+TT_SYNONYM(__libc_valloc, valloc)
+TT_SYNONYM(__libc_pvalloc, pvalloc)
+TT_SYNONYM(cfree, free)
+#pragma GCC diagnostic pop
+
 /* ======================================================================== */
 /* C++ operator new and delete                                               */
 /* ======================================================================== */
