@@ -89,6 +89,10 @@ struct ctx {
   const struct tt_check_request *req;
   struct tt_block *blocks;
   size_t n, blocks_bytes;
+  /* --leak-check=no at exit: no scan, so no snapshot either; what is in
+   * use comes from the heap's counters */
+  bool counts_only;
+  uint64_t in_use_blocks, in_use_bytes;
   struct tt_block *qblocks; /* the quarantine, for dangling pointers */
   size_t nq, qbytes;
   struct tt_block *oblocks; /* tether's own (untracked) blocks: never roots */
@@ -267,7 +271,13 @@ static void stopped_world_cb(void *arg) {
 
   /* Snapshot the index, sort it by address. */
   c->n = tt_heap_count_locked(&c->nq);
-  c->no = tt_heap_snapshot_untracked_locked(NULL, 0);
+  c->counts_only = c->req->opts->leak_check == TT_LEAK_CHECK_NO && c->req->mode == TT_CHECK_EXIT;
+  if (c->counts_only) {
+    c->in_use_blocks = c->n;
+    c->in_use_bytes = tt_heap_live_bytes_locked();
+    c->n = c->nq = 0;
+  }
+  c->no = c->counts_only ? 0 : tt_heap_snapshot_untracked_locked(NULL, 0);
   c->blocks_bytes = c->n * sizeof(struct tt_block);
   c->blocks = map_or_null(c->blocks_bytes);
   size_t most = c->n > c->nq ? c->n : c->nq;
@@ -1097,6 +1107,10 @@ int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *tota
     r->blocks++;
     r->bytes += size;
     r->indirect_bytes += c.sc.indirect[i];
+  }
+  if (c.counts_only) {
+    totals->in_use_blocks = c.in_use_blocks;
+    totals->in_use_bytes = c.in_use_bytes;
   }
   nrecs = t.count;
   recs = rec_collect(&t, &recs_bytes);

@@ -1193,6 +1193,18 @@ size_t tt_heap_count_locked(size_t *quar) {
   return n + hs.live_blocks;
 }
 
+uint64_t tt_heap_live_bytes_locked(void) {
+  uint64_t bytes = 0;
+  for (int i = 0; i < TT_HEAP_SHARDS; i++)
+    bytes += shards[i].live_bytes;
+  struct tt_heap_stats hs;
+  memset(&hs, 0, sizeof hs);
+  ht_sum(&fallback_ht, &hs);
+  for (const struct hthread *h = hthreads; h; h = h->next)
+    ht_sum(h, &hs);
+  return bytes + hs.live_bytes;
+}
+
 struct snap {
   struct tt_block *live, *quar;
   size_t max, qmax, n, q;

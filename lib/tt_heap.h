@@ -187,6 +187,9 @@ size_t tt_heap_snapshot_locked(struct tt_block *live, size_t max, struct tt_bloc
                                size_t qmax) TT_HIDDEN;
 /* With every lock held: live records, and quarantined ones into *quar. */
 size_t tt_heap_count_locked(size_t *quar) TT_HIDDEN;
+/* With every lock held: the bytes of the live records, from the counters
+ * (no walk over the blocks). */
+uint64_t tt_heap_live_bytes_locked(void) TT_HIDDEN;
 /* With every lock held: copies the untracked records (blocks the real
  * allocator made for tether's own libraries) into out, at most max; returns
  * how many there are. */

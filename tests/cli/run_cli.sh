@@ -81,6 +81,10 @@ check "summary mode" 'grep -q "Rerun with --leak-check=full to see details of le
 
 TETHER_OPTIONS="leak-check=no" LD_PRELOAD="$LIB" "$EX" >/dev/null 2>"$tmp/e"
 check "no leak check" 'grep -q "For a detailed leak analysis, rerun with: --leak-check=full" "$tmp/e" && ! grep -q "LEAK SUMMARY" "$tmp/e"'
+# without a leak check the heap is not walked: "in use at exit" comes from the
+# heap's counters, and must be what a full check counts
+TETHER_OPTIONS="leak-check=full" LD_PRELOAD="$LIB" "$EX" >/dev/null 2>"$tmp/full"
+check "no leak check: the same in use at exit" 'a=$(grep "in use at exit" "$tmp/e" | sed "s/^==[0-9]*==//"); b=$(grep "in use at exit" "$tmp/full" | sed "s/^==[0-9]*==//"); [ -n "$a" ] && [ "$a" = "$b" ] && ! echo "$a" | grep -q " 0 bytes in 0 blocks"'
 
 # ---- the supervisor: tether stays the parent of the whole process tree
 
