@@ -351,17 +351,21 @@ static unsigned heuristic_of(const struct tt_scan *sc, size_t i, uintptr_t w) {
   return TT_HEUR_NONE;
 }
 
-static inline void mark_word(struct tt_scan *sc, const uintptr_t *p, uintptr_t w, bool definite,
+/* Returns whether w points into a live block (then not into a freed one:
+ * blocks do not overlap). */
+static inline bool mark_word(struct tt_scan *sc, const uintptr_t *p, uintptr_t w, bool definite,
                              long self) {
   long i = tt_scan_find(sc, w);
-  if (i < 0 || i == self)
-    return;
+  if (i < 0)
+    return false;
+  if (i == self)
+    return true;
   uint8_t old = sc->state[i];
   bool at_start = w == sc->starts[i];
   if (old == TT_STATE_REACHABLE) {
     if (at_start && definite)
       sc->heur[i] = TT_HEUR_NONE; /* reachable in its own right after all */
-    return;
+    return true;
   }
   unsigned heur = TT_HEUR_NONE;
   if (!at_start && definite && sc->heuristics)
@@ -378,6 +382,7 @@ static inline void mark_word(struct tt_scan *sc, const uintptr_t *p, uintptr_t w
       sc->via_kind[i] = (uint8_t)sc->root_kind;
     }
   }
+  return true;
 }
 
 void tt_scan_track_parents(struct tt_scan *sc, uint32_t *parent, uintptr_t *via,
@@ -437,8 +442,11 @@ static void scan_words(struct tt_scan *sc, uintptr_t lo, uintptr_t hi, bool defi
   const uintptr_t qlo = sc->qlo, qspan = sc->qhi - sc->qlo;
   for (const uintptr_t *p = (const uintptr_t *)lo; (uintptr_t)(p + 1) <= hi; p++) {
     uintptr_t w = *p;
-    if (w - blo < span)
-      mark_word(sc, p, w, definite, self);
+    /* a word into a live block needs no search among the freed ones: in a
+     * program's heap the two spans overlap, and most of its pointers are
+     * to live blocks */
+    if (w - blo < span && mark_word(sc, p, w, definite, self))
+      continue;
     if (TT_UNLIKELY(w - qlo < qspan))
       note_dangling(sc, p, w, self);
   }
@@ -579,8 +587,8 @@ void tt_scan_root_range_all(struct tt_scan *sc, uintptr_t lo, uintptr_t hi) {
 
 void tt_scan_root_words(struct tt_scan *sc, const uintptr_t *words, size_t n) {
   for (size_t k = 0; k < n; k++) {
-    if (words[k] - sc->lo < sc->hi - sc->lo)
-      mark_word(sc, NULL, words[k], true, -1);
+    if (words[k] - sc->lo < sc->hi - sc->lo && mark_word(sc, NULL, words[k], true, -1))
+      continue;
     if (TT_UNLIKELY(words[k] - sc->qlo < sc->qhi - sc->qlo))
       note_dangling(sc, &words[k], words[k], -1);
   }
