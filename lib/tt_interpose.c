@@ -275,6 +275,23 @@ static inline void real_free_flags(void *p, unsigned flags) {
     return p_;                                                              \
   } while (0)
 
+/* --debuginfo-cache: the option's directory, or the default one under the
+ * user's cache directory, or none. */
+static void set_debuginfo_cache(void) {
+  char dir[TT_OPT_PATH_MAX + 32];
+  const char *xdg = tt_os_getenv("XDG_CACHE_HOME"), *home = tt_os_getenv("HOME");
+  dir[0] = '\0';
+  if (strcmp(opts.debuginfo_cache, "no") == 0)
+    ;
+  else if (opts.debuginfo_cache[0])
+    tt_fmt(dir, sizeof dir, "%s", opts.debuginfo_cache);
+  else if (xdg && xdg[0] == '/')
+    tt_fmt(dir, sizeof dir, "%s/tether/debuginfo", xdg);
+  else if (home && home[0] == '/')
+    tt_fmt(dir, sizeof dir, "%s/.cache/tether/debuginfo", home);
+  tt_symbolize_set_cache_dir(dir);
+}
+
 /* free() and every operator delete: how says which (for reports and the
  * family check). A bad release never reaches the real allocator. */
 static TT_NOINLINE void release_checked(void *p, enum tt_release_kind how) {
@@ -1062,6 +1079,7 @@ static void init(void) {
       [TT_RELEASE_DELETE_ARRAY_ALIGNED_NOTHROW] = (uintptr_t)&tt_self__ZdaPvSt11align_val_tRKSt9nothrow_t,
   };
   tt_report_set_entry_points(entry, rel, self_path[0] ? self_path : "libtether.so");
+  set_debuginfo_cache();
   tt_report_set_show_below_main(opts.show_below_main);
   tt_errors_init(&opts);
   struct tt_quarantine_hooks qh = {real_free_hook, tt_errors_write_after_free};

@@ -17,6 +17,16 @@ void tt_os_close(int fd) TT_HIDDEN;
 int tt_os_read_file(const char *path, char **out, size_t *len, size_t *mapped) TT_HIDDEN;
 /* A file for a report (created or truncated, cloexec, high fd); -errno. */
 int tt_os_open_write(const char *path) TT_HIDDEN;
+/* Files of the debug information cache (tt_debugcache.h). */
+int tt_os_open_read(const char *path) TT_HIDDEN;  /* cloexec, high fd; -errno */
+int tt_os_create_new(const char *path) TT_HIDDEN; /* O_EXCL, 0644, cloexec, high fd; -errno */
+int tt_os_mkdirs(const char *path) TT_HIDDEN;     /* every missing directory, 0755; 0 or -errno */
+long tt_os_file_size(int fd) TT_HIDDEN;           /* -errno */
+/* The first len bytes of in to the start of out; 0 or -errno. */
+int tt_os_copy_file(int out, int in, size_t len) TT_HIDDEN;
+int tt_os_pwrite(int fd, const void *buf, size_t len, uint64_t off) TT_HIDDEN; /* loops; 0 or -errno */
+int tt_os_rename(const char *from, const char *to) TT_HIDDEN; /* 0 or -errno */
+void tt_os_unlink(const char *path) TT_HIDDEN;
 int tt_os_getpid(void) TT_HIDDEN;
 int tt_os_gettid(void) TT_HIDDEN;
 int tt_os_getppid(void) TT_HIDDEN;

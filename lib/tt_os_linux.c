@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -129,6 +130,74 @@ int tt_os_open_write(const char *path) {
     return -errno;
   return move_high(fd);
 }
+int tt_os_open_read(const char *path) {
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+  return fd < 0 ? -errno : move_high(fd);
+}
+
+int tt_os_create_new(const char *path) {
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  return fd < 0 ? -errno : move_high(fd);
+}
+
+int tt_os_mkdirs(const char *path) {
+  char buf[4096];
+  size_t n = strlen(path);
+  if (n == 0 || n >= sizeof buf)
+    return -ENAMETOOLONG;
+  memcpy(buf, path, n + 1);
+  for (size_t i = 1; i <= n; i++) {
+    if (buf[i] != '/' && buf[i] != '\0')
+      continue;
+    char c = buf[i];
+    buf[i] = '\0';
+    if (syscall(SYS_mkdirat, AT_FDCWD, buf, 0755) != 0 && errno != EEXIST)
+      return -errno;
+    buf[i] = c;
+  }
+  return 0;
+}
+
+long tt_os_file_size(int fd) {
+  struct stat st;
+  if (syscall(SYS_fstat, fd, &st) != 0)
+    return -errno;
+  return (long)st.st_size;
+}
+
+int tt_os_copy_file(int out, int in, size_t len) {
+  off_t off = 0;
+  while ((size_t)off < len) {
+    long k = syscall(SYS_sendfile, out, in, &off, len - (size_t)off);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k <= 0)
+      return k < 0 ? -errno : -EIO;
+  }
+  return 0;
+}
+
+int tt_os_pwrite(int fd, const void *buf, size_t len, uint64_t off) {
+  const char *p = buf;
+  while (len) {
+    long k = syscall(SYS_pwrite64, fd, p, len, (off_t)off);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k <= 0)
+      return k < 0 ? -errno : -EIO;
+    p += k;
+    off += (uint64_t)k;
+    len -= (size_t)k;
+  }
+  return 0;
+}
+
+int tt_os_rename(const char *from, const char *to) {
+  return syscall(SYS_renameat, AT_FDCWD, from, AT_FDCWD, to) == 0 ? 0 : -errno;
+}
+
+void tt_os_unlink(const char *path) { syscall(SYS_unlinkat, AT_FDCWD, path, 0); }
+
 int tt_os_getpid(void) { return (int)syscall(SYS_getpid); }
 int tt_os_gettid(void) { return (int)syscall(SYS_gettid); }
 int tt_os_getppid(void) { return (int)syscall(SYS_getppid); }

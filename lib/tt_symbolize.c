@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "tt_arena.h"
+#include "tt_debugcache.h"
+#include "tt_fmt.h"
 #include "tt_os.h"
 #include "tt_uthash.h"
 
@@ -43,6 +45,15 @@ static struct cache_rec *cache;
 static Dwfl *dwfl;
 static bool dwfl_stale = true;
 static char exe_path[4096];
+static char cache_dir[4096]; /* the debug information cache; empty: none */
+
+void tt_symbolize_set_cache_dir(const char *dir) {
+  size_t n = dir ? strlen(dir) : 0;
+  if (n >= sizeof cache_dir)
+    n = 0;
+  memcpy(cache_dir, dir ? dir : "", n);
+  cache_dir[n] = '\0';
+}
 
 /* ---- the module list ------------------------------------------------------ */
 
@@ -96,11 +107,67 @@ void tt_symbolize_retain_modules(void) {
  * debuginfod client, whose libcurl brings up the TLS and SSH libraries inside
  * the program under test, at exit, after the program tore its own copies of
  * them down (openssl crashed so). */
+/* The uncompressed copy of mod's separate debug file, found by build id
+ * where libdw's lookup would find it (which must not run first: it keeps
+ * the original file it opened, whose sections libdw would then inflate);
+ * -1 if there is none. */
+#define TT_BUILD_ID_DIR "/usr/lib/debug/.build-id/"
+static int cached_debuginfo(Dwfl_Module *mod, char **name) {
+  const unsigned char *id;
+  GElf_Addr vaddr;
+  const char *found = NULL;
+  if (!cache_dir[0] ||
+      !dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, &found) || found)
+    return -1; /* found already: libdw asks for a dwz file the debug file links to */
+  int len = dwfl_module_build_id(mod, &id, &vaddr);
+  char path[sizeof TT_BUILD_ID_DIR + 3 + 2 * 64 + sizeof ".debug"];
+  if (len < 2 || len > 64)
+    return -1;
+  static const char hex[] = "0123456789abcdef";
+  char *p = path + tt_fmt(path, sizeof path, "%s", TT_BUILD_ID_DIR);
+  for (int i = 0; i < len; i++) {
+    *p++ = hex[id[i] >> 4];
+    *p++ = hex[id[i] & 15];
+    if (i == 0)
+      *p++ = '/';
+  }
+  memcpy(p, ".debug", sizeof ".debug");
+  int fd = tt_os_open_read(path);
+  if (fd < 0)
+    return -1;
+  int copy = tt_debugcache_open(cache_dir, fd);
+  tt_os_close(fd);
+  if (copy >= 0 && name) {
+    *name = strdup(path); /* libdw frees it */
+    if (!*name) {
+      tt_os_close(copy);
+      return -1;
+    }
+  }
+  return copy;
+}
+
 static int find_debuginfo_cb(Dwfl_Module *mod, void **userdata, const char *modname,
                              Dwarf_Addr base, const char *file_name, const char *debuglink_file,
                              GElf_Word debuglink_crc, char **debuginfo_file_name) {
+  int fd = cached_debuginfo(mod, debuginfo_file_name);
+  if (fd >= 0)
+    return fd;
   return dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
                                       debuglink_crc, debuginfo_file_name);
+}
+
+/* A descriptor of the uncompressed copy of the module file at path, for
+ * dwfl_report_elf, which takes it over; -1: let libdw open the file. */
+static int module_fd(const char *path) {
+  if (!cache_dir[0])
+    return -1;
+  int fd = tt_os_open_read(path);
+  if (fd < 0)
+    return -1;
+  int copy = tt_debugcache_open(cache_dir, fd);
+  tt_os_close(fd);
+  return copy;
 }
 
 static char *debuginfo_path;
@@ -125,8 +192,11 @@ static void rebuild_locked(void) {
     bool shadowed = false;
     for (struct module_rec *q = modules; q != r && !shadowed; q = q->next)
       shadowed = q->lo < r->hi && r->lo < q->hi;
-    if (!shadowed)
-      dwfl_report_elf(dwfl, r->path, r->path, -1, r->base, false);
+    if (!shadowed) {
+      int fd = module_fd(r->path);
+      if (!dwfl_report_elf(dwfl, r->path, r->path, fd, r->base, false) && fd >= 0)
+        tt_os_close(fd);
+    }
   }
   dwfl_report_end(dwfl, NULL, NULL);
 }

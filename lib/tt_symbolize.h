@@ -23,6 +23,9 @@ struct tt_frame_info {
  * it is unloaded. Call before dlclose and before the C runtime unloads its
  * own modules. */
 void tt_symbolize_retain_modules(void) TT_HIDDEN;
+/* Where the debug information cache keeps its files (tt_debugcache.h); NULL
+ * or "" for none. */
+void tt_symbolize_set_cache_dir(const char *dir) TT_HIDDEN;
 /* fork: the symbolizer's lock. */
 void tt_symbolize_lock(void) TT_HIDDEN;
 void tt_symbolize_unlock(void) TT_HIDDEN;

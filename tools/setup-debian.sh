@@ -6,7 +6,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-pkgs="cmake make gcc g++ pkg-config libunwind-dev uthash-dev libcunit1-dev libdw-dev libiberty-dev libjansson-dev"
+pkgs="cmake make gcc g++ pkg-config libunwind-dev uthash-dev libcunit1-dev libdw-dev libelf-dev libiberty-dev libjansson-dev"
 if [ "${1:-}" = "--tests" ]; then
   # python3 drives the case checker; the rest are real programs run under tether.
   pkgs="$pkgs python3 python3-jsonschema perl git sqlite3 bash coreutils time openssl xz-utils jq libjemalloc2 gdb"
