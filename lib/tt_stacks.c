@@ -210,6 +210,16 @@ static __thread struct capture_entry ccache[TT_CAPTURE_CACHE]
     __attribute__((tls_model("initial-exec")));
 static __thread uint8_t ccache_victim[TT_CAPTURE_SETS]
     __attribute__((tls_model("initial-exec")));
+/* The keys of the filled entries of each set, in one cache line: a lookup
+ * reads this line and the one entry that matches, where reading each way's
+ * own key touched a line a way (the entries are 208 bytes). 0: not filled. */
+static __thread uintptr_t ckeys[TT_CAPTURE_SETS][TT_CAPTURE_WAYS]
+    __attribute__((tls_model("initial-exec"), aligned(64)));
+
+static inline uintptr_t *hit_key_of(const struct capture_entry *e) {
+  size_t i = (size_t)(e - ccache);
+  return &ckeys[i / TT_CAPTURE_WAYS][i % TT_CAPTURE_WAYS];
+}
 /* A fill costs a slow frame walk (microseconds): it is done only when the
  * same stack comes back at this slot (a loop), and given up on a path that
  * missed after TT_CAPTURE_MAX_FAILS fills without a hit between them, so
@@ -338,6 +348,7 @@ static void fill(struct capture_entry *e, uintptr_t ra_slot, int max, uintptr_t 
   e->key = ra_slot;
   e->id = id;
   e->n = (uint16_t)m;
+  *hit_key_of(e) = ra_slot;
 }
 
 uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintptr_t skip_hi) {
@@ -351,10 +362,11 @@ uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintpt
    * same depth): all entries of the key are checked. */
   unsigned set = (unsigned)((ra_slot * 0x9E3779B97F4A7C15ull) >> 40) % TT_CAPTURE_SETS; /* mixed bits */
   struct capture_entry *way = &ccache[set * TT_CAPTURE_WAYS];
+  const uintptr_t *keys = ckeys[set];
   for (int w = 0; w < TT_CAPTURE_WAYS; w++) {
-    struct capture_entry *c = &way[w];
-    if (c->key != ra_slot || !c->n)
+    if (keys[w] != ra_slot)
       continue;
+    struct capture_entry *c = &way[w];
     int i = 0;
     while (i < c->n && *(const uintptr_t *)(ra_slot + c->off[i]) == c->pcs[i])
       i++;
@@ -390,6 +402,7 @@ uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintpt
       e->key = ra_slot;
       e->pcs[0] = pcs[0];
       e->n = 0;
+      *hit_key_of(e) = 0;
       e->id = id;
       e->fails = 0;
     }
