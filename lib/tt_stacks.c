@@ -46,8 +46,7 @@ struct tcache_entry {
   uint64_t hash;
   uint32_t id;
 };
-static __thread struct tcache_entry tcache[TT_DEPOT_TCACHE]
-    __attribute__((tls_model("initial-exec")));
+static struct tcache_entry *thread_tcache(void);
 
 static uint64_t hash_pcs(const uintptr_t *pcs, int n) {
   uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
@@ -103,14 +102,19 @@ uint32_t tt_stacks_intern(const uintptr_t *pcs, int n) {
   if (n > TT_MAX_FRAMES)
     n = TT_MAX_FRAMES;
   uint64_t h = hash_pcs(pcs, n);
-  struct tcache_entry *tc = &tcache[h % TT_DEPOT_TCACHE];
+  struct tcache_entry none = {0, 0}, *tc = thread_tcache();
+  tc = tc ? &tc[h % TT_DEPOT_TCACHE] : &none;
   if (tc->hash == h) {
     struct stack_rec *r = rec_of(tc->id);
     if (r && same(r, pcs, n))
       return r->id;
   }
 
-  struct shard *s = &shards[h % TT_DEPOT_SHARDS];
+  /* the shard by the hash's high bits: uthash picks buckets by its low
+   * ones, and a shard whose stacks all shared their low bits used one
+   * bucket in TT_DEPOT_SHARDS, whose chains grew until uthash stopped
+   * expanding the table */
+  struct shard *s = &shards[(h >> 32) % TT_DEPOT_SHARDS];
   size_t keylen = (size_t)n * sizeof *pcs;
   struct stack_rec *r = NULL;
   tt_spin_lock(&s->lock);
@@ -185,7 +189,7 @@ void tt_stacks_unlock_all(void) {
  * same call, which alloca or a variable-length array can break; the path
  * then also has to reach the same stack address by another path to be
  * fooled. */
-/* 256 entries (53 KB of TLS a thread): sqlite3 runs some 700 distinct
+/* 256 entries (53 KB a thread, in its struct thread_cache): sqlite3 runs some 700 distinct
  * allocation stacks in rotation, and at 64 entries it unwound half its
  * captures (libunwind's slow path, 2.75x slower overall); churn is alike
  * either way. 8 ways a set: the set is picked by the slot address, and many
@@ -206,19 +210,69 @@ struct capture_entry {
   uintptr_t pcs[TT_CAPTURE_FRAMES];
 };
 
-static __thread struct capture_entry ccache[TT_CAPTURE_CACHE]
-    __attribute__((tls_model("initial-exec")));
-static __thread uint8_t ccache_victim[TT_CAPTURE_SETS]
-    __attribute__((tls_model("initial-exec")));
-/* The keys of the filled entries of each set, in one cache line: a lookup
- * reads this line and the one entry that matches, where reading each way's
- * own key touched a line a way (the entries are 208 bytes). 0: not filled. */
-static __thread uintptr_t ckeys[TT_CAPTURE_SETS][TT_CAPTURE_WAYS]
-    __attribute__((tls_model("initial-exec"), aligned(64)));
+/* Each thread's caches live in a block of tether's arena, not in TLS: TLS
+ * comes out of every thread's stack, and 57 KB of it made pthread_create
+ * fail (EINVAL) for programs that ask for 16 or 32 KB stacks. A thread
+ * claims a block at its first capture and gives it back at exit; blocks are
+ * never freed, and a new thread takes an idle one. A block's entries are
+ * checked against the stack they are used on, so another thread's are as
+ * good as empty ones. Its hit counter is written by its thread only: a
+ * shared atomic on every allocation cost churn 6% on one thread and 10% on
+ * four (the line bounced between cores); -v sums every block's. */
+struct thread_cache {
+  uint64_t hits;
+  struct thread_cache *next; /* immutable once published */
+  int in_use;
+  /* The keys of the filled entries of each set, in one cache line: a lookup
+   * reads this line and the one entry that matches, where reading each
+   * way's own key touched a line a way (the entries are 208 bytes). 0: not
+   * filled. */
+  uintptr_t ckeys[TT_CAPTURE_SETS][TT_CAPTURE_WAYS] __attribute__((aligned(64)));
+  uint8_t victim[TT_CAPTURE_SETS];
+  struct tcache_entry tcache[TT_DEPOT_TCACHE]; /* the depot's */
+  struct capture_entry ccache[TT_CAPTURE_CACHE];
+};
+static struct thread_cache *thread_caches;
+static __thread struct thread_cache *my_cache __attribute__((tls_model("initial-exec")));
+static __thread bool cache_exited __attribute__((tls_model("initial-exec")));
 
-static inline uintptr_t *hit_key_of(const struct capture_entry *e) {
-  size_t i = (size_t)(e - ccache);
-  return &ckeys[i / TT_CAPTURE_WAYS][i % TT_CAPTURE_WAYS];
+static TT_NOINLINE struct thread_cache *claim_cache(void) {
+  if (cache_exited) /* a destructor that runs after the exit hook */
+    return NULL;
+  struct thread_cache *c = __atomic_load_n(&thread_caches, __ATOMIC_ACQUIRE);
+  for (; c; c = c->next) {
+    int idle = 0;
+    if (__atomic_compare_exchange_n(&c->in_use, &idle, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+      break;
+  }
+  if (!c) {
+    void *raw = tt_arena_alloc(sizeof *c + 64); /* never freed: aligned by hand */
+    if (!raw)
+      return NULL;
+    c = (struct thread_cache *)TT_ALIGN_UP((uintptr_t)raw, 64);
+    c->in_use = 1;
+    c->next = __atomic_load_n(&thread_caches, __ATOMIC_RELAXED);
+    while (!__atomic_compare_exchange_n(&thread_caches, &c->next, c, true, __ATOMIC_RELEASE,
+                                        __ATOMIC_RELAXED))
+      ;
+  }
+  my_cache = c;
+  return c;
+}
+
+static inline struct thread_cache *thread_cache(void) {
+  struct thread_cache *c = my_cache;
+  return TT_LIKELY(c) ? c : claim_cache();
+}
+
+static struct tcache_entry *thread_tcache(void) {
+  struct thread_cache *c = thread_cache();
+  return c ? c->tcache : NULL;
+}
+
+static inline uintptr_t *hit_key_of(struct thread_cache *tc, const struct capture_entry *e) {
+  size_t i = (size_t)(e - tc->ccache);
+  return &tc->ckeys[i / TT_CAPTURE_WAYS][i % TT_CAPTURE_WAYS];
 }
 /* A fill costs a slow frame walk (microseconds): it is done only when the
  * same stack comes back at this slot (a loop), and given up on a path that
@@ -227,60 +281,10 @@ static inline uintptr_t *hit_key_of(const struct capture_entry *e) {
 #define TT_CAPTURE_MAX_FAILS 4
 static uint64_t cache_hits, cache_misses, cache_fills, cache_fill_walks, cache_fill_fails;
 
-/* Hits are counted per thread: a shared atomic on every allocation cost
- * churn 6% on one thread and 10% on four (the line bounced between cores).
- * A thread claims a counter at its first hit and gives it back at exit;
- * counters are never freed, so -v sums them all, a reused one included. */
-struct hit_counter {
-  uint64_t hits;               /* written by its thread only */
-  struct hit_counter *next;    /* immutable once published */
-  int in_use;
-} __attribute__((aligned(64)));
-static struct hit_counter *hit_counters;
-static __thread struct hit_counter *my_hits __attribute__((tls_model("initial-exec")));
-static __thread bool hits_exited __attribute__((tls_model("initial-exec")));
-
-static TT_NOINLINE void count_hit_slow(void) {
-  if (hits_exited) { /* a destructor that runs after the exit hook */
-    __atomic_fetch_add(&cache_hits, 1, __ATOMIC_RELAXED);
-    return;
-  }
-  struct hit_counter *c = __atomic_load_n(&hit_counters, __ATOMIC_ACQUIRE);
-  for (; c; c = c->next) {
-    int idle = 0;
-    if (__atomic_compare_exchange_n(&c->in_use, &idle, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
-      break;
-  }
-  if (!c) {
-    void *raw = tt_arena_alloc(sizeof *c + 64); /* never freed: aligned by hand */
-    if (!raw) {
-      __atomic_fetch_add(&cache_hits, 1, __ATOMIC_RELAXED);
-      return;
-    }
-    c = (struct hit_counter *)TT_ALIGN_UP((uintptr_t)raw, 64);
-    memset(c, 0, sizeof *c);
-    c->in_use = 1;
-    c->next = __atomic_load_n(&hit_counters, __ATOMIC_RELAXED);
-    while (!__atomic_compare_exchange_n(&hit_counters, &c->next, c, true, __ATOMIC_RELEASE,
-                                        __ATOMIC_RELAXED))
-      ;
-  }
-  my_hits = c;
-  __atomic_store_n(&c->hits, c->hits + 1, __ATOMIC_RELAXED);
-}
-
-static inline void count_hit(void) {
-  struct hit_counter *c = my_hits;
-  if (TT_LIKELY(c))
-    __atomic_store_n(&c->hits, c->hits + 1, __ATOMIC_RELAXED); /* a plain add: one writer */
-  else
-    count_hit_slow();
-}
-
 void tt_stacks_thread_exiting(void) {
-  struct hit_counter *c = my_hits;
-  my_hits = NULL;
-  hits_exited = true;
+  struct thread_cache *c = my_cache;
+  my_cache = NULL;
+  cache_exited = true;
   if (c)
     __atomic_store_n(&c->in_use, 0, __ATOMIC_RELEASE);
 }
@@ -319,8 +323,8 @@ static TT_NO_ASAN bool read_slots(uintptr_t ra_slot, const uintptr_t *pcs, int n
   return true;
 }
 
-static void fill(struct capture_entry *e, uintptr_t ra_slot, int max, uintptr_t skip_lo,
-                 uintptr_t skip_hi, const uintptr_t *pcs, int n, uint32_t id) {
+static void fill(struct thread_cache *tc, struct capture_entry *e, uintptr_t ra_slot, int max,
+                 uintptr_t skip_lo, uintptr_t skip_hi, const uintptr_t *pcs, int n, uint32_t id) {
   uintptr_t pcs2[TT_CAPTURE_FRAMES], slots[TT_CAPTURE_FRAMES];
   __atomic_fetch_add(&cache_fills, 1, __ATOMIC_RELAXED);
   int m = n;
@@ -348,7 +352,7 @@ static void fill(struct capture_entry *e, uintptr_t ra_slot, int max, uintptr_t 
   e->key = ra_slot;
   e->id = id;
   e->n = (uint16_t)m;
-  *hit_key_of(e) = ra_slot;
+  *hit_key_of(tc, e) = ra_slot;
 }
 
 uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintptr_t skip_hi) {
@@ -357,12 +361,18 @@ uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintpt
     int n = tt_unwind_capture(pcs, max, skip_lo, skip_hi);
     return tt_stacks_intern(pcs, n);
   }
-  /* Four ways a set. One key (the slot address) can serve several call
+  /* TT_CAPTURE_WAYS ways a set. One key (the slot address) can serve several call
    * paths (malloc from a() and free from b(), both called from main at the
    * same depth): all entries of the key are checked. */
   unsigned set = (unsigned)((ra_slot * 0x9E3779B97F4A7C15ull) >> 40) % TT_CAPTURE_SETS; /* mixed bits */
-  struct capture_entry *way = &ccache[set * TT_CAPTURE_WAYS];
-  const uintptr_t *keys = ckeys[set];
+  struct thread_cache *tc = thread_cache();
+  if (TT_UNLIKELY(!tc)) { /* out of memory, or the thread is exiting */
+    __atomic_fetch_add(&cache_misses, 1, __ATOMIC_RELAXED);
+    int n = tt_unwind_capture(pcs, max, skip_lo, skip_hi);
+    return tt_stacks_intern(pcs, n);
+  }
+  struct capture_entry *way = &tc->ccache[set * TT_CAPTURE_WAYS];
+  const uintptr_t *keys = tc->ckeys[set];
   for (int w = 0; w < TT_CAPTURE_WAYS; w++) {
     if (keys[w] != ra_slot)
       continue;
@@ -372,7 +382,7 @@ uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintpt
       i++;
     if (i == c->n) {
       c->fails = 0;
-      count_hit();
+      __atomic_store_n(&tc->hits, tc->hits + 1, __ATOMIC_RELAXED); /* one writer */
       return c->id;
     }
   }
@@ -391,18 +401,18 @@ uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintpt
     if (e) {
       if (e->fails < TT_CAPTURE_MAX_FAILS) {
         e->fails++;
-        fill(e, ra_slot, max, skip_lo, skip_hi, pcs, n, id);
+        fill(tc, e, ra_slot, max, skip_lo, skip_hi, pcs, n, id);
       }
     } else {
       for (int w = 0; w < TT_CAPTURE_WAYS && !e; w++)
         if (!way[w].key)
           e = &way[w];
       if (!e) /* round robin among the ways */
-        e = &way[ccache_victim[set]++ % TT_CAPTURE_WAYS];
+        e = &way[tc->victim[set]++ % TT_CAPTURE_WAYS];
       e->key = ra_slot;
       e->pcs[0] = pcs[0];
       e->n = 0;
-      *hit_key_of(e) = 0;
+      *hit_key_of(tc, e) = 0;
       e->id = id;
       e->fails = 0;
     }
@@ -412,7 +422,7 @@ uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintpt
 
 void tt_stacks_capture_stats(struct tt_capture_stats *st) {
   st->hits = __atomic_load_n(&cache_hits, __ATOMIC_RELAXED);
-  for (const struct hit_counter *c = __atomic_load_n(&hit_counters, __ATOMIC_ACQUIRE); c; c = c->next)
+  for (const struct thread_cache *c = __atomic_load_n(&thread_caches, __ATOMIC_ACQUIRE); c; c = c->next)
     st->hits += __atomic_load_n(&c->hits, __ATOMIC_RELAXED);
   st->misses = __atomic_load_n(&cache_misses, __ATOMIC_RELAXED);
   st->fills = __atomic_load_n(&cache_fills, __ATOMIC_RELAXED);
