@@ -41,6 +41,11 @@ bool tt_os_getcwd(char *buf, size_t size) TT_HIDDEN;
 bool tt_os_membarrier_init(void) TT_HIDDEN;
 bool tt_os_membarrier(void) TT_HIDDEN;
 void tt_os_yield(void) TT_HIDDEN;
+/* Runs fn(arg) on a stack of its own (size bytes, mapped as tether's, a
+ * guard page below) and returns true once fn returned; false, fn not run,
+ * if the stack could not be made. The exit check runs so: the thread that
+ * calls exit may have a stack of 16 KB. */
+bool tt_os_call_on_own_stack(void (*fn)(void *), void *arg, size_t size) TT_HIDDEN;
 uint64_t tt_os_now_ns(void) TT_HIDDEN;
 __attribute__((noreturn)) void tt_os_exit_now(int status) TT_HIDDEN; /* _exit */
 __attribute__((noreturn)) void tt_os_abort(void) TT_HIDDEN;

@@ -412,6 +412,39 @@ void tt_os_unmap(void *p, size_t size) {
   syscall(SYS_munmap, p, TT_ALIGN_UP(size, 4096));
 }
 
+struct own_stack_call {
+  void (*fn)(void *);
+  void *arg;
+  ucontext_t back;
+};
+
+/* makecontext passes ints: the call's address comes in two halves. */
+static void own_stack_entry(unsigned hi, unsigned lo) {
+  struct own_stack_call *c = (struct own_stack_call *)(((uintptr_t)hi << 32) | lo);
+  c->fn(c->arg);
+} /* returning resumes c->back (uc_link) */
+
+bool tt_os_call_on_own_stack(void (*fn)(void *), void *arg, size_t size) {
+  size = TT_ALIGN_UP(size, 4096);
+  char *stack = tt_os_map(size);
+  if (!stack)
+    return false;
+  syscall(SYS_mprotect, stack, 4096, PROT_NONE); /* an overflow faults, not corrupts */
+  struct own_stack_call call = {fn, arg, {0}};
+  ucontext_t there;
+  bool ok = getcontext(&there) == 0;
+  if (ok) {
+    there.uc_stack.ss_sp = stack;
+    there.uc_stack.ss_size = size;
+    there.uc_link = &call.back;
+    uintptr_t p = (uintptr_t)&call;
+    makecontext(&there, (void (*)(void))own_stack_entry, 2, (unsigned)(p >> 32), (unsigned)p);
+    ok = swapcontext(&call.back, &there) == 0;
+  }
+  tt_os_unmap(stack, size);
+  return ok;
+}
+
 void tt_os_for_each_own_map(void (*fn_cb)(uintptr_t lo, uintptr_t hi, void *arg), void *arg) {
   int used = __atomic_load_n(&own_maps_used, __ATOMIC_ACQUIRE);
   for (int i = 0; i < used; i++) {
