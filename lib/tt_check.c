@@ -1041,12 +1041,11 @@ static void check_call_cb(void *arg) {
 /* A check needs far more stack than a thread may have (libdw, the report):
  * it runs on a stack of its own. The program's stack is scanned from the
  * request's entry_sp up, as before. */
-#define TT_CHECK_STACK_BYTES ((size_t)16 << 20)
 
 int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *totals,
                  struct tt_check_result *res) {
   struct check_call c = {req, totals, res, 0};
-  if (tt_os_call_on_own_stack(check_call_cb, &c, TT_CHECK_STACK_BYTES))
+  if (tt_os_call_on_own_stack(check_call_cb, &c, TT_OWN_STACK_BYTES))
     return c.rc;
   return check_run_here(req, totals, res); /* no memory for a stack: try here */
 }

@@ -177,8 +177,8 @@ static void describe_address(struct tt_out *o, uintptr_t addr) {
                  (unsigned long)addr);
 }
 
-void tt_errors_bad_free(enum tt_error_kind kind, enum tt_release_kind how, uint32_t stack,
-                        uintptr_t addr, const struct tt_block *b) {
+static void bad_free_here(enum tt_error_kind kind, enum tt_release_kind how, uint32_t stack,
+                          uintptr_t addr, const struct tt_block *b) {
   tt_spin_lock(&errors_lock);
   struct context *c = count_locked(kind, stack, 0);
   int shown, nf = 0;
@@ -231,7 +231,7 @@ void tt_errors_bad_free(enum tt_error_kind kind, enum tt_release_kind how, uint3
   tt_spin_unlock(&errors_lock);
 }
 
-void tt_errors_write_after_free(uintptr_t addr, size_t size, size_t first, size_t last) {
+static void write_after_free_here(uintptr_t addr, size_t size, size_t first, size_t last) {
   struct tt_block b;
   if (!tt_heap_lookup(addr, &b) || !tt_block_quarantined(&b))
     return;
@@ -266,6 +266,44 @@ void tt_errors_write_after_free(uintptr_t addr, size_t size, size_t first, size_
   gen_suppression(&o, TT_SUPP_WRITE_AFTER_FREE, frames_buf, shown);
   tt_out_flush(&o);
   tt_spin_unlock(&errors_lock);
+}
+
+/* The reports run where the stack has room for symbolizing them
+ * (tt_stacks_call_with_room): a program's thread may have 16 KB. */
+#define TT_REPORT_STACK_ROOM ((size_t)1 << 20)
+
+struct bad_free_call {
+  enum tt_error_kind kind;
+  enum tt_release_kind how;
+  uint32_t stack;
+  uintptr_t addr;
+  const struct tt_block *b;
+};
+
+static void bad_free_cb(void *arg) {
+  const struct bad_free_call *c = arg;
+  bad_free_here(c->kind, c->how, c->stack, c->addr, c->b);
+}
+
+void tt_errors_bad_free(enum tt_error_kind kind, enum tt_release_kind how, uint32_t stack,
+                        uintptr_t addr, const struct tt_block *b) {
+  struct bad_free_call c = {kind, how, stack, addr, b};
+  tt_stacks_call_with_room(bad_free_cb, &c, TT_REPORT_STACK_ROOM);
+}
+
+struct write_after_free_call {
+  uintptr_t addr;
+  size_t size, first, last;
+};
+
+static void write_after_free_cb(void *arg) {
+  const struct write_after_free_call *c = arg;
+  write_after_free_here(c->addr, c->size, c->first, c->last);
+}
+
+void tt_errors_write_after_free(uintptr_t addr, size_t size, size_t first, size_t last) {
+  struct write_after_free_call c = {addr, size, first, last};
+  tt_stacks_call_with_room(write_after_free_cb, &c, TT_REPORT_STACK_ROOM);
 }
 
 /* Was the block freed after exit() began (by an atexit handler, a

@@ -46,6 +46,7 @@ void tt_os_yield(void) TT_HIDDEN;
  * if the stack could not be made. The exit check runs so: the thread that
  * calls exit may have a stack of 16 KB. */
 bool tt_os_call_on_own_stack(void (*fn)(void *), void *arg, size_t size) TT_HIDDEN;
+#define TT_OWN_STACK_BYTES ((size_t)16 << 20) /* what a check or a report gets */
 uint64_t tt_os_now_ns(void) TT_HIDDEN;
 __attribute__((noreturn)) void tt_os_exit_now(int status) TT_HIDDEN; /* _exit */
 __attribute__((noreturn)) void tt_os_abort(void) TT_HIDDEN;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "tt_arena.h"
+#include "tt_os.h"
 #include "tt_unwind.h"
 #include "tt_uthash.h"
 
@@ -296,6 +297,13 @@ static __thread uintptr_t stack_hi __attribute__((tls_model("initial-exec")));
 void tt_stacks_set_thread_stack(uintptr_t lo, uintptr_t hi) {
   stack_lo = lo;
   stack_hi = hi;
+}
+
+void tt_stacks_call_with_room(void (*fn)(void *), void *arg, size_t need) {
+  uintptr_t sp = tt_os_current_sp();
+  if ((stack_lo < sp && sp <= stack_hi && sp - stack_lo >= need) ||
+      !tt_os_call_on_own_stack(fn, arg, TT_OWN_STACK_BYTES))
+    fn(arg); /* room enough, or no memory for a stack: here */
 }
 
 /* How far above the previous frame's slot a return address is looked for:

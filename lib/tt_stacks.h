@@ -35,6 +35,13 @@ void tt_stacks_thread_exiting(void) TT_HIDDEN;
  * slot outside it (a signal stack, a coroutine): the walk. */
 void tt_stacks_set_thread_stack(uintptr_t lo, uintptr_t hi) TT_HIDDEN;
 
+/* Calls fn(arg) on the calling thread's stack if at least need bytes of it
+ * are left below the stack pointer (by the bounds tt_stacks_set_thread_stack
+ * gave), else on a stack of tether's own (tt_os_call_on_own_stack). Error
+ * reports run so: a thread may have a 16 KB stack, and symbolizing a report
+ * takes far more. */
+void tt_stacks_call_with_room(void (*fn)(void *), void *arg, size_t need) TT_HIDDEN;
+
 /* The frames of id; returns their number (0 for id 0 or an unknown id). */
 int tt_stacks_get(uint32_t id, const uintptr_t **pcs) TT_HIDDEN;
 /* How many distinct stacks, and the bytes they use. */

@@ -12,7 +12,7 @@
 // EXPECT reachable: 8 bytes in 1 blocks
 // EXPECT exit: 3
 // EXPECT line: ^40 bytes in 1 blocks are definitely lost in loss record [0-9]+ of [0-9]+$
-// EXPECT line: ^   by 0x[0-9A-F]+: leak_forty \(thread_small_stack_exit.c:23\)$
+// EXPECT line: ^   by 0x[0-9A-F]+: leak_forty \(thread_small_stack_exit.c:27\)$
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
