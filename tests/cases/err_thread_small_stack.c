@@ -14,15 +14,14 @@
 // EXPECT errors: 2 from 2
 // EXPECT seq: ^Invalid free\(\) / delete / delete\[\] / realloc\(\)$
 // EXPECT next: ^   at 0x[0-9A-F]+: free \(
-// EXPECT next: ^   by 0x[0-9A-F]+: twice \(err_thread_small_stack.c:33\)$
+// EXPECT next: ^   by 0x[0-9A-F]+: twice \(err_thread_small_stack.c:32\)$
 // EXPECT seq: ^Write after free\(\) / delete / delete\[\]$
 // EXPECT next: ^ Bytes 3\.\.3 of a block of size 100 free'd were modified$
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include "case.h"
+#include "case_thread.h"
 
 #define FREE_AGAIN(p) free(p)
 
@@ -54,17 +53,8 @@ static void *worker(void *arg)
 
 int main(void)
 {
-    pthread_attr_t attr;
-    pthread_t t;
-    pthread_attr_init(&attr);
-    int rc = pthread_attr_setstacksize(&attr, PTHREAD_STACK_MIN);
-    if (rc == 0)
-        rc = pthread_create(&t, &attr, worker, NULL);
-    if (rc != 0) {
-        fprintf(stderr, "pthread_create: %s\n", strerror(rc));
+    if (run_on_small_stack(worker, PTHREAD_STACK_MIN))
         return 1;
-    }
-    pthread_join(t, NULL);
     puts("survived");
     return 0;
 }

@@ -10,13 +10,11 @@
 // EXPECT reachable: 0 bytes in 0 blocks
 // EXPECT exit: 0
 // EXPECT line: ^64 bytes in 2 blocks are definitely lost in loss record 1 of 1$
-// EXPECT line: ^   by 0x[0-9A-F]+: leak_in_thread \(thread_small_stack.c:28\)$
+// EXPECT line: ^   by 0x[0-9A-F]+: leak_in_thread \(thread_small_stack.c:26\)$
 #include <limits.h>
-#include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include "case.h"
+#include "case_thread.h"
 
 static NOINLINE void *leak_in_thread(void *arg)
 {
@@ -32,21 +30,8 @@ static NOINLINE void *leak_in_thread(void *arg)
 
 int main(void)
 {
-    size_t sizes[] = {PTHREAD_STACK_MIN, 32768};
-    for (int i = 0; i < 2; i++) {
-        pthread_attr_t attr;
-        pthread_t t;
-        pthread_attr_init(&attr);
-        int rc = pthread_attr_setstacksize(&attr, sizes[i]);
-        if (rc == 0)
-            rc = pthread_create(&t, &attr, leak_in_thread, NULL);
-        if (rc != 0) {
-            fprintf(stderr, "pthread_create with a %zu-byte stack: %s\n", sizes[i], strerror(rc));
-            return 1;
-        }
-        pthread_join(t, NULL);
-        pthread_attr_destroy(&attr);
-    }
+    if (run_on_small_stack(leak_in_thread, PTHREAD_STACK_MIN) || run_on_small_stack(leak_in_thread, 32768))
+        return 1;
     scrub_stack();
     return 0;
 }

@@ -12,13 +12,11 @@
 // EXPECT reachable: 8 bytes in 1 blocks
 // EXPECT exit: 3
 // EXPECT line: ^40 bytes in 1 blocks are definitely lost in loss record [0-9]+ of [0-9]+$
-// EXPECT line: ^   by 0x[0-9A-F]+: leak_forty \(thread_small_stack_exit.c:27\)$
+// EXPECT line: ^   by 0x[0-9A-F]+: leak_forty \(thread_small_stack_exit.c:25\)$
 #include <limits.h>
-#include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include "case.h"
+#include "case_thread.h"
 
 static void *volatile kept; /* still reachable: a global */
 
@@ -47,16 +45,5 @@ static NOINLINE void *leak_and_exit(void *arg)
 
 int main(void)
 {
-    pthread_attr_t attr;
-    pthread_t t;
-    pthread_attr_init(&attr);
-    int rc = pthread_attr_setstacksize(&attr, PTHREAD_STACK_MIN);
-    if (rc == 0)
-        rc = pthread_create(&t, &attr, leak_and_exit, NULL);
-    if (rc != 0) {
-        fprintf(stderr, "pthread_create: %s\n", strerror(rc));
-        return 1;
-    }
-    pthread_join(t, NULL);
-    return 0;
+    return run_on_small_stack(leak_and_exit, PTHREAD_STACK_MIN);
 }
