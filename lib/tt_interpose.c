@@ -18,8 +18,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#if defined(__SSE2__)
-#endif
 
 #include "tether.h"
 #include "tt_check.h"
@@ -278,10 +276,8 @@ static void set_debuginfo_cache(void) {
   char dir[TT_OPT_PATH_MAX + 32];
   const char *xdg = tt_os_getenv("XDG_CACHE_HOME"), *home = tt_os_getenv("HOME");
   dir[0] = '\0';
-  if (strcmp(opts.debuginfo_cache, "no") == 0)
-    ;
-  else if (opts.debuginfo_cache[0])
-    tt_fmt(dir, sizeof dir, "%s", opts.debuginfo_cache);
+  if (opts.debuginfo_cache[0])
+    tt_fmt(dir, sizeof dir, "%s", strcmp(opts.debuginfo_cache, "no") ? opts.debuginfo_cache : "");
   else if (xdg && xdg[0] == '/')
     tt_fmt(dir, sizeof dir, "%s/tether/debuginfo", xdg);
   else if (home && home[0] == '/')

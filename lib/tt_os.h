@@ -24,7 +24,8 @@ int tt_os_mkdirs(const char *path) TT_HIDDEN;     /* every missing directory, 07
 long tt_os_file_size(int fd) TT_HIDDEN;           /* -errno */
 /* The first len bytes of in to the start of out; 0 or -errno. */
 int tt_os_copy_file(int out, int in, size_t len) TT_HIDDEN;
-int tt_os_pwrite(int fd, const void *buf, size_t len, uint64_t off) TT_HIDDEN; /* loops; 0 or -errno */
+/* Writes all len bytes at off (loops); 0 or -errno. */
+int tt_os_pwrite(int fd, const void *buf, size_t len, uint64_t off) TT_HIDDEN;
 int tt_os_rename(const char *from, const char *to) TT_HIDDEN; /* 0 or -errno */
 void tt_os_unlink(const char *path) TT_HIDDEN;
 int tt_os_getpid(void) TT_HIDDEN;

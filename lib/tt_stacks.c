@@ -190,10 +190,10 @@ void tt_stacks_unlock_all(void) {
  * same call, which alloca or a variable-length array can break; the path
  * then also has to reach the same stack address by another path to be
  * fooled. */
-/* 256 entries (53 KB a thread, in its struct thread_cache): sqlite3 runs some 700 distinct
- * allocation stacks in rotation, and at 64 entries it unwound half its
- * captures (libunwind's slow path, 2.75x slower overall); churn is alike
- * either way. 8 ways a set: the set is picked by the slot address, and many
+/* 256 entries (53 KB a thread, in its struct thread_cache): sqlite3 runs
+ * some 700 distinct allocation stacks in rotation, and at 64 entries it
+ * unwound half its captures (libunwind's slow path, 2.75x slower overall);
+ * churn is alike either way. 8 ways a set: the set is picked by the slot address, and many
  * call paths reach malloc at one stack depth (sqlite3's 60,000-row script
  * unwound 577,000 of 5.1 million captures with 4 ways, 1,300 with 8; 16
  * ways gained nothing more). */
@@ -280,7 +280,7 @@ static inline uintptr_t *hit_key_of(struct thread_cache *tc, const struct captur
  * missed after TT_CAPTURE_MAX_FAILS fills without a hit between them, so
  * call paths too varied to cache cost almost nothing extra. */
 #define TT_CAPTURE_MAX_FAILS 4
-static uint64_t cache_hits, cache_misses, cache_fills, cache_fill_walks, cache_fill_fails;
+static uint64_t cache_misses, cache_fills, cache_fill_walks, cache_fill_fails;
 
 void tt_stacks_thread_exiting(void) {
   struct thread_cache *c = my_cache;
@@ -429,8 +429,9 @@ uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintpt
 }
 
 void tt_stacks_capture_stats(struct tt_capture_stats *st) {
-  st->hits = __atomic_load_n(&cache_hits, __ATOMIC_RELAXED);
-  for (const struct thread_cache *c = __atomic_load_n(&thread_caches, __ATOMIC_ACQUIRE); c; c = c->next)
+  st->hits = 0; /* hits are counted in each thread's block */
+  const struct thread_cache *c = __atomic_load_n(&thread_caches, __ATOMIC_ACQUIRE);
+  for (; c; c = c->next)
     st->hits += __atomic_load_n(&c->hits, __ATOMIC_RELAXED);
   st->misses = __atomic_load_n(&cache_misses, __ATOMIC_RELAXED);
   st->fills = __atomic_load_n(&cache_fills, __ATOMIC_RELAXED);

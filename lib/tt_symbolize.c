@@ -101,12 +101,6 @@ void tt_symbolize_retain_modules(void) {
   tt_spin_unlock(&sym_lock);
 }
 
-/* Separate debug files by build id, under the debuginfo path
- * (/usr/lib/debug/.build-id/...), as Debian's -dbgsym packages install them.
- * Never libdw's standard lookup: when that finds nothing locally it starts a
- * debuginfod client, whose libcurl brings up the TLS and SSH libraries inside
- * the program under test, at exit, after the program tore its own copies of
- * them down (openssl crashed so). */
 /* The uncompressed copy of mod's separate debug file, found by build id
  * where libdw's lookup would find it (which must not run first: it keeps
  * the original file it opened, whose sections libdw would then inflate);
@@ -147,6 +141,12 @@ static int cached_debuginfo(Dwfl_Module *mod, char **name) {
   return copy;
 }
 
+/* Separate debug files by build id, under the debuginfo path
+ * (/usr/lib/debug/.build-id/...), as Debian's -dbgsym packages install them.
+ * Never libdw's standard lookup: when that finds nothing locally it starts a
+ * debuginfod client, whose libcurl brings up the TLS and SSH libraries inside
+ * the program under test, at exit, after the program tore its own copies of
+ * them down (openssl crashed so). */
 static int find_debuginfo_cb(Dwfl_Module *mod, void **userdata, const char *modname,
                              Dwarf_Addr base, const char *file_name, const char *debuglink_file,
                              GElf_Word debuglink_crc, char **debuginfo_file_name) {
