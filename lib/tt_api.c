@@ -175,13 +175,13 @@ TT_EXPORT void tether_unregister_root(const void *begin) {
  * large locals lie below entry_sp and are not roots. Waits for a check
  * another thread is running. */
 static TT_NOINLINE size_t run_check(enum tt_check_mode mode, uint32_t owner, const char *title,
-                                    uintptr_t entry_sp) {
+                                    uintptr_t entry_sp, const uintptr_t *entry_regs) {
   const struct tt_options *opts = tt_preload_options();
   tt_preload_reopen_log_if_forked();
   struct tt_out o;
   tt_out_init(&o, tt_log_fd());
   struct tt_check_request req = {opts, &o, entry_sp, mode, opts->quiet,
-                                 tt_preload_real_malloc(), owner, title, 0};
+                                 tt_preload_real_malloc(), owner, title, 0, entry_regs};
   struct tt_leak_totals t;
   struct tt_check_result res;
   int rc;
@@ -194,29 +194,36 @@ static TT_NOINLINE size_t run_check(enum tt_check_mode mode, uint32_t owner, con
 }
 
 TT_EXPORT size_t tether_check_owner(const char *owner) {
+  struct tt_thread_state regs;
+  tt_os_save_own_registers(&regs); /* the program's, before tether's code runs */
   if (!tt_preload_enter())
     return 0;
   size_t n = 0;
   uint32_t id = tt_owners_find(owner);
   if (id || !owner || !owner[0]) /* a name never used owns nothing */
-    n = run_check(TT_CHECK_OWNER, id, NULL, tt_os_current_sp());
+    n = run_check(TT_CHECK_OWNER, id, NULL, tt_os_current_sp(), regs.regs);
   tt_preload_leave();
   return n;
 }
 
 TT_EXPORT size_t tether_check_leaks(void) {
+  struct tt_thread_state regs;
+  tt_os_save_own_registers(&regs); /* the program's, before tether's code runs */
   if (!tt_preload_enter())
     return 0;
-  size_t n = run_check(TT_CHECK_FULL, 0, "Leak check (tether_check_leaks):", tt_os_current_sp());
+  size_t n = run_check(TT_CHECK_FULL, 0, "Leak check (tether_check_leaks):", tt_os_current_sp(),
+                       regs.regs);
   tt_preload_leave();
   return n;
 }
 
 TT_EXPORT size_t tether_check_new_leaks(void) {
+  struct tt_thread_state regs;
+  tt_os_save_own_registers(&regs); /* the program's, before tether's code runs */
   if (!tt_preload_enter())
     return 0;
   size_t n = run_check(TT_CHECK_NEW, 0, "Leak check, new leaks only (tether_check_new_leaks):",
-                       tt_os_current_sp());
+                       tt_os_current_sp(), regs.regs);
   tt_preload_leave();
   return n;
 }
@@ -252,7 +259,7 @@ static void *signal_thread(void *arg) {
       tt_os_futex_wait(&signal_pending, 0);
     if (!tt_preload_enter())
       continue; /* tether stopped: the exit check ran */
-    run_check(TT_CHECK_NEW, 0, signal_title, tt_os_current_sp());
+    run_check(TT_CHECK_NEW, 0, signal_title, tt_os_current_sp(), NULL); /* tether's thread */
     tt_preload_leave();
   }
   return NULL;

@@ -265,6 +265,8 @@ static void stopped_world_cb(void *arg) {
   if (others > TT_CHECK_MAX_THREADS - 1)
     others = TT_CHECK_MAX_THREADS - 1;
   tt_os_save_own_registers(&threads[0]);
+  if (c->req->entry_regs) /* the program's, not what tether's code left there */
+    memcpy(threads[0].regs, c->req->entry_regs, sizeof threads[0].regs);
   threads[0].sp = c->req->entry_sp;
   threads[0].current = true;
   c->t_stop = tt_os_now_ns() - t0;

@@ -26,6 +26,8 @@ struct tt_check_request {
   uint32_t owner;           /* TT_CHECK_OWNER: the owner's id (0: the unowned blocks) */
   const char *title;        /* on-demand checks: the heading line, or NULL */
   int program_status;       /* TT_CHECK_EXIT: the status the program exits with */
+  const uintptr_t *entry_regs; /* the checking thread's registers at entry
+                                  (TT_REGS_WORDS), or NULL: taken at the check */
 };
 
 /* What a check found besides the leak totals. */
