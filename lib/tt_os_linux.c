@@ -722,7 +722,11 @@ static void copy_context(struct tt_thread_state *st, const ucontext_t *uc) {
 }
 
 void tt_os_save_own_registers(struct tt_thread_state *st) {
+  /* getcontext fills in only some of it (on x86-64 not rax, r10, r11 nor the
+   * vector registers): the rest would be whatever this stack held before,
+   * old copies of heap addresses included, scanned as registers. */
   ucontext_t uc;
+  memset(&uc, 0, sizeof uc);
   getcontext(&uc);
   copy_context(st, &uc);
   st->tid = tt_os_gettid();

@@ -273,6 +273,39 @@ static void test_scan_all_blocks_in(void) {
   free(scratch);
 }
 
+/* tt_os_save_own_registers must not hand the scan what its stack held
+ * before: getcontext fills in only part of a ucontext_t (on x86-64 not
+ * rax, r10, r11 nor the vector registers), and a stale heap address left in
+ * the rest read as a register root (six perl arenas read as still
+ * reachable). A frame at the same depth first fills the stack with a
+ * marker. */
+#define STALE_MARK ((uintptr_t)0x5eedfacecafe0000ull)
+
+static __attribute__((noinline)) void stain_stack(void) {
+  volatile uintptr_t junk[2048];
+  for (size_t i = 0; i < 2048; i++)
+    junk[i] = STALE_MARK + i;
+  __asm__ volatile("" : : "r"(junk) : "memory");
+}
+
+static __attribute__((noinline)) void save_here(struct tt_thread_state *st) {
+  tt_os_save_own_registers(st);
+  __asm__ volatile("" : : "r"(st) : "memory");
+}
+
+static void test_saved_registers_not_stale(void) {
+  struct tt_thread_state st;
+  memset(&st, 0, sizeof st);
+  stain_stack();
+  save_here(&st);
+  int stale = 0;
+  for (size_t i = 0; i < TT_REGS_WORDS; i++)
+    stale += (st.regs[i] & ~(uintptr_t)0xffff) == STALE_MARK;
+  CU_ASSERT_EQUAL(stale, 0);
+  CU_ASSERT_TRUE(st.stopped);
+  CU_ASSERT_NOT_EQUAL(st.sp, 0);
+}
+
 CU_TestInfo addr_tests[] = {
     {"thread_of: the main thread's stack", test_thread_of_main_stack},
     {"thread_of: heap, globals, code", test_thread_of_heap_and_global},
@@ -283,5 +316,6 @@ CU_TestInfo addr_tests[] = {
     {"symbolize_data: heap, stack, code", test_symbolize_data_not_data},
     {"glibc's lone mmapped chunks: their shape", test_glibc_mmapped_chunk_shape},
     {"the blocks starting in a range, every list", test_scan_all_blocks_in},
+    {"own registers: nothing stale from the stack", test_saved_registers_not_stale},
     CU_TEST_INFO_NULL,
 };
