@@ -346,7 +346,14 @@ static int frames_of(uint32_t stack, uintptr_t entry_pc, const char *entry_name,
   int npcs = tt_stacks_get(stack, &pcs);
   for (int i = 0; i < npcs && n < max; i++) {
     struct tt_frame_info chain[TT_MAX_INLINED];
-    int k = tt_symbolize_inlined(pcs[i], true, chain, TT_MAX_INLINED);
+    /* Frames past main are not shown: only suppressions read them, by name.
+     * Their file:line would read the C runtime's whole debug information
+     * (libc6-dbg's, inflated: 53 ms) for nothing. */
+    int k = 1;
+    if (past_main && !show_all_frames)
+      tt_symbolize_name(pcs[i], true, chain);
+    else
+      k = tt_symbolize_inlined(pcs[i], true, chain, TT_MAX_INLINED);
     for (int j = 0; j < k && n < max; j++) {
       out[n].pc = pcs[i];
       out[n].fun = chain[j].function;

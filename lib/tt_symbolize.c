@@ -255,7 +255,11 @@ static const char *best_name(Dwfl_Module *mod, uintptr_t at) {
   return best;
 }
 
-static void lookup_locked(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) {
+/* names_only: the function and the object, from the symbol table, without
+ * the debug information's file:line (which, for a module whose DWARF has
+ * not been read yet, would read and perhaps inflate all of it). */
+static void lookup_locked(uintptr_t pc, bool caller_pc, bool names_only,
+                          struct tt_frame_info *out) {
   uintptr_t at = caller_pc && pc ? pc - 1 : pc;
   memset(out, 0, sizeof *out);
   out->pc = pc;
@@ -280,7 +284,7 @@ static void lookup_locked(uintptr_t pc, bool caller_pc, struct tt_frame_info *ou
   out->function = demangle(raw);
   out->mangled = raw && raw[0] == '_' && (raw[1] == 'Z' || raw[1] == 'R') ? tt_arena_strdup(raw)
                                                                           : out->function;
-  Dwfl_Line *line = dwfl_module_getsrc(mod, at);
+  Dwfl_Line *line = names_only ? NULL : dwfl_module_getsrc(mod, at);
   if (line) {
     int lineno = 0;
     const char *src = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
@@ -366,8 +370,8 @@ static int inline_chain_locked(uintptr_t pc, bool caller_pc, struct tt_frame_inf
 }
 
 /* The cache record of pc, looked up (and filled) with sym_lock held. */
-static struct cache_rec *cached_locked(uintptr_t pc, bool caller_pc) {
-  uintptr_t key = pc * 2 + (caller_pc ? 1 : 0);
+static struct cache_rec *cached_locked(uintptr_t pc, bool caller_pc, bool names_only) {
+  uintptr_t key = pc * 4 + (caller_pc ? 2 : 0) + (names_only ? 1 : 0);
   struct cache_rec *c = NULL;
   HASH_FIND(hh, cache, &key, sizeof key, c);
   if (c)
@@ -376,25 +380,34 @@ static struct cache_rec *cached_locked(uintptr_t pc, bool caller_pc) {
   if (!c)
     return NULL;
   c->key = key;
-  lookup_locked(pc, caller_pc, &c->info[0]);
-  c->n = inline_chain_locked(pc, caller_pc, c->info, TT_MAX_INLINED);
+  lookup_locked(pc, caller_pc, names_only, &c->info[0]);
+  c->n = names_only ? 1 : inline_chain_locked(pc, caller_pc, c->info, TT_MAX_INLINED);
   HASH_ADD(hh, cache, key, sizeof key, c);
   return c;
 }
 
-int tt_symbolize_inlined(uintptr_t pc, bool caller_pc, struct tt_frame_info *out, int max) {
+static int symbolize_mode(uintptr_t pc, bool caller_pc, bool names_only,
+                          struct tt_frame_info *out, int max) {
   tt_spin_lock(&sym_lock);
-  struct cache_rec *c = cached_locked(pc, caller_pc);
+  struct cache_rec *c = cached_locked(pc, caller_pc, names_only);
   int n = 0;
   if (c) {
     for (; n < c->n && n < max; n++)
       out[n] = c->info[n];
   } else if (max > 0) {
-    lookup_locked(pc, caller_pc, &out[0]);
+    lookup_locked(pc, caller_pc, names_only, &out[0]);
     n = 1;
   }
   tt_spin_unlock(&sym_lock);
   return n;
+}
+
+int tt_symbolize_inlined(uintptr_t pc, bool caller_pc, struct tt_frame_info *out, int max) {
+  return symbolize_mode(pc, caller_pc, false, out, max);
+}
+
+void tt_symbolize_name(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) {
+  symbolize_mode(pc, caller_pc, true, out, 1);
 }
 
 void tt_symbolize(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) {

@@ -40,6 +40,10 @@ void tt_symbolize(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) TT_HI
 int tt_symbolize_inlined(uintptr_t pc, bool caller_pc, struct tt_frame_info *out, int max)
     TT_HIDDEN;
 
+/* The function and object only (file NULL, no inlined frames): the frames
+ * a report does not show, which suppressions still match by name. */
+void tt_symbolize_name(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) TT_HIDDEN;
+
 /* The data symbol (a global or static variable) containing addr: its name
  * and addr's offset in it; false if none is known. */
 bool tt_symbolize_data(uintptr_t addr, const char **name, size_t *offset) TT_HIDDEN;

@@ -96,6 +96,8 @@ SCENARIOS = {
     "none": ("leaks", [], {}),
     "fun_exact": ("leaks", ["fun_exact.supp"],
                   {"exact-other-leak": ("fun_exact.supp", ["B"])}),
+    "below_main": ("leaks", ["below_main.supp"],
+                   {"below-main-other-leak": ("below_main.supp", ["B"])}),
     "fun_glob": ("leaks", ["fun_glob.supp"],
                  {"star-make": ("fun_glob.supp", ["A", "C"]),
                   "qmark-other": ("fun_glob.supp", ["B"])}),

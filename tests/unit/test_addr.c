@@ -306,6 +306,28 @@ static void test_saved_registers_not_stale(void) {
   CU_ASSERT_NOT_EQUAL(st.sp, 0);
 }
 
+/* tt_symbolize_name: the function and object from the symbol table only;
+ * tt_symbolize adds file:line from the debug information. */
+static void test_symbolize_name_only(void) {
+  uintptr_t pc = (uintptr_t)&stain_stack + 4;
+  struct tt_frame_info name, full;
+  tt_symbolize_name(pc, false, &name);
+  tt_symbolize(pc, false, &full);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(name.function);
+  CU_ASSERT_STRING_EQUAL(name.function, "stain_stack");
+  CU_ASSERT_PTR_NOT_NULL(name.object);
+  CU_ASSERT_PTR_NULL(name.file);
+  CU_ASSERT_EQUAL(name.line, 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(full.file);
+  CU_ASSERT_STRING_EQUAL(full.file, "test_addr.c");
+  CU_ASSERT_TRUE(full.line > 0);
+  /* each mode keeps its own cache entry: asked again, each answers the same */
+  tt_symbolize_name(pc, false, &name);
+  CU_ASSERT_PTR_NULL(name.file);
+  tt_symbolize(pc, false, &full);
+  CU_ASSERT_PTR_NOT_NULL(full.file);
+}
+
 CU_TestInfo addr_tests[] = {
     {"thread_of: the main thread's stack", test_thread_of_main_stack},
     {"thread_of: heap, globals, code", test_thread_of_heap_and_global},
@@ -317,5 +339,6 @@ CU_TestInfo addr_tests[] = {
     {"glibc's lone mmapped chunks: their shape", test_glibc_mmapped_chunk_shape},
     {"the blocks starting in a range, every list", test_scan_all_blocks_in},
     {"own registers: nothing stale from the stack", test_saved_registers_not_stale},
+    {"symbolize_name: no file:line", test_symbolize_name_only},
     CU_TEST_INFO_NULL,
 };
