@@ -881,9 +881,9 @@ static void fork_child(void) {
 
 /* The exit-time check, below exit_cb's small frame so that its own large
  * locals lie below entry_sp and are not roots. */
-static struct tt_thread_state exit_regs; /* the exiting thread's, at exit's entry */
-
-static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status) {
+/* regs: the exiting thread's registers at exit's entry (each caller's own:
+ * two threads may call exit at once). */
+static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status, const uintptr_t *regs) {
   if (__atomic_exchange_n(&exit_done, 1, __ATOMIC_ACQ_REL) || !tracking)
     return;
   if (tt_disabled) {
@@ -913,7 +913,7 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status) {
   struct tt_out o;
   tt_out_init(&o, tt_log_fd());
   struct tt_check_request req = {&opts, &o, entry_sp, TT_CHECK_EXIT, opts.quiet,
-                                 (void *)real.malloc, 0, NULL, status, exit_regs.regs};
+                                 (void *)real.malloc, 0, NULL, status, regs};
   struct tt_leak_totals t;
   int rc;
   /* An on-demand check in another thread finishes first. */
@@ -945,8 +945,9 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status) {
 static void exit_cb(int status, void *arg) {
   (void)arg;
   if (tt_os_getpid() == proc_pid) {
-    tt_os_save_own_registers(&exit_regs);
-    exit_check(tt_os_current_sp(), status);
+    struct tt_thread_state regs;
+    tt_os_save_own_registers(&regs);
+    exit_check(tt_os_current_sp(), status, regs.regs);
   }
 }
 
@@ -956,8 +957,9 @@ static void exit_cb(int status, void *arg) {
  * a child made by vfork or clone, which shares its parent's memory. */
 static TT_NOINLINE __attribute__((noreturn)) void exit_now_checked(int status) {
   if (tracking && tt_os_getpid() == proc_pid) {
-    tt_os_save_own_registers(&exit_regs);
-    exit_check(tt_os_current_sp(), status);
+    struct tt_thread_state regs;
+    tt_os_save_own_registers(&regs);
+    exit_check(tt_os_current_sp(), status, regs.regs);
   }
   tt_os_exit_now(status);
 }
