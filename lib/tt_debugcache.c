@@ -138,6 +138,7 @@ int tt_debugcache_open(const char *dir, int fd) {
     result = open_cached(path, id, len);
     if (result < 0 && tt_os_mkdirs(dir) == 0 &&
         tt_fmt(tmp, sizeof tmp, "%s.%d.tmp", path, tt_os_getpid()) < sizeof tmp) {
+      tt_os_unlink(tmp); /* left by a process that died with this pid */
       int out = tt_os_create_new(tmp);
       if (out >= 0) {
         int rc = tt_debugcache_write(out, fd);

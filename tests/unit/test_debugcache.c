@@ -232,6 +232,40 @@ static void test_bad_inputs(void) {
   close(orig);
 }
 
+/* A temporary file left under this process's name (by a process that died
+ * with the same pid) does not stop the copy. */
+static void test_stale_temporary(void) {
+  fresh_dir();
+  int orig = open_or_fail(TT_TEST_GZ_ELF);
+  elf_version(EV_CURRENT);
+  Elf *elf = elf_begin(orig, ELF_C_READ_MMAP, NULL);
+  const void *id;
+  ssize_t len = dwelf_elf_gnu_build_id(elf, &id);
+  CU_ASSERT_FATAL(len > 0);
+  char path[512], tmp[600];
+  CU_ASSERT_FATAL(tt_debugcache_path(dir, id, (size_t)len, path, sizeof path));
+  elf_end(elf);
+  char parent[256]; /* mkdir -p dir */
+  snprintf(parent, sizeof parent, "%s", dir);
+  for (char *sl = strchr(parent + 1, '/'); sl; sl = strchr(sl + 1, '/')) {
+    *sl = '\0';
+    mkdir(parent, 0755);
+    *sl = '/';
+  }
+  CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0755), 0);
+  snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+  CU_ASSERT_FATAL(fd >= 0);
+  CU_ASSERT_EQUAL(write(fd, "half", 4), 4);
+  close(fd);
+  int copy = tt_debugcache_open(dir, orig);
+  CU_ASSERT_FATAL(copy >= 0);
+  CU_ASSERT_EQUAL(compressed_sections(copy), 0);
+  CU_ASSERT_EQUAL(files_in(dir), 1); /* the copy; the stale file is gone */
+  close(copy);
+  close(orig);
+}
+
 static void test_path(void) {
   unsigned char id[] = {0x93, 0xac, 0x01};
   char buf[64];
@@ -262,6 +296,7 @@ CU_TestInfo debugcache_tests[] = {
     {"the second open reads the copy", test_second_open_reads_the_copy},
     {"nothing compressed: no copy", test_nothing_compressed},
     {"bad inputs, a damaged copy", test_bad_inputs},
+    {"a stale temporary file", test_stale_temporary},
     {"file names", test_path},
     CU_TEST_INFO_NULL,
 };
