@@ -71,6 +71,10 @@ int tt_os_exe_path(char *buf, size_t size) TT_HIDDEN;
  * scan never treats them as roots. NULL on failure. */
 void *tt_os_map(size_t size) TT_HIDDEN;
 void tt_os_unmap(void *p, size_t size) TT_HIDDEN;
+/* Asks for huge pages under [p, p + size) where the kernel gives them on
+ * request (transparent huge pages in madvise mode); a hint, nothing if not. */
+void tt_os_advise_huge(void *p, size_t size) TT_HIDDEN;
+
 size_t tt_os_page_size(void) TT_HIDDEN;
 /* tether's own mappings: calls fn for each live one. */
 void tt_os_for_each_own_map(void (*fn_cb)(uintptr_t lo, uintptr_t hi, void *arg), void *arg)

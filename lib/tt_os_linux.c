@@ -445,6 +445,18 @@ bool tt_os_call_on_own_stack(void (*fn)(void *), void *arg, size_t size) {
   return ok;
 }
 
+void tt_os_advise_huge(void *p, size_t size) {
+#ifdef MADV_HUGEPAGE
+  int saved = errno;
+  if (p && size >= ((size_t)2 << 20))
+    syscall(SYS_madvise, p, TT_ALIGN_UP(size, 4096), MADV_HUGEPAGE);
+  errno = saved;
+#else
+  (void)p;
+  (void)size;
+#endif
+}
+
 void tt_os_for_each_own_map(void (*fn_cb)(uintptr_t lo, uintptr_t hi, void *arg), void *arg) {
   int used = __atomic_load_n(&own_maps_used, __ATOMIC_ACQUIRE);
   for (int i = 0; i < used; i++) {
