@@ -7,14 +7,7 @@
 # usage: debuginfo_cache.sh TETHER_CMD PROGRAM (one built with -gz=zlib)
 set -u
 T=$1 PROG=$2
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-check() { # name, then a shell condition
-  name=$1; shift
-  if eval "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name: $*"; fi
-}
+. "$(dirname "$0")/../check.sh"
 # the report without process ids and addresses
 norm() { sed -E 's/^==[0-9]+==//; s/0x[0-9A-F]+/ADDR/g' "$1"; }
 # the program's copy is named by its build id (other files with compressed
@@ -57,5 +50,4 @@ check "a relative XDG_CACHE_HOME is ignored" '[ "$(copies "$tmp/home3/.cache/tet
 check "unusable directory: exit status" '[ $rc -eq 0 ]'
 check "unusable directory: the same report" 'norm "$tmp/bad" >"$tmp/b" && cmp -s "$tmp/p" "$tmp/b"'
 
-echo "debuginfo_cache: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary debuginfo_cache

@@ -6,14 +6,7 @@
 # usage: run_cli.sh TETHER_CMD LIBTETHER EXAMPLE_PROGRAM
 set -u
 T=$1 LIB=$2 EX=$3
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-check() { # name, then a shell condition
-  name=$1; shift
-  if eval "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name: $*"; fi
-}
+. "$(dirname "$0")/../check.sh"
 
 out=$("$T" --version); rc=$?
 check "version" '[ $rc -eq 0 ] && [ "$out" = "tether-0.1.0" ]'
@@ -209,5 +202,4 @@ check "preload: a child failing the gate gives --error-exitcode" '[ $rc -eq 9 ]'
 "$T" sh -c "'$EX'; '$EX'" >/dev/null 2>"$tmp/e"; rc=$?
 check "preload: combined summary of a process tree" '[ $rc -eq 0 ] && grep -q "processes checked" "$tmp/e" && [ $(grep -c "^==[0-9]*== *[0-9]* *0 *96 *2  $EX$" "$tmp/e") -eq 2 ]'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

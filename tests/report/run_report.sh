@@ -13,14 +13,7 @@
 set -u
 T=$1 D=$2
 case $T in /*) ;; *) T=$(pwd)/$T ;; esac # one check runs in another directory
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-check() { # name, then a shell condition
-  name=$1; shift
-  if eval "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name: $*"; fi
-}
+. "$(dirname "$0")/../check.sh"
 has() { grep -qF -- "$1" "$tmp/o"; } # a fixed line part in the last output
 json_ok() { python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1"; }
 
@@ -150,5 +143,4 @@ bad "missing baseline" "nobase.json: cannot read it" --baseline="$tmp/nobase.jso
 bad "bad format value" "bad value 'xml' for format" --format=xml "$D/leak.json"
 bad "unknown option" "unknown option '--frobnicate'" --frobnicate "$D/leak.json"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary
