@@ -1056,9 +1056,10 @@ void tt_heap_restore(const struct tt_block *b) {
 }
 
 void tt_heap_prefetch(uintptr_t addr) {
-  if (headerable(addr))
+  if (headerable(addr)) {
     __builtin_prefetch((const void *)(addr - TT_HEAP_PREFIX), 1);
-  else
+    __builtin_prefetch((const void *)(addr - TT_HEAP_PREFIX - 8), 0); /* glibc's size */
+  } else
     index_prefetch(addr);
 }
 

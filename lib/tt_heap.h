@@ -157,7 +157,11 @@ void tt_heap_set_flags_locked(uintptr_t addr, unsigned set_flags) TT_HIDDEN;
  * the free it counted. */
 void tt_heap_restore(const struct tt_block *b) TT_HIDDEN;
 /* Starts loading addr's record into the cache (no lock, no effect on
- * correctness): callers issue it before other work to hide the miss. */
+ * correctness): callers issue it before other work to hide the miss. For a
+ * prefixed block also the word below the prefix, the real allocator's size
+ * word (glibc's), on another line for a quarter of the blocks: the release
+ * reads it after the record's compare-and-swap, which lets no load start
+ * before it. */
 void tt_heap_prefetch(uintptr_t addr) TT_HIDDEN;
 /* Copies addr's record (live, quarantined or untracked: see its flags) into
  * *out; false if there is none. */
