@@ -1017,12 +1017,15 @@ static void export_reports(const struct ctx *c, const struct tt_leak_totals *tot
                         nowners,
                         &c->cyc,
                         c->blocks,
-                        gate && opts->error_exitcode ? opts->error_exitcode : c->req->program_status,
+                        c->req->fatal_signal ? 128 + c->req->fatal_signal
+                        : gate && opts->error_exitcode ? opts->error_exitcode
+                                                       : c->req->program_status,
                         gate,
                         totals->error_records + errors,
                         totals->error_records + contexts,
                         totals->suppressed_error_records + err_supp,
-                        totals->suppressed_error_records + err_supp_contexts};
+                        totals->suppressed_error_records + err_supp_contexts,
+                        c->req->fatal_signal};
   tt_export_write(&x);
   tt_os_unmap(flat, rbytes);
   tt_os_unmap(owners, obytes);

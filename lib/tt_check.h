@@ -28,6 +28,7 @@ struct tt_check_request {
   int program_status;       /* TT_CHECK_EXIT: the status the program exits with */
   const uintptr_t *entry_regs; /* the checking thread's registers at entry
                                   (TT_REGS_WORDS), or NULL: taken at the check */
+  int fatal_signal;         /* TT_CHECK_EXIT: the signal ending the process, or 0 */
 };
 
 /* What a check found besides the leak totals. */

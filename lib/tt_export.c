@@ -248,6 +248,8 @@ static void json_write(struct tt_out *o, const struct tt_export *x, bool summary
   json_command(o);
   tt_out_printf(o, ",\n  \"exit_status\": %d, \"gate_failed\": %s,\n", x->exit_status,
                 x->gate_failed ? "true" : "false");
+  if (x->signal)
+    tt_out_printf(o, "  \"signal\": %d,\n", x->signal);
   if (summary)
     tt_out_printf(o, "  \"summary_only\": true,\n");
   tt_out_printf(o, "  \"heap\": {\"in_use_bytes\": %llu, \"in_use_blocks\": %llu, \"allocs\": %llu, "

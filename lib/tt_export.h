@@ -21,6 +21,7 @@ struct tt_export {
   int exit_status;                   /* what the process exits with */
   bool gate_failed;
   uint64_t errors, contexts, suppressed, suppressed_contexts;
+  int signal;                        /* the fatal signal ending the process, or 0 */
 };
 
 /* At start-up: remembers $TETHER_RUN_DIR (the environment is gone by exit). */

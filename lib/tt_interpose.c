@@ -23,6 +23,7 @@
 #include "tt_check.h"
 #include "tt_errors.h"
 #include "tt_export.h"
+#include "tt_fatal.h"
 #include "tt_quarantine.h"
 #include "tt_heap.h"
 #include "tt_log.h"
@@ -882,8 +883,10 @@ static void fork_child(void) {
 /* The exit-time check, below exit_cb's small frame so that its own large
  * locals lie below entry_sp and are not roots. */
 /* regs: the exiting thread's registers at exit's entry (each caller's own:
- * two threads may call exit at once). */
-static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status, const uintptr_t *regs) {
+ * two threads may call exit at once). sig: the fatal signal ending the
+ * process (tt_fatal.h), or 0. */
+static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status, const uintptr_t *regs,
+                                   int sig) {
   if (__atomic_exchange_n(&exit_done, 1, __ATOMIC_ACQ_REL) || !tracking)
     return;
   if (tt_disabled) {
@@ -895,11 +898,13 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status, const uintptr
   tt_os_freeres_init();
   guard--;
   /* The C and C++ runtimes free what they keep for the whole run, as under
-   * Valgrind; their frees are still recorded. */
+   * Valgrind; their frees are still recorded. Not in a signal handler: the
+   * program may have stopped in the middle of their state (a stream it was
+   * writing), and Valgrind does not either. */
   in_freeres = 1;
-  if (opts.run_cxx_freeres)
+  if (opts.run_cxx_freeres && !sig)
     tt_os_run_cxx_freeres();
-  if (opts.run_libc_freeres)
+  if (opts.run_libc_freeres && !sig)
     tt_os_run_libc_freeres();
   in_freeres = 0;
   /* Recording goes on until the check has its snapshot: another thread's
@@ -913,7 +918,7 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status, const uintptr
   struct tt_out o;
   tt_out_init(&o, tt_log_fd());
   struct tt_check_request req = {&opts, &o, entry_sp, TT_CHECK_EXIT, opts.quiet,
-                                 (void *)real.malloc, 0, NULL, status, regs};
+                                 (void *)real.malloc, 0, NULL, status, regs, sig};
   struct tt_leak_totals t;
   int rc;
   /* An on-demand check in another thread finishes first. */
@@ -935,7 +940,7 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status, const uintptr
   tt_out_flush(&o);
 
   bool gate = tt_check_gate(&opts, &t, lifetime_errors);
-  if (gate && opts.error_exitcode)
+  if (gate && opts.error_exitcode && !sig) /* a fatal signal ends it as it would have */
     tt_os_exit_now(opts.error_exitcode);
   guard--;
 }
@@ -947,7 +952,7 @@ static void exit_cb(int status, void *arg) {
   if (tt_os_getpid() == proc_pid) {
     struct tt_thread_state regs;
     tt_os_save_own_registers(&regs);
-    exit_check(tt_os_current_sp(), status, regs.regs);
+    exit_check(tt_os_current_sp(), status, regs.regs, 0);
   }
 }
 
@@ -959,13 +964,132 @@ static TT_NOINLINE __attribute__((noreturn)) void exit_now_checked(int status) {
   if (tracking && tt_os_getpid() == proc_pid) {
     struct tt_thread_state regs;
     tt_os_save_own_registers(&regs);
-    exit_check(tt_os_current_sp(), status, regs.regs);
+    exit_check(tt_os_current_sp(), status, regs.regs, 0);
   }
   tt_os_exit_now(status);
 }
 
 TT_EXPORT void _exit(int status) { exit_now_checked(status); }
 TT_EXPORT void _Exit(int status) { exit_now_checked(status); }
+
+/* ======================================================================== */
+/* fatal signals (tt_fatal.h)                                               */
+/* ======================================================================== */
+
+/* A signal's handler may run on the thread's own small stack, or on the
+ * program's alternate signal stack: the report needs the room a symbolizer
+ * takes (tt_stacks_call_with_room). */
+#define TT_FATAL_STACK_ROOM ((size_t)1 << 20)
+/* What a function may keep below its stack pointer without moving it (the
+ * x86-64 ABI's red zone): the interrupted frame's own. */
+#define TT_RED_ZONE_BYTES 128
+
+struct fatal_call {
+  int sig;
+  const siginfo_t *si;
+  void *ucontext;
+};
+
+static void fatal_headline(struct tt_out *o, int sig, const siginfo_t *si) {
+  char name[32], why[160];
+  tt_report_line(o, "%s", "");
+  tt_report_line(o, "Process terminating with default action of signal %d (%s)", sig,
+                 tt_fatal_signal_name(sig, name, sizeof name));
+  if (tt_fatal_describe(si, proc_pid, why, sizeof why)[0])
+    tt_report_line(o, "%s", why);
+}
+
+/* Says where, then checks as at exit, the program's frames at the
+ * interrupted stack pointer the top of its stack. */
+static void fatal_report_cb(void *arg) {
+  const struct fatal_call *f = arg;
+  guard++;
+  uintptr_t pcs[TT_MAX_FRAMES];
+  int n = tt_unwind_capture_context(pcs, opts.num_callers, f->ucontext);
+  uint32_t stack = n > 0 ? tt_stacks_intern(pcs, n) : 0;
+  struct tt_out o;
+  tt_out_init(&o, tt_log_fd());
+  fatal_headline(&o, f->sig, f->si);
+  tt_report_signal_stack(&o, stack, &opts);
+  tt_out_flush(&o);
+  guard--;
+  struct tt_thread_state st;
+  tt_os_context_state(&st, f->ucontext);
+  exit_check(st.sp - TT_RED_ZONE_BYTES, 128 + f->sig, st.regs, f->sig);
+}
+
+static void fatal_handler(int sig, siginfo_t *info, void *ucontext) {
+  const siginfo_t *si = tt_fatal_origin(sig, info);
+  if (guard && tt_fatal_defer(sig, si))
+    return; /* sent from outside while in tether's code: again in a moment */
+  tt_fatal_claim(sig); /* returns in the first thread only */
+  tt_fatal_begin(sig, TT_FATAL_WATCHDOG_SECONDS);
+  if (tracking && !tt_disabled && tt_os_getpid() == proc_pid) {
+    if (guard) {
+      /* in tether's own code, or the allocator under it: its locks may be
+       * held, so neither a stack nor a check, only the news */
+      struct tt_out o;
+      tt_out_init(&o, tt_log_fd());
+      fatal_headline(&o, sig, si);
+      tt_report_line(&o, " (inside tether or the allocator it calls: no leak check)");
+      tt_out_flush(&o);
+    } else {
+      struct fatal_call f = {sig, si, ucontext};
+      tt_stacks_call_with_room(fatal_report_cb, &f, TT_FATAL_STACK_ROOM);
+    }
+  }
+  tt_fatal_die(sig);
+}
+
+/* The program's view of its signal dispositions: tether's handler hidden
+ * (tt_fatal_sigaction). The signal() family goes through it for the
+ * reported signals, as glibc's own does through sigaction; for the others
+ * glibc's functions answer. __sigaction, which glibc uses inside, is left
+ * alone (tether itself reaches libc's through it). */
+TT_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
+  return tt_fatal_sigaction(sig, act, old);
+}
+
+typedef void (*sighandler_fn)(int);
+
+static sighandler_fn signal_like(const char *real_name, sighandler_fn (**real_fn)(int, sighandler_fn),
+                                 int sig, sighandler_fn handler, int flags) {
+  if (!tt_fatal_is_reported(sig) || !opts.report_fatal_signals || !init_done) {
+    if (!*real_fn) {
+      guard++;
+      *real_fn = (sighandler_fn(*)(int, sighandler_fn))tt_os_dlsym_next(real_name);
+      guard--;
+    }
+    if (*real_fn)
+      return (*real_fn)(sig, handler);
+  }
+  if (handler == SIG_ERR) {
+    errno = EINVAL;
+    return SIG_ERR;
+  }
+  struct sigaction act, old;
+  memset(&act, 0, sizeof act);
+  act.sa_handler = handler;
+  act.sa_flags = flags;
+  sigemptyset(&act.sa_mask);
+  if (!(flags & SA_NODEFER))
+    sigaddset(&act.sa_mask, sig);
+  if (tt_fatal_sigaction(sig, &act, &old) != 0)
+    return SIG_ERR;
+  return old.sa_handler;
+}
+
+#define TT_SIGNAL_WRAPPER(name, flags)                                       \
+  TT_EXPORT sighandler_fn name(int sig, sighandler_fn handler) {             \
+    static sighandler_fn (*real_fn)(int, sighandler_fn);                     \
+    return signal_like(#name, &real_fn, sig, handler, (flags));              \
+  }
+TT_SIGNAL_WRAPPER(signal, SA_RESTART)
+TT_SIGNAL_WRAPPER(bsd_signal, SA_RESTART)
+TT_SIGNAL_WRAPPER(ssignal, SA_RESTART)
+TT_SIGNAL_WRAPPER(sysv_signal, SA_RESETHAND | SA_NODEFER)
+TT_SIGNAL_WRAPPER(__sysv_signal, SA_RESETHAND | SA_NODEFER)
+#undef TT_SIGNAL_WRAPPER
 
 /* A block leaving the quarantine; one whose record is gone (the program
  * wrote over its header) is kept: where its prefix starts is unknown. */
@@ -1093,6 +1217,8 @@ static void init(void) {
   print_banner();
   load_suppressions();
   tt_export_init();
+  if (opts.report_fatal_signals)
+    tt_fatal_install(fatal_handler);
   /* --trace-children=no: what this process execs runs without tether (a
    * forked child runs this program and stays checked, as under Valgrind) */
   if (!opts.trace_children && self_path[0])

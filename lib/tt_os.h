@@ -197,4 +197,34 @@ int tt_os_catch_signal(int sig, void (*handler)(int)) TT_HIDDEN;
 void tt_os_futex_wait(int *addr, int val) TT_HIDDEN;
 void tt_os_futex_wake(int *addr) TT_HIDDEN;
 
+/* ---- fatal signals (tt_fatal.h) ------------------------------------------- */
+struct sigaction;
+/* libc's sigaction itself, never the program-facing one libtether exports;
+ * 0 or -errno. */
+int tt_os_sigaction(int sig, const struct sigaction *act, struct sigaction *old) TT_HIDDEN;
+/* A signal mask, big enough for the C library's sigset_t. */
+typedef struct {
+  uint64_t bits[16];
+} tt_sigmask_t;
+/* Blocks every signal in the calling thread, the mask before into *saved;
+ * restore puts it back. */
+void tt_os_block_signals(tt_sigmask_t *saved) TT_HIDDEN;
+void tt_os_restore_signals(const tt_sigmask_t *saved) TT_HIDDEN;
+void tt_os_unblock_signal(int sig) TT_HIDDEN;
+/* Sends sig to the calling thread after ms milliseconds (a timer of the
+ * kernel's: no thread, no allocation, async-signal-safe); false if it
+ * could not. */
+bool tt_os_signal_timer(int sig, unsigned ms) TT_HIDDEN;
+/* Sends sig to the calling thread now. */
+void tt_os_raise(int sig) TT_HIDDEN;
+/* Waits for a signal. */
+void tt_os_pause(void) TT_HIDDEN;
+/* The signal that stops threads for a check. */
+int tt_os_stop_signal(void) TT_HIDDEN;
+/* "SEGV" for SIGSEGV, or NULL. */
+const char *tt_os_signal_abbrev(int sig) TT_HIDDEN;
+/* A signal handler's ucontext as a thread state: registers and stack
+ * pointer where the signal interrupted the thread. */
+void tt_os_context_state(struct tt_thread_state *st, const void *ucontext) TT_HIDDEN;
+
 #endif

@@ -31,6 +31,11 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+/* libc's sigaction under its other exported name: libtether exports a
+ * sigaction of its own for the program (tt_fatal.h), which a call from
+ * inside libtether by the plain name would reach. */
+extern int __sigaction(int sig, const struct sigaction *act, struct sigaction *old);
+
 extern char **environ;
 
 /* ======================================================================== */
@@ -881,7 +886,7 @@ int tt_os_stop_world(struct tt_thread_state *out, int max) {
     sa.sa_sigaction = stop_handler;
     sa.sa_flags = SA_SIGINFO | SA_RESTART;
     sigfillset(&sa.sa_mask);
-    if (sigaction(TT_STOP_SIGNAL, &sa, &g_stop.old) != 0)
+    if (__sigaction(TT_STOP_SIGNAL, &sa, &g_stop.old) != 0)
       return -errno;
     g_stop.installed = true;
   }
@@ -960,7 +965,7 @@ void tt_os_resume_world(void) {
     sched_yield();
   if (g_stop.installed && !g_stop.keep_installed &&
       __atomic_load_n(&g_stop.inside, __ATOMIC_ACQUIRE) == 0) {
-    sigaction(TT_STOP_SIGNAL, &g_stop.old, NULL);
+    __sigaction(TT_STOP_SIGNAL, &g_stop.old, NULL);
     g_stop.installed = false;
   }
 }
@@ -1210,7 +1215,7 @@ int tt_os_catch_signal(int sig, void (*handler)(int)) {
   sa.sa_handler = handler;
   sa.sa_flags = SA_RESTART;
   sigemptyset(&sa.sa_mask);
-  return sigaction(sig, &sa, NULL) == 0 ? 0 : -errno;
+  return __sigaction(sig, &sa, NULL) == 0 ? 0 : -errno;
 }
 
 void tt_os_futex_wait(int *addr, int val) {
@@ -1223,4 +1228,65 @@ void tt_os_futex_wake(int *addr) {
   int saved = errno;
   futex(addr, FUTEX_WAKE_PRIVATE, 0x7fffffff);
   errno = saved;
+}
+
+/* ---- fatal signals ---------------------------------------------------------- */
+
+int tt_os_sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
+  int saved = errno;
+  int rc = __sigaction(sig, act, old) == 0 ? 0 : -errno;
+  errno = saved;
+  return rc;
+}
+
+_Static_assert(sizeof(sigset_t) <= sizeof(tt_sigmask_t), "tt_sigmask_t holds a sigset_t");
+
+void tt_os_block_signals(tt_sigmask_t *saved) {
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, (sigset_t *)saved);
+}
+
+void tt_os_restore_signals(const tt_sigmask_t *saved) {
+  pthread_sigmask(SIG_SETMASK, (const sigset_t *)saved, NULL);
+}
+
+void tt_os_unblock_signal(int sig) {
+  sigset_t one;
+  sigemptyset(&one);
+  sigaddset(&one, sig);
+  pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+}
+
+bool tt_os_signal_timer(int sig, unsigned ms) {
+  /* The system calls themselves: glibc's timer_create keeps a list of
+   * timers it may allocate for. */
+  struct sigevent ev;
+  memset(&ev, 0, sizeof ev);
+  ev.sigev_notify = SIGEV_THREAD_ID;
+  ev.sigev_signo = sig;
+  ev._sigev_un._tid = tt_os_gettid();
+  int id = -1;
+  if (syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, &id) != 0)
+    return false;
+  struct itimerspec when;
+  memset(&when, 0, sizeof when);
+  when.it_value.tv_sec = (time_t)(ms / 1000);
+  when.it_value.tv_nsec = (long)(ms % 1000) * 1000000;
+  return syscall(SYS_timer_settime, id, 0, &when, NULL) == 0;
+}
+
+void tt_os_raise(int sig) { syscall(SYS_tgkill, tt_os_getpid(), tt_os_gettid(), sig); }
+
+void tt_os_pause(void) { pause(); }
+
+int tt_os_stop_signal(void) { return TT_STOP_SIGNAL; }
+
+const char *tt_os_signal_abbrev(int sig) { return sigabbrev_np(sig); }
+
+void tt_os_context_state(struct tt_thread_state *st, const void *ucontext) {
+  copy_context(st, (const ucontext_t *)ucontext);
+  st->tid = tt_os_gettid();
+  st->stopped = true;
+  st->current = false;
 }

@@ -81,7 +81,7 @@ static bool is_below_main(const char *fn) {
 }
 
 static void stack_frames(struct tt_out *o, uint32_t stack, const struct tt_options *opts,
-                         const char *skip, int indent);
+                         const char *skip, int indent, bool at_first);
 
 /* Frame 0 is the tether entry point the program called; the rest are its.
  * An API call comes through tether.h's inline wrapper of the same name,
@@ -89,7 +89,7 @@ static void stack_frames(struct tt_out *o, uint32_t stack, const struct tt_optio
 static void stack_with_entry_at(struct tt_out *o, uintptr_t pc, const char *name,
                                 uint32_t stack, const struct tt_options *opts, int indent) {
   tt_report_line(o, "%*s   at 0x%lX: %s (in %s)", indent, "", (unsigned long)pc, name, self_path);
-  stack_frames(o, stack, opts, strncmp(name, "tether_", 7) == 0 ? name : NULL, indent);
+  stack_frames(o, stack, opts, strncmp(name, "tether_", 7) == 0 ? name : NULL, indent, false);
 }
 
 static void stack_with_entry(struct tt_out *o, uintptr_t pc, const char *name, uint32_t stack,
@@ -120,29 +120,36 @@ void tt_report_release_stack(struct tt_out *o, uint32_t stack, unsigned how,
                    tt_release_kind_name((enum tt_release_kind)how), stack, opts);
 }
 
-/* The captured frames of a stack, "by" lines. */
+void tt_report_signal_stack(struct tt_out *o, uint32_t stack, const struct tt_options *opts) {
+  stack_frames(o, stack, opts, NULL, 0, true);
+}
+
+/* The captured frames of a stack, "by" lines; with at_first, the first
+ * frame is where the thread was (a signal's pc, looked up as it is, not as
+ * a return address) and its line says "at". */
 static void stack_frames(struct tt_out *o, uint32_t stack, const struct tt_options *opts,
-                         const char *skip, int indent) {
+                         const char *skip, int indent, bool at_first) {
   const uintptr_t *pcs;
   int n = tt_stacks_get(stack, &pcs);
   for (int i = 0; i < n; i++) {
     /* A pc may stand for several frames: the functions inlined there. */
     struct tt_frame_info chain[TT_MAX_INLINED];
-    int k = tt_symbolize_inlined(pcs[i], true, chain, TT_MAX_INLINED);
+    int k = tt_symbolize_inlined(pcs[i], !(at_first && i == 0), chain, TT_MAX_INLINED);
     for (int j = 0; j < k; j++) {
       const struct tt_frame_info *fi = &chain[j];
+      const char *word = at_first && i == 0 && j == 0 ? "at" : "by";
       if (skip && fi->function && strcmp(fi->function, skip) == 0)
         continue;
       if (fi->function && !opts->show_below_main && is_below_main(fi->function))
         return;
       if (fi->function && fi->file)
-        tt_report_line(o, "%*s   by 0x%lX: %s (%s:%d)", indent, "", (unsigned long)pcs[i], fi->function,
-                       fi->file, fi->line);
+        tt_report_line(o, "%*s   %s 0x%lX: %s (%s:%d)", indent, "", word, (unsigned long)pcs[i],
+                       fi->function, fi->file, fi->line);
       else if (fi->object)
-        tt_report_line(o, "%*s   by 0x%lX: %s (in %s)", indent, "", (unsigned long)pcs[i],
+        tt_report_line(o, "%*s   %s 0x%lX: %s (in %s)", indent, "", word, (unsigned long)pcs[i],
                        fi->function ? fi->function : "???", fi->object);
       else
-        tt_report_line(o, "%*s   by 0x%lX: %s", indent, "", (unsigned long)pcs[i],
+        tt_report_line(o, "%*s   %s 0x%lX: %s", indent, "", word, (unsigned long)pcs[i],
                        fi->function ? fi->function : "???");
       if (fi->function && !opts->show_below_main && strcmp(fi->function, "main") == 0)
         return;

@@ -58,6 +58,10 @@ void tt_report_stack_indented(struct tt_out *o, uint32_t stack, unsigned kind,
 /* The same with a release function (enum tt_release_kind) as frame 0. */
 void tt_report_release_stack(struct tt_out *o, uint32_t stack, unsigned how,
                              const struct tt_options *opts) TT_HIDDEN;
+/* The stack where a fatal signal hit (tt_unwind_capture_context's): frame
+ * 0, "at", is the instruction it interrupted. */
+void tt_report_signal_stack(struct tt_out *o, uint32_t stack, const struct tt_options *opts)
+    TT_HIDDEN;
 /* A stack whose frame 0 is the tether entry point name at pc. */
 void tt_report_stack_at(struct tt_out *o, uintptr_t pc, const char *name, uint32_t stack,
                         const struct tt_options *opts) TT_HIDDEN;

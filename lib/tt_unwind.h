@@ -19,4 +19,10 @@ int tt_unwind_capture(uintptr_t *pcs, int max, uintptr_t skip_lo, uintptr_t skip
 int tt_unwind_capture_slots(uintptr_t *pcs, uintptr_t *slots, int max, uintptr_t skip_lo,
                             uintptr_t skip_hi) TT_HIDDEN;
 
+/* The stack where a signal interrupted the thread, from its handler's
+ * ucontext: pcs[0] is the interrupted instruction itself (not a return
+ * address), the rest the callers' return addresses. Returns the number of
+ * frames stored. */
+int tt_unwind_capture_context(uintptr_t *pcs, int max, void *ucontext) TT_HIDDEN;
+
 #endif

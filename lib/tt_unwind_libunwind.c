@@ -61,3 +61,23 @@ int tt_unwind_capture_slots(uintptr_t *pcs, uintptr_t *slots, int max, uintptr_t
   }
   return out;
 }
+
+int tt_unwind_capture_context(uintptr_t *pcs, int max, void *ucontext) {
+  unw_cursor_t cur;
+  if (max > TT_UNWIND_MAX)
+    max = TT_UNWIND_MAX;
+  /* On x86-64 and AArch64 Linux, unw_context_t is the ucontext_t a signal
+   * handler gets; UNW_INIT_SIGNAL_FRAME says its pc is not a return
+   * address. */
+  if (max <= 0 || !ucontext ||
+      unw_init_local2(&cur, (unw_context_t *)ucontext, UNW_INIT_SIGNAL_FRAME) != 0)
+    return 0;
+  int out = 0;
+  do {
+    unw_word_t ip = 0;
+    if (unw_get_reg(&cur, UNW_REG_IP, &ip) != 0 || !ip)
+      break;
+    pcs[out++] = (uintptr_t)ip;
+  } while (out < max && unw_step(&cur) > 0);
+  return out;
+}

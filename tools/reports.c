@@ -248,8 +248,12 @@ void tt_cli_row_from_report(struct tt_cli_row *row, const json_t *r) {
   row->pid = (long)json_integer_value(json_object_get(r, "pid"));
   row->has_report = true;
   row->gate_failed = json_is_true(json_object_get(r, "gate_failed"));
-  snprintf(row->status, sizeof row->status, "%lld",
-           (long long)json_integer_value(json_object_get(r, "exit_status")));
+  const json_t *sig = json_object_get(r, "signal");
+  if (json_is_integer(sig)) /* ended by a fatal signal: as a wait status shows it */
+    tt_cli_wait_status_text((int)(json_integer_value(sig) & 0x7f), row->status, sizeof row->status);
+  else
+    snprintf(row->status, sizeof row->status, "%lld",
+             (long long)json_integer_value(json_object_get(r, "exit_status")));
   const json_t *ls = json_object_get(r, "leak_summary");
   row->lost = counts_bytes(ls, "definitely_lost") + counts_bytes(ls, "indirectly_lost");
   row->errors = json_integer_value(json_object_get(json_object_get(r, "error_summary"), "errors"));

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT */
+/* Fatal signals (see tt_fatal.h): which signals, the disposition the
+ * program sees, who reports, and the end. The system calls are tt_os's. */
+#include "tt_fatal.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "tt_fmt.h"
+#include "tt_os.h"
+
+static const int reported[] = {SIGSEGV, SIGBUS,  SIGFPE,  SIGILL,  SIGABRT, SIGTRAP, SIGSYS,
+                               SIGTERM, SIGINT,  SIGHUP,  SIGQUIT, SIGXCPU, SIGXFSZ};
+
+#define TT_FATAL_NSIG 65
+
+/* Per signal: whether tether's handler is the disposition, and what the
+ * program set last while it was (SIG_DFL, with the program's flags and
+ * mask, which it gets back when it asks). */
+static struct {
+  bool owned;
+  struct sigaction view;
+} disp[TT_FATAL_NSIG];
+static tt_fatal_handler_fn handler;
+static tt_spinlock_t disp_lock = TT_SPINLOCK_INIT;
+
+/* The reporting thread (0: none yet) and its signal. */
+static int reporter_tid;
+static int first_sig;
+
+bool tt_fatal_is_reported(int sig) {
+  for (size_t i = 0; i < sizeof reported / sizeof reported[0]; i++)
+    if (reported[i] == sig)
+      return true;
+  return false;
+}
+
+/* tether's handler as sig's disposition: every signal blocked while it
+ * runs but the synchronous faults (blocking them would not stop them: the
+ * kernel kills the process instead) and the stop signal (a check stops the
+ * other threads, a second fatal signal's waiting thread among them). */
+static int take(int sig, struct sigaction *old) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = handler;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+  sigfillset(&sa.sa_mask);
+  const int sync[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, tt_os_stop_signal()};
+  for (size_t i = 0; i < sizeof sync / sizeof sync[0]; i++)
+    sigdelset(&sa.sa_mask, sync[i]);
+  int rc = tt_os_sigaction(sig, &sa, old);
+  if (rc == 0) {
+    disp[sig].owned = true;
+    memset(&disp[sig].view, 0, sizeof disp[sig].view);
+    disp[sig].view.sa_handler = SIG_DFL;
+  }
+  return rc;
+}
+
+static bool is_ours(const struct sigaction *sa) {
+  return handler && (sa->sa_flags & SA_SIGINFO) && sa->sa_sigaction == handler;
+}
+
+int tt_fatal_install(tt_fatal_handler_fn fn) {
+  int n = 0;
+  tt_spin_lock(&disp_lock);
+  handler = fn;
+  for (size_t i = 0; i < sizeof reported / sizeof reported[0]; i++) {
+    int sig = reported[i];
+    struct sigaction cur;
+    if (tt_os_sigaction(sig, NULL, &cur) == 0 && cur.sa_handler == SIG_DFL && take(sig, NULL) == 0)
+      n++;
+  }
+  tt_spin_unlock(&disp_lock);
+  return n;
+}
+
+bool tt_fatal_owns(int sig) {
+  if (sig <= 0 || sig >= TT_FATAL_NSIG || !handler)
+    return false;
+  struct sigaction cur;
+  return tt_os_sigaction(sig, NULL, &cur) == 0 && is_ours(&cur);
+}
+
+int tt_fatal_sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
+  if (sig <= 0 || sig >= TT_FATAL_NSIG || !handler || !tt_fatal_is_reported(sig)) {
+    int rc = tt_os_sigaction(sig, act, old);
+    if (rc < 0) {
+      errno = -rc;
+      return -1;
+    }
+    return 0;
+  }
+  /* A handler that calls sigaction must not find the lock held by the
+   * code it interrupted in its own thread. */
+  tt_sigmask_t saved;
+  tt_os_block_signals(&saved);
+  tt_spin_lock(&disp_lock);
+  struct sigaction cur;
+  int rc = tt_os_sigaction(sig, NULL, &cur);
+  if (rc == 0) {
+    /* Set behind tether's back (the raw system call, or a libc function
+     * that does not come through here): the program's. */
+    disp[sig].owned = is_ours(&cur);
+    struct sigaction seen = disp[sig].owned ? disp[sig].view : cur;
+    if (act && act->sa_handler == SIG_DFL) {
+      if (!disp[sig].owned)
+        rc = take(sig, NULL);
+      if (rc == 0)
+        disp[sig].view = *act;
+    } else if (act) {
+      rc = tt_os_sigaction(sig, act, NULL);
+      if (rc == 0)
+        disp[sig].owned = false;
+    }
+    if (rc == 0 && old)
+      *old = seen;
+  }
+  tt_spin_unlock(&disp_lock);
+  tt_os_restore_signals(&saved);
+  if (rc < 0) {
+    errno = -rc;
+    return -1;
+  }
+  return 0;
+}
+
+bool tt_fatal_claim(int sig) {
+  int me = tt_os_gettid(), none = 0;
+  if (__atomic_compare_exchange_n(&reporter_tid, &none, me, false, __ATOMIC_ACQ_REL,
+                                  __ATOMIC_ACQUIRE)) {
+    first_sig = sig;
+    return true;
+  }
+  if (none == me) /* tether failed while reporting: the first signal ends it */
+    tt_fatal_die(first_sig ? first_sig : sig);
+  for (;;)
+    tt_os_pause(); /* the reporting thread ends the process */
+}
+
+/* The signal being asked for again, the siginfo it first came with, and
+ * how many times. */
+static int deferred_sig;
+static siginfo_t deferred_si;
+static int deferred_tries;
+
+static bool sent_by_self(const siginfo_t *si, int self) {
+  return si && (si->si_code == SI_USER || si->si_code == SI_TKILL || si->si_code == SI_QUEUE) &&
+         si->si_pid == self;
+}
+
+bool tt_fatal_defer(int sig, const siginfo_t *si) {
+  switch (sig) {
+  case SIGTERM: case SIGINT: case SIGHUP: case SIGQUIT: case SIGXCPU: case SIGXFSZ:
+    break;
+  default:
+    return false; /* a fault, abort: the thread cannot go on */
+  }
+  if (sent_by_self(si, tt_os_getpid()))
+    return false; /* raise: it would go on past it */
+  if (deferred_sig != sig) {
+    deferred_sig = sig;
+    deferred_tries = 0;
+    if (si)
+      deferred_si = *si;
+    else
+      memset(&deferred_si, 0, sizeof deferred_si);
+  }
+  if (deferred_tries >= TT_FATAL_DEFER_TRIES)
+    return false;
+  deferred_tries++;
+  return tt_os_signal_timer(sig, TT_FATAL_DEFER_MS);
+}
+
+const siginfo_t *tt_fatal_origin(int sig, const siginfo_t *si) {
+  if (si && si->si_code == SI_TIMER && deferred_sig == sig)
+    return &deferred_si;
+  return si;
+}
+
+void tt_fatal_begin(int sig, unsigned seconds) {
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  tt_os_sigaction(sig, &dfl, NULL);
+  if (sig > 0 && sig < TT_FATAL_NSIG)
+    disp[sig].owned = false;
+  tt_os_unblock_signal(sig);
+  if (seconds)
+    tt_os_signal_timer(sig, seconds * 1000u);
+}
+
+void tt_fatal_die(int sig) {
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  tt_os_sigaction(sig, &dfl, NULL);
+  tt_os_unblock_signal(sig);
+  tt_os_raise(sig);
+  /* still here: a signal whose default action does not end the process */
+  tt_os_exit_now(128 + sig);
+}
+
+const char *tt_fatal_signal_name(int sig, char *buf, size_t size) {
+  const char *abbrev = tt_os_signal_abbrev(sig);
+  if (abbrev)
+    tt_fmt(buf, size, "SIG%s", abbrev);
+  else
+    tt_fmt(buf, size, "signal %d", sig);
+  return buf;
+}
+
+/* Valgrind's words for each si_code the kernel gives a fault. */
+static const char *fault_text(int sig, int code) {
+  switch (sig) {
+  case SIGSEGV:
+    switch (code) {
+    case SEGV_MAPERR: return "Access not within mapped region";
+    case SEGV_ACCERR: return "Bad permissions for mapped region";
+    default: return NULL;
+    }
+  case SIGBUS:
+    switch (code) {
+    case BUS_ADRALN: return "Invalid address alignment";
+    case BUS_ADRERR: return "Non-existent physical address";
+    case BUS_OBJERR: return "Hardware error";
+    default: return NULL;
+    }
+  case SIGFPE:
+    switch (code) {
+    case FPE_INTDIV: return "Integer divide by zero";
+    case FPE_INTOVF: return "Integer overflow";
+    case FPE_FLTDIV: return "FP divide by zero";
+    case FPE_FLTOVF: return "FP overflow";
+    case FPE_FLTUND: return "FP underflow";
+    case FPE_FLTRES: return "FP inexact";
+    case FPE_FLTINV: return "FP invalid operation";
+    case FPE_FLTSUB: return "FP subscript out of range";
+    default: return NULL;
+    }
+  case SIGILL:
+    switch (code) {
+    case ILL_ILLOPC: return "Illegal opcode";
+    case ILL_ILLOPN: return "Illegal operand";
+    case ILL_ILLADR: return "Illegal addressing mode";
+    case ILL_ILLTRP: return "Illegal trap";
+    case ILL_PRVOPC: return "Privileged opcode";
+    case ILL_PRVREG: return "Privileged register";
+    case ILL_COPROC: return "Coprocessor error";
+    case ILL_BADSTK: return "Internal stack error";
+    default: return NULL;
+    }
+  default:
+    return NULL;
+  }
+}
+
+const char *tt_fatal_describe(const siginfo_t *si, int self_pid, char *buf, size_t size) {
+  if (size)
+    buf[0] = '\0';
+  if (!si)
+    return buf;
+  int sig = si->si_signo, code = si->si_code;
+  if (code == SI_USER || code == SI_TKILL || code == SI_QUEUE) {
+    if (si->si_pid != self_pid)
+      tt_fmt(buf, size, " Sent by process %d", (int)si->si_pid);
+    return buf;
+  }
+  if (code == SI_KERNEL && sig == SIGSEGV) {
+    tt_fmt(buf, size, " General Protection Fault"); /* no address: the kernel gives 0 */
+    return buf;
+  }
+  const char *what = code > 0 ? fault_text(sig, code) : NULL;
+  if (what)
+    tt_fmt(buf, size, " %s at address 0x%lX", what, (unsigned long)(uintptr_t)si->si_addr);
+  return buf;
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/* Fatal signals: a program that dies by a signal gets what Valgrind gives
+ * it, "Process terminating with default action of signal N" with where it
+ * happened, then the leak check, then the death by that same signal.
+ *
+ * tether's handler takes the place of the default action (SIG_DFL) of the
+ * signals below, and of nothing else: a handler or SIG_IGN the program set
+ * stays the program's. The program never sees tether's handler: its
+ * sigaction, signal and the rest go through tt_fatal_sigaction, which shows
+ * it SIG_DFL where tether's handler stands, keeps tether's handler when the
+ * program sets SIG_DFL, and gives way when the program sets anything else.
+ * A program that changes a disposition with the raw system call is found
+ * out the next time it asks (tether's handler is no longer there). */
+#ifndef TT_FATAL_H
+#define TT_FATAL_H
+
+#include <signal.h>
+
+#include "tt_common.h"
+
+/* What the handler does with a fatal signal: run on the thread it hit,
+ * with every signal but the synchronous faults and the stop signal blocked.
+ * It never returns: it ends in tt_fatal_die. */
+typedef void (*tt_fatal_handler_fn)(int sig, siginfo_t *si, void *ucontext);
+
+/* The signals tether reports: those whose default action ends the process
+ * and that a program does not use for its own purposes (SIGUSR1, SIGALRM,
+ * SIGPIPE... are left alone). */
+bool tt_fatal_is_reported(int sig) TT_HIDDEN;
+
+/* Puts handler in the place of every reported signal whose disposition is
+ * SIG_DFL now (what the program inherited as SIG_IGN stays so). Returns how
+ * many it took. */
+int tt_fatal_install(tt_fatal_handler_fn handler) TT_HIDDEN;
+
+/* The program's sigaction(sig, act, old), with tether's handler hidden
+ * (see above). 0, or -1 with errno set, as sigaction. Async-signal-safe,
+ * as sigaction is: signals are blocked while it holds its lock. */
+int tt_fatal_sigaction(int sig, const struct sigaction *act, struct sigaction *old) TT_HIDDEN;
+
+/* Whether tether's handler is sig's disposition (for tests and -v). */
+bool tt_fatal_owns(int sig) TT_HIDDEN;
+
+/* The handler's first step. Returns true for the first fatal signal of the
+ * process: the caller reports it. For a fatal signal in another thread
+ * meanwhile it waits (stoppable by a check) until the first one ends the
+ * process; for one in the reporting thread itself (tether crashed while
+ * reporting) it ends the process by the first signal at once. */
+bool tt_fatal_claim(int sig) TT_HIDDEN;
+
+/* A fatal signal that came while the thread ran tether's own code (its
+ * guard up), whose locks the report would need: one another process sent
+ * (or a terminal, or a resource limit) is asked for again a little later,
+ * out of that code, and this returns true: the handler returns. A signal
+ * the thread caused (a fault, abort, raise) cannot wait, nor one asked for
+ * again for two seconds: false. */
+bool tt_fatal_defer(int sig, const siginfo_t *si) TT_HIDDEN;
+#define TT_FATAL_DEFER_MS 20u
+#define TT_FATAL_DEFER_TRIES 100
+/* The siginfo that tells why sig came: si, or for a signal asked for
+ * again, the first one's. */
+const siginfo_t *tt_fatal_origin(int sig, const siginfo_t *si) TT_HIDDEN;
+
+/* Restores sig's default action and unblocks it in the calling thread, so
+ * that a second sig ends the process at once, and arms a watchdog: if the
+ * process still runs after seconds (a report that cannot finish), sig
+ * ends it. */
+void tt_fatal_begin(int sig, unsigned seconds) TT_HIDDEN;
+#define TT_FATAL_WATCHDOG_SECONDS 60u
+
+/* Ends the process by sig (its default action, core dump included). */
+__attribute__((noreturn)) void tt_fatal_die(int sig) TT_HIDDEN;
+
+/* "SIGSEGV" for 11 (the abbreviation glibc knows, else "signal N"). */
+const char *tt_fatal_signal_name(int sig, char *buf, size_t size) TT_HIDDEN;
+
+/* Valgrind's description of why a signal came: " Access not within mapped
+ * region at address 0x0" for a SIGSEGV the kernel sent, " Sent by process
+ * 1234" for one another process sent, "" when there is nothing to say.
+ * Writes at most size bytes (NUL included) into buf and returns it. */
+const char *tt_fatal_describe(const siginfo_t *si, int self_pid, char *buf, size_t size) TT_HIDDEN;
+
+#endif

@@ -1,0 +1,59 @@
+// thread_fatal_signal: a second thread dies of SIGSEGV while the main
+// thread waits for it. The report gives the stack of the thread that
+// faulted; the main thread, stopped in pthread_join, is scanned like any
+// other: the block its stack holds is still reachable, the one nobody
+// holds definitely lost.
+// Valgrind finds the faulting thread's 272-byte TLS block (glibc's DTV)
+// possibly lost; tether's default suppressions cover it.
+// TOOLS: tether
+// EXPECT definitely: 40 bytes in 1 blocks
+// EXPECT indirectly: 0 bytes in 0 blocks
+// EXPECT possibly: 0 bytes in 0 blocks
+// EXPECT reachable: 24 bytes in 1 blocks
+// EXPECT exit: -11
+// EXPECT seq: ^Process terminating with default action of signal 11 \(SIGSEGV\)$
+// EXPECT next: ^ Access not within mapped region at address 0x0$
+// EXPECT next: ^   at 0x[0-9A-F]+: crash \(thread_fatal_signal.c:36\)$
+// EXPECT next: ^   by 0x[0-9A-F]+: worker \(thread_fatal_signal.c:44\)$
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include "case.h"
+
+static int *volatile nowhere;
+
+static NOINLINE void leak_forty(void)
+{
+    volatile char *lost = malloc(40);
+    lost[0] = 1;
+}
+
+/* Zeros in every argument register: none keeps a stale copy of the lost
+ * block's address into the registers the check scans. */
+static NOINLINE void crash(long a, long b, long c, long d, long e, long f)
+{
+    *nowhere = (int)(a + b + c + d + e + f);
+}
+
+static void *worker(void *arg)
+{
+    (void)arg;
+    leak_forty();
+    scrub_stack();
+    crash(0, 0, 0, 0, 0, 0);
+    return NULL;
+}
+
+int main(void)
+{
+    struct rlimit no_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+    char *volatile held = malloc(24); /* on main's stack while it waits */
+    held[0] = 1;
+    pthread_t t;
+    pthread_create(&t, NULL, worker, NULL);
+    pthread_join(t, NULL);
+    printf("%c\n", held[0]);
+    return 0;
+}

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/* tt_fatal: Valgrind's words for a signal, the signals reported, the
+ * program's view of its dispositions with tether's handler hidden, the
+ * watchdog timer, and the stack captured from a signal's context. */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+
+#include "tt_fatal.h"
+#include "tt_os.h"
+#include "tt_unwind.h"
+#include "units.h"
+
+static siginfo_t info(int sig, int code, uintptr_t addr, int pid) {
+  siginfo_t si;
+  memset(&si, 0, sizeof si);
+  si.si_signo = sig;
+  si.si_code = code;
+  if (pid)
+    si.si_pid = pid;
+  else
+    si.si_addr = (void *)addr;
+  return si;
+}
+
+static void test_describe(void) {
+  char buf[160];
+  siginfo_t si = info(SIGSEGV, SEGV_MAPERR, 0, 0);
+  CU_ASSERT_STRING_EQUAL(tt_fatal_describe(&si, 100, buf, sizeof buf),
+                         " Access not within mapped region at address 0x0");
+  si = info(SIGSEGV, SEGV_ACCERR, 0x7f00dead1000, 0);
+  CU_ASSERT_STRING_EQUAL(tt_fatal_describe(&si, 100, buf, sizeof buf),
+                         " Bad permissions for mapped region at address 0x7F00DEAD1000");
+  si = info(SIGFPE, FPE_INTDIV, 0x401000, 0);
+  CU_ASSERT_STRING_EQUAL(tt_fatal_describe(&si, 100, buf, sizeof buf),
+                         " Integer divide by zero at address 0x401000");
+  si = info(SIGBUS, BUS_ADRERR, 0x1000, 0);
+  CU_ASSERT_STRING_EQUAL(tt_fatal_describe(&si, 100, buf, sizeof buf),
+                         " Non-existent physical address at address 0x1000");
+  si = info(SIGILL, ILL_ILLOPN, 0x2000, 0);
+  CU_ASSERT_STRING_EQUAL(tt_fatal_describe(&si, 100, buf, sizeof buf),
+                         " Illegal operand at address 0x2000");
+  si = info(SIGSEGV, SI_KERNEL, 0, 0);
+  CU_ASSERT_STRING_EQUAL(tt_fatal_describe(&si, 100, buf, sizeof buf), " General Protection Fault");
+  /* sent: by another process, or by the process itself (abort, raise) */
+  si = info(SIGTERM, SI_USER, 0, 4321);
+  CU_ASSERT_STRING_EQUAL(tt_fatal_describe(&si, 100, buf, sizeof buf), " Sent by process 4321");
+  si = info(SIGABRT, SI_TKILL, 0, 100);
+  CU_ASSERT_STRING_EQUAL(tt_fatal_describe(&si, 100, buf, sizeof buf), "");
+  /* a code nobody named, and no information at all */
+  si = info(SIGBUS, 99, 0x1000, 0);
+  CU_ASSERT_STRING_EQUAL(tt_fatal_describe(&si, 100, buf, sizeof buf), "");
+  CU_ASSERT_STRING_EQUAL(tt_fatal_describe(NULL, 100, buf, sizeof buf), "");
+  /* a small buffer: cut, terminated */
+  char small[8];
+  si = info(SIGSEGV, SEGV_MAPERR, 0, 0);
+  CU_ASSERT_EQUAL(strlen(tt_fatal_describe(&si, 100, small, sizeof small)), sizeof small - 1);
+}
+
+static void test_names_and_set(void) {
+  char buf[32];
+  CU_ASSERT_STRING_EQUAL(tt_fatal_signal_name(SIGSEGV, buf, sizeof buf), "SIGSEGV");
+  CU_ASSERT_STRING_EQUAL(tt_fatal_signal_name(SIGABRT, buf, sizeof buf), "SIGABRT");
+  CU_ASSERT_STRING_EQUAL(tt_fatal_signal_name(200, buf, sizeof buf), "signal 200");
+  const int yes[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS,
+                     SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGXCPU, SIGXFSZ};
+  for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+    CU_ASSERT_TRUE(tt_fatal_is_reported(yes[i]));
+  /* signals programs use for their own ends, and ones that do not kill */
+  const int no[] = {SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE, SIGCHLD, SIGURG, SIGWINCH, SIGKILL, 0, 99};
+  for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+    CU_ASSERT_FALSE(tt_fatal_is_reported(no[i]));
+}
+
+static void stand_in(int sig, siginfo_t *si, void *uc) {
+  (void)si;
+  (void)uc;
+  tt_fatal_die(sig); /* a crash in a later test still ends the run */
+}
+
+static void mine(int sig) { (void)sig; }
+
+static void test_dispositions(void) {
+  struct sigaction dfl, cur, old;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigaction(SIGXFSZ, &dfl, NULL);
+  CU_ASSERT_TRUE(tt_fatal_install(stand_in) > 0);
+  CU_ASSERT_TRUE(tt_fatal_owns(SIGXFSZ));
+  /* the kernel has tether's handler; the program is told SIG_DFL */
+  sigaction(SIGXFSZ, NULL, &cur);
+  CU_ASSERT_TRUE((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == stand_in);
+  CU_ASSERT_EQUAL(tt_fatal_sigaction(SIGXFSZ, NULL, &old), 0);
+  CU_ASSERT_PTR_EQUAL(old.sa_handler, SIG_DFL);
+
+  /* the program's handler replaces it and is what it is told */
+  struct sigaction act;
+  memset(&act, 0, sizeof act);
+  act.sa_handler = mine;
+  CU_ASSERT_EQUAL(tt_fatal_sigaction(SIGXFSZ, &act, &old), 0);
+  CU_ASSERT_PTR_EQUAL(old.sa_handler, SIG_DFL);
+  CU_ASSERT_FALSE(tt_fatal_owns(SIGXFSZ));
+  sigaction(SIGXFSZ, NULL, &cur);
+  CU_ASSERT_PTR_EQUAL(cur.sa_handler, mine);
+  tt_fatal_sigaction(SIGXFSZ, NULL, &old);
+  CU_ASSERT_PTR_EQUAL(old.sa_handler, mine);
+
+  /* SIG_DFL again: tether's handler is back, the program sees SIG_DFL
+   * with the flags it gave */
+  struct sigaction back = dfl;
+  back.sa_flags = SA_RESTART;
+  CU_ASSERT_EQUAL(tt_fatal_sigaction(SIGXFSZ, &back, &old), 0);
+  CU_ASSERT_PTR_EQUAL(old.sa_handler, mine);
+  CU_ASSERT_TRUE(tt_fatal_owns(SIGXFSZ));
+  tt_fatal_sigaction(SIGXFSZ, NULL, &old);
+  CU_ASSERT_PTR_EQUAL(old.sa_handler, SIG_DFL);
+  CU_ASSERT_EQUAL(old.sa_flags, SA_RESTART);
+
+  /* set behind its back (the raw system call, sigset): the program's */
+  sigaction(SIGXFSZ, &act, NULL);
+  tt_fatal_sigaction(SIGXFSZ, NULL, &old);
+  CU_ASSERT_PTR_EQUAL(old.sa_handler, mine);
+  CU_ASSERT_FALSE(tt_fatal_owns(SIGXFSZ));
+
+  /* SIG_IGN is the program's too */
+  struct sigaction ign = dfl;
+  ign.sa_handler = SIG_IGN;
+  tt_fatal_sigaction(SIGXFSZ, &dfl, NULL);
+  CU_ASSERT_TRUE(tt_fatal_owns(SIGXFSZ));
+  tt_fatal_sigaction(SIGXFSZ, &ign, NULL);
+  sigaction(SIGXFSZ, NULL, &cur);
+  CU_ASSERT_PTR_EQUAL(cur.sa_handler, SIG_IGN);
+
+  /* a signal tether does not report passes straight through */
+  CU_ASSERT_EQUAL(tt_fatal_sigaction(SIGUSR2, &act, &old), 0);
+  sigaction(SIGUSR2, NULL, &cur);
+  CU_ASSERT_PTR_EQUAL(cur.sa_handler, mine);
+  CU_ASSERT_FALSE(tt_fatal_owns(SIGUSR2));
+  sigaction(SIGUSR2, &dfl, NULL);
+
+  /* a bad signal number: sigaction's own error */
+  CU_ASSERT_EQUAL(tt_fatal_sigaction(0, &act, NULL), -1);
+  CU_ASSERT_EQUAL(errno, EINVAL);
+  CU_ASSERT_EQUAL(tt_fatal_sigaction(SIGKILL, &act, NULL), -1);
+  CU_ASSERT_EQUAL(errno, EINVAL);
+
+  sigaction(SIGXFSZ, &dfl, NULL);
+}
+
+static volatile int fired_tid;
+
+static void on_timer(int sig) {
+  (void)sig;
+  fired_tid = tt_os_gettid();
+}
+
+static void test_watchdog_timer(void) {
+  struct sigaction act, dfl;
+  memset(&act, 0, sizeof act);
+  act.sa_handler = on_timer;
+  sigaction(SIGUSR2, &act, NULL);
+  fired_tid = 0;
+  CU_ASSERT_TRUE_FATAL(tt_os_signal_timer(SIGUSR2, 200));
+  for (int i = 0; i < 300 && !fired_tid; i++) {
+    struct timespec ten_ms = {0, 10 * 1000 * 1000};
+    nanosleep(&ten_ms, NULL);
+  }
+  CU_ASSERT_EQUAL(fired_tid, tt_os_gettid()); /* this thread's, after 200 ms */
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigaction(SIGUSR2, &dfl, NULL);
+}
+
+static volatile int again_pid, again_code;
+
+static void on_term(int sig, siginfo_t *si, void *uc) {
+  (void)uc;
+  const siginfo_t *why = tt_fatal_origin(sig, si);
+  again_code = si->si_code;
+  again_pid = why->si_pid;
+}
+
+static void test_defer(void) {
+  siginfo_t fault = info(SIGSEGV, SEGV_MAPERR, 0, 0);
+  CU_ASSERT_FALSE(tt_fatal_defer(SIGSEGV, &fault));
+  siginfo_t aborted = info(SIGABRT, SI_TKILL, 0, tt_os_getpid());
+  CU_ASSERT_FALSE(tt_fatal_defer(SIGABRT, &aborted));
+  siginfo_t raised = info(SIGTERM, SI_TKILL, 0, tt_os_getpid());
+  CU_ASSERT_FALSE(tt_fatal_defer(SIGTERM, &raised)); /* raise(SIGTERM) would go on past it */
+
+  struct sigaction act, old;
+  memset(&act, 0, sizeof act);
+  act.sa_sigaction = on_term;
+  act.sa_flags = SA_SIGINFO;
+  sigaction(SIGTERM, &act, &old);
+  again_pid = again_code = 0;
+  siginfo_t sent = info(SIGTERM, SI_USER, 0, 4321);
+  CU_ASSERT_TRUE_FATAL(tt_fatal_defer(SIGTERM, &sent));
+  for (int i = 0; i < 300 && !again_pid; i++) {
+    struct timespec ms = {0, 1000 * 1000};
+    nanosleep(&ms, NULL);
+  }
+  /* it came again, by the timer, and still tells who sent it first */
+  CU_ASSERT_EQUAL(again_code, SI_TIMER);
+  CU_ASSERT_EQUAL(again_pid, 4321);
+  /* not for ever: after its tries, the report goes ahead */
+  int tries = 1;
+  while (tt_fatal_defer(SIGTERM, &sent) && tries < 1000)
+    tries++;
+  CU_ASSERT_EQUAL(tries, TT_FATAL_DEFER_TRIES);
+  for (int i = 0; i < 100; i++) { /* the timers' last signal */
+    struct timespec ms = {0, 1000 * 1000};
+    nanosleep(&ms, NULL);
+  }
+  sigaction(SIGTERM, &old, NULL);
+}
+
+static sigjmp_buf trap_jump;
+static uintptr_t trap_pcs[16];
+static int trap_n;
+
+static void on_trap(int sig, siginfo_t *si, void *uc) {
+  (void)sig;
+  (void)si;
+  trap_n = tt_unwind_capture_context(trap_pcs, 16, uc);
+  siglongjmp(trap_jump, 1);
+}
+
+static __attribute__((noinline)) void trap_here(void) {
+  __asm__ volatile("ud2");
+}
+
+static __attribute__((noinline)) void call_trap(void) {
+  trap_here();
+  __asm__ volatile(""); /* not a tail call: this frame stays */
+}
+
+static void test_capture_context(void) {
+  struct sigaction act, old;
+  memset(&act, 0, sizeof act);
+  act.sa_sigaction = on_trap;
+  act.sa_flags = SA_SIGINFO;
+  sigaction(SIGILL, &act, &old);
+  trap_n = 0;
+  if (!sigsetjmp(trap_jump, 1))
+    call_trap();
+  sigaction(SIGILL, &old, NULL);
+  CU_ASSERT_TRUE_FATAL(trap_n >= 2);
+  /* frame 0 is the faulting instruction itself, frame 1 its caller */
+  CU_ASSERT_TRUE(trap_pcs[0] >= (uintptr_t)trap_here && trap_pcs[0] < (uintptr_t)trap_here + 32);
+  CU_ASSERT_TRUE(trap_pcs[1] > (uintptr_t)call_trap && trap_pcs[1] < (uintptr_t)call_trap + 64);
+  CU_ASSERT_EQUAL(tt_unwind_capture_context(trap_pcs, 16, NULL), 0);
+}
+
+int fatal_init(void) { return 0; }
+int fatal_cleanup(void) { return 0; }
+
+CU_TestInfo fatal_tests[] = {
+    {"describe: Valgrind's words", test_describe},
+    {"signal names, the reported set", test_names_and_set},
+    {"dispositions: tether's handler hidden", test_dispositions},
+    {"watchdog timer: to the calling thread", test_watchdog_timer},
+    {"defer: only what another process sent", test_defer},
+    {"capture from a signal's context", test_capture_context},
+    CU_TEST_INFO_NULL,
+};
