@@ -531,8 +531,16 @@ static void print_header(FILE *out, const char *file, const json_t *r) {
   long pid = (long)num(r, "pid");
   char *cmd = tt_cli_command_text(json_object_get(r, "command"), 0);
   fprintf(out, "==%ld== Command: %s\n", pid, cmd);
-  fprintf(out, "==%ld== Process %ld (parent %lld) exited with status %lld; report %s\n", pid, pid,
-          num(r, "ppid"), num(r, "exit_status"), file);
+  const json_t *sig = json_object_get(r, "signal");
+  if (json_is_integer(sig)) {
+    char name[32];
+    tt_cli_wait_status_text((int)(json_integer_value(sig) & 0x7f), name, sizeof name);
+    fprintf(out, "==%ld== Process %ld (parent %lld) was ended by signal %lld (%s); report %s\n", pid,
+            pid, num(r, "ppid"), (long long)json_integer_value(sig), name, file);
+  } else {
+    fprintf(out, "==%ld== Process %ld (parent %lld) exited with status %lld; report %s\n", pid, pid,
+            num(r, "ppid"), num(r, "exit_status"), file);
+  }
   fprintf(out, "==%ld== \n", pid);
   free(cmd);
 }

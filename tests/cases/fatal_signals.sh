@@ -21,6 +21,10 @@ check "off: no report" '! grep -q "Process terminating" "$tmp/off" && ! grep -q 
 "$T" --error-exitcode=9 --json="$tmp/r.json" "$SEGV" 2>/dev/null; rc=$?
 check "error-exitcode: the signal still ends it" '[ $rc -eq 139 ]'
 check "json: signal and exit status" 'python3 -c "import json,sys; r=json.load(open(sys.argv[1])); sys.exit(not (r[\"signal\"] == 11 and r[\"exit_status\"] == 139 and r[\"leak_summary\"][\"definitely_lost\"][\"bytes\"] == 40))" "$tmp/r.json"'
+cp "$tmp/r.json" "$tmp/r2.json"
+"$T" report "$tmp/r.json" "$tmp/r2.json" >"$tmp/rep" 2>&1
+check "tether report: ended by the signal" 'grep -qE "Process [0-9]+ \(parent [0-9]+\) was ended by signal 11 \(SIGSEGV\); report" "$tmp/rep"'
+check "tether report: the summary row" 'grep -qE "^==[0-9]+== +[0-9]+ +SIGSEGV +40 " "$tmp/rep"'
 schema=$(dirname "$0")/../../docs/json-format.schema.json
 if python3 -c "import jsonschema" 2>/dev/null; then
   check "json: the schema takes it" 'python3 -c "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))" "$tmp/r.json" "$schema"'
