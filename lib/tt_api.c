@@ -181,7 +181,7 @@ static TT_NOINLINE size_t run_check(enum tt_check_mode mode, uint32_t owner, con
   struct tt_out o;
   tt_out_init(&o, tt_log_fd());
   struct tt_check_request req = {opts, &o, entry_sp, mode, opts->quiet,
-                                 tt_preload_real_malloc(), owner, title, 0, entry_regs, 0};
+                                 tt_preload_real_malloc(), owner, title, 0, entry_regs, NULL};
   struct tt_leak_totals t;
   struct tt_check_result res;
   int rc;

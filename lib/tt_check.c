@@ -22,6 +22,7 @@
 #include "tt_arena.h"
 #include "tt_cycles.h"
 #include "tt_errors.h"
+#include "tt_fatal.h"
 #include "tt_export.h"
 #include "tt_quarantine.h"
 #include "tt_heap.h"
@@ -1017,7 +1018,7 @@ static void export_reports(const struct ctx *c, const struct tt_leak_totals *tot
                         nowners,
                         &c->cyc,
                         c->blocks,
-                        c->req->fatal_signal ? 128 + c->req->fatal_signal
+                        c->req->fatal ? 128 + c->req->fatal->sig
                         : gate && opts->error_exitcode ? opts->error_exitcode
                                                        : c->req->program_status,
                         gate,
@@ -1025,7 +1026,7 @@ static void export_reports(const struct ctx *c, const struct tt_leak_totals *tot
                         totals->error_records + contexts,
                         totals->suppressed_error_records + err_supp,
                         totals->suppressed_error_records + err_supp_contexts,
-                        c->req->fatal_signal};
+                        c->req->fatal};
   tt_export_write(&x);
   tt_os_unmap(flat, rbytes);
   tt_os_unmap(owners, obytes);

@@ -7,6 +7,8 @@
 #include "tt_options.h"
 #include "tt_report.h"
 
+struct tt_fatal_info;
+
 enum tt_check_mode {
   TT_CHECK_EXIT,  /* at exit: HEAP SUMMARY, loss records, LEAK SUMMARY, owners */
   TT_CHECK_FULL,  /* tether_check_leaks: loss records, LEAK SUMMARY, owners */
@@ -28,7 +30,7 @@ struct tt_check_request {
   int program_status;       /* TT_CHECK_EXIT: the status the program exits with */
   const uintptr_t *entry_regs; /* the checking thread's registers at entry
                                   (TT_REGS_WORDS), or NULL: taken at the check */
-  int fatal_signal;         /* TT_CHECK_EXIT: the signal ending the process, or 0 */
+  const struct tt_fatal_info *fatal; /* TT_CHECK_EXIT: the signal ending the process, or NULL */
 };
 
 /* What a check found besides the leak totals. */

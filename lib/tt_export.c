@@ -9,6 +9,7 @@
 
 #include "tether.h"
 #include "tt_errors.h"
+#include "tt_fatal.h"
 #include "tt_fmt.h"
 #include "tt_log.h"
 #include "tt_os.h"
@@ -248,8 +249,8 @@ static void json_write(struct tt_out *o, const struct tt_export *x, bool summary
   json_command(o);
   tt_out_printf(o, ",\n  \"exit_status\": %d, \"gate_failed\": %s,\n", x->exit_status,
                 x->gate_failed ? "true" : "false");
-  if (x->signal)
-    tt_out_printf(o, "  \"signal\": %d,\n", x->signal);
+  if (x->fatal)
+    tt_out_printf(o, "  \"signal\": %d,\n", x->fatal->sig);
   if (summary)
     tt_out_printf(o, "  \"summary_only\": true,\n");
   tt_out_printf(o, "  \"heap\": {\"in_use_bytes\": %llu, \"in_use_blocks\": %llu, \"allocs\": %llu, "
@@ -640,6 +641,22 @@ static void xml_supp_cb(uint64_t count, const char *name, void *arg) {
 static const char *const xml_leak_kinds[4] = {"Leak_StillReachable", "Leak_PossiblyLost",
                                               "Leak_IndirectlyLost", "Leak_DefinitelyLost"};
 
+/* Valgrind's <fatal_signal>, between the errors and the leaks. */
+static void xml_fatal_signal(struct tt_out *o, const struct tt_fatal_info *f) {
+  char name[32];
+  tt_out_printf(o, "<fatal_signal>\n  <tid>1</tid>\n  <signo>%d</signo>\n", f->sig);
+  xtag(o, "  ", "signame", tt_fatal_signal_name(f->sig, name, sizeof name));
+  tt_out_printf(o, "  <sicode>%d</sicode>\n", f->code);
+  if (f->event)
+    xtag(o, "  ", "event", f->event);
+  if (f->has_addr)
+    tt_out_printf(o, "  <siaddr>0x%lX</siaddr>\n", (unsigned long)f->addr);
+  int shown;
+  tt_report_signal_frames(f->stack, frames, TT_REPORT_MAX_FRAMES, &shown);
+  xstack(o, shown);
+  tt_out_printf(o, "</fatal_signal>\n\n");
+}
+
 void tt_export_xml(struct tt_out *o, const struct tt_export *x) {
   tt_out_printf(o, "<?xml version=\"1.0\"?>\n\n<valgrindoutput>\n\n<protocolversion>4</protocolversion>\n"
                    "<protocoltool>memcheck</protocoltool>\n\n<preamble>\n"
@@ -661,6 +678,8 @@ void tt_export_xml(struct tt_out *o, const struct tt_export *x) {
                    "  <time>00:00:00:00.000 </time>\n</status>\n\n");
   struct xml_ctx c = {o, 0};
   tt_errors_for_each(xml_error_cb, &c);
+  if (x->fatal)
+    xml_fatal_signal(o, x->fatal);
   tt_out_printf(o, "<status>\n  <state>FINISHED</state>\n  <time>00:00:00:00.000 </time>\n"
                    "</status>\n\n");
   for (size_t i = 0; i < x->nrecs; i++) {

@@ -8,6 +8,8 @@
 #include "tt_cycles.h"
 #include "tt_report.h"
 
+struct tt_fatal_info;
+
 /* What the exit check found, as the writers need it. */
 struct tt_export {
   const struct tt_options *opts;
@@ -21,7 +23,7 @@ struct tt_export {
   int exit_status;                   /* what the process exits with */
   bool gate_failed;
   uint64_t errors, contexts, suppressed, suppressed_contexts;
-  int signal;                        /* the fatal signal ending the process, or 0 */
+  const struct tt_fatal_info *fatal; /* the fatal signal ending the process, or NULL */
 };
 
 /* At start-up: remembers $TETHER_RUN_DIR (the environment is gone by exit). */

@@ -255,6 +255,20 @@ static const char *fault_text(int sig, int code) {
   }
 }
 
+void tt_fatal_info_of(const siginfo_t *si, int sig, struct tt_fatal_info *out) {
+  memset(out, 0, sizeof *out);
+  out->sig = sig;
+  if (!si)
+    return;
+  out->code = si->si_code;
+  if (si->si_code == SI_KERNEL && sig == SIGSEGV) {
+    out->event = "General Protection Fault"; /* no address: the kernel gives 0 */
+  } else if (si->si_code > 0 && (out->event = fault_text(sig, si->si_code))) {
+    out->has_addr = true;
+    out->addr = (uintptr_t)si->si_addr;
+  }
+}
+
 const char *tt_fatal_describe(const siginfo_t *si, int self_pid, char *buf, size_t size) {
   if (size)
     buf[0] = '\0';
@@ -266,12 +280,11 @@ const char *tt_fatal_describe(const siginfo_t *si, int self_pid, char *buf, size
       tt_fmt(buf, size, " Sent by process %d", (int)si->si_pid);
     return buf;
   }
-  if (code == SI_KERNEL && sig == SIGSEGV) {
-    tt_fmt(buf, size, " General Protection Fault"); /* no address: the kernel gives 0 */
-    return buf;
-  }
-  const char *what = code > 0 ? fault_text(sig, code) : NULL;
-  if (what)
-    tt_fmt(buf, size, " %s at address 0x%lX", what, (unsigned long)(uintptr_t)si->si_addr);
+  struct tt_fatal_info fi;
+  tt_fatal_info_of(si, sig, &fi);
+  if (fi.has_addr)
+    tt_fmt(buf, size, " %s at address 0x%lX", fi.event, (unsigned long)fi.addr);
+  else if (fi.event)
+    tt_fmt(buf, size, " %s", fi.event);
   return buf;
 }

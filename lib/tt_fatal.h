@@ -71,6 +71,18 @@ void tt_fatal_begin(int sig, unsigned seconds) TT_HIDDEN;
 /* Ends the process by sig (its default action, core dump included). */
 __attribute__((noreturn)) void tt_fatal_die(int sig) TT_HIDDEN;
 
+/* What the reports say of a fatal signal. */
+struct tt_fatal_info {
+  int sig;
+  int code;          /* si_code */
+  const char *event; /* Valgrind's words for a fault the kernel raised, or NULL */
+  bool has_addr;     /* addr is the faulting address (event says "at address") */
+  uintptr_t addr;
+  uint32_t stack;    /* where it hit (tt_unwind_capture_context's frames), or 0 */
+};
+/* Fills *out from a signal's siginfo (stack left 0). */
+void tt_fatal_info_of(const siginfo_t *si, int sig, struct tt_fatal_info *out) TT_HIDDEN;
+
 /* "SIGSEGV" for 11 (the abbreviation glibc knows, else "signal N"). */
 const char *tt_fatal_signal_name(int sig, char *buf, size_t size) TT_HIDDEN;
 

@@ -883,10 +883,10 @@ static void fork_child(void) {
 /* The exit-time check, below exit_cb's small frame so that its own large
  * locals lie below entry_sp and are not roots. */
 /* regs: the exiting thread's registers at exit's entry (each caller's own:
- * two threads may call exit at once). sig: the fatal signal ending the
- * process (tt_fatal.h), or 0. */
+ * two threads may call exit at once). fatal: the fatal signal ending the
+ * process (tt_fatal.h), or NULL. */
 static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status, const uintptr_t *regs,
-                                   int sig) {
+                                   const struct tt_fatal_info *fatal) {
   if (__atomic_exchange_n(&exit_done, 1, __ATOMIC_ACQ_REL) || !tracking)
     return;
   if (tt_disabled) {
@@ -902,9 +902,9 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status, const uintptr
    * program may have stopped in the middle of their state (a stream it was
    * writing), and Valgrind does not either. */
   in_freeres = 1;
-  if (opts.run_cxx_freeres && !sig)
+  if (opts.run_cxx_freeres && !fatal)
     tt_os_run_cxx_freeres();
-  if (opts.run_libc_freeres && !sig)
+  if (opts.run_libc_freeres && !fatal)
     tt_os_run_libc_freeres();
   in_freeres = 0;
   /* Recording goes on until the check has its snapshot: another thread's
@@ -918,7 +918,7 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status, const uintptr
   struct tt_out o;
   tt_out_init(&o, tt_log_fd());
   struct tt_check_request req = {&opts, &o, entry_sp, TT_CHECK_EXIT, opts.quiet,
-                                 (void *)real.malloc, 0, NULL, status, regs, sig};
+                                 (void *)real.malloc, 0, NULL, status, regs, fatal};
   struct tt_leak_totals t;
   int rc;
   /* An on-demand check in another thread finishes first. */
@@ -940,7 +940,7 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status, const uintptr
   tt_out_flush(&o);
 
   bool gate = tt_check_gate(&opts, &t, lifetime_errors);
-  if (gate && opts.error_exitcode && !sig) /* a fatal signal ends it as it would have */
+  if (gate && opts.error_exitcode && !fatal) /* a fatal signal ends it as it would have */
     tt_os_exit_now(opts.error_exitcode);
   guard--;
 }
@@ -952,7 +952,7 @@ static void exit_cb(int status, void *arg) {
   if (tt_os_getpid() == proc_pid) {
     struct tt_thread_state regs;
     tt_os_save_own_registers(&regs);
-    exit_check(tt_os_current_sp(), status, regs.regs, 0);
+    exit_check(tt_os_current_sp(), status, regs.regs, NULL);
   }
 }
 
@@ -964,7 +964,7 @@ static TT_NOINLINE __attribute__((noreturn)) void exit_now_checked(int status) {
   if (tracking && tt_os_getpid() == proc_pid) {
     struct tt_thread_state regs;
     tt_os_save_own_registers(&regs);
-    exit_check(tt_os_current_sp(), status, regs.regs, 0);
+    exit_check(tt_os_current_sp(), status, regs.regs, NULL);
   }
   tt_os_exit_now(status);
 }
@@ -1006,16 +1006,18 @@ static void fatal_report_cb(void *arg) {
   guard++;
   uintptr_t pcs[TT_MAX_FRAMES];
   int n = tt_unwind_capture_context(pcs, opts.num_callers, f->ucontext);
-  uint32_t stack = n > 0 ? tt_stacks_intern(pcs, n) : 0;
+  struct tt_fatal_info info;
+  tt_fatal_info_of(f->si, f->sig, &info);
+  info.stack = n > 0 ? tt_stacks_intern(pcs, n) : 0;
   struct tt_out o;
   tt_out_init(&o, tt_log_fd());
   fatal_headline(&o, f->sig, f->si);
-  tt_report_signal_stack(&o, stack, &opts);
+  tt_report_signal_stack(&o, info.stack, &opts);
   tt_out_flush(&o);
   guard--;
   struct tt_thread_state st;
   tt_os_context_state(&st, f->ucontext);
-  exit_check(st.sp - TT_RED_ZONE_BYTES, 128 + f->sig, st.regs, f->sig);
+  exit_check(st.sp - TT_RED_ZONE_BYTES, 128 + f->sig, st.regs, &info);
 }
 
 static void fatal_handler(int sig, siginfo_t *info, void *ucontext) {

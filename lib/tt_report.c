@@ -330,24 +330,28 @@ static bool show_all_frames; /* --show-below-main=yes */
 
 void tt_report_set_show_below_main(bool yes) { show_all_frames = yes; }
 
+/* entry_name NULL: a signal's stack, with no entry point of tether's first
+ * and its frame 0 the interrupted instruction itself. */
 static int frames_of(uint32_t stack, uintptr_t entry_pc, const char *entry_name,
                      struct tt_supp_frame *out, int max, int *shown) {
   int n = 0;
   *shown = 0;
   if (max < 1)
     return 0;
-  struct tt_frame_info fi;
-  memset(&fi, 0, sizeof fi);
-  if (entry_pc)
-    tt_symbolize(entry_pc, false, &fi);
-  out[n].pc = entry_pc;
-  out[n].fun = entry_name;
-  out[n].mangled = fi.mangled ? fi.mangled : entry_name;
-  out[n].obj = self_path;
-  out[n].file = NULL;
-  out[n].path = NULL;
-  out[n].line = 0;
-  n++;
+  if (entry_name) {
+    struct tt_frame_info fi;
+    memset(&fi, 0, sizeof fi);
+    if (entry_pc)
+      tt_symbolize(entry_pc, false, &fi);
+    out[n].pc = entry_pc;
+    out[n].fun = entry_name;
+    out[n].mangled = fi.mangled ? fi.mangled : entry_name;
+    out[n].obj = self_path;
+    out[n].file = NULL;
+    out[n].path = NULL;
+    out[n].line = 0;
+    n++;
+  }
   bool past_main = false;
   const uintptr_t *pcs;
   int npcs = tt_stacks_get(stack, &pcs);
@@ -357,10 +361,11 @@ static int frames_of(uint32_t stack, uintptr_t entry_pc, const char *entry_name,
      * Their file:line would read the C runtime's whole debug information
      * (libc6-dbg's, inflated: 53 ms) for nothing. */
     int k = 1;
+    bool caller = entry_name || i > 0;
     if (past_main && !show_all_frames)
-      tt_symbolize_name(pcs[i], true, chain);
+      tt_symbolize_name(pcs[i], caller, chain);
     else
-      k = tt_symbolize_inlined(pcs[i], true, chain, TT_MAX_INLINED);
+      k = tt_symbolize_inlined(pcs[i], caller, chain, TT_MAX_INLINED);
     for (int j = 0; j < k && n < max; j++) {
       out[n].pc = pcs[i];
       out[n].fun = chain[j].function;
@@ -385,6 +390,10 @@ int tt_report_alloc_frames(uint32_t stack, unsigned kind, struct tt_supp_frame *
                            int *shown) {
   return frames_of(stack, kind < TT_ALLOC_KIND_COUNT ? entry_pcs[kind] : 0,
                    tt_alloc_kind_name((enum tt_alloc_kind)kind), out, max, shown);
+}
+
+int tt_report_signal_frames(uint32_t stack, struct tt_supp_frame *out, int max, int *shown) {
+  return frames_of(stack, 0, NULL, out, max, shown);
 }
 
 int tt_report_transfer_frames(uint32_t stack, struct tt_supp_frame *out, int max, int *shown) {

@@ -102,6 +102,10 @@ int tt_report_alloc_frames(uint32_t stack, unsigned kind, struct tt_supp_frame *
 int tt_report_release_frames(uint32_t stack, unsigned how, struct tt_supp_frame *out, int max,
                              int *shown) TT_HIDDEN;
 /* ... of a tether_transfer call. */
+/* The frames of a signal's stack (tt_report_signal_stack's), frame 0 the
+ * interrupted instruction. */
+int tt_report_signal_frames(uint32_t stack, struct tt_supp_frame *out, int max, int *shown)
+    TT_HIDDEN;
 int tt_report_transfer_frames(uint32_t stack, struct tt_supp_frame *out, int max, int *shown)
     TT_HIDDEN;
 /* The Valgrind word for a state: "definitely lost", ... */

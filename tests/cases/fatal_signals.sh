@@ -21,6 +21,15 @@ check "off: no report" '! grep -q "Process terminating" "$tmp/off" && ! grep -q 
 "$T" --error-exitcode=9 --json="$tmp/r.json" "$SEGV" 2>/dev/null; rc=$?
 check "error-exitcode: the signal still ends it" '[ $rc -eq 139 ]'
 check "json: signal and exit status" 'python3 -c "import json,sys; r=json.load(open(sys.argv[1])); sys.exit(not (r[\"signal\"] == 11 and r[\"exit_status\"] == 139 and r[\"leak_summary\"][\"definitely_lost\"][\"bytes\"] == 40))" "$tmp/r.json"'
+"$T" --xml=yes --xml-file="$tmp/r.xml" "$SEGV" 2>/dev/null
+check "xml: Valgrind's fatal_signal" 'python3 -c "
+import sys, xml.etree.ElementTree as ET
+r = ET.parse(sys.argv[1]).getroot()
+f = r.find(\"fatal_signal\")
+fns = [e.findtext(\"fn\") for e in f.find(\"stack\")]
+ok = (f.findtext(\"signo\"), f.findtext(\"signame\"), f.findtext(\"event\"), f.findtext(\"siaddr\")) == (\"11\", \"SIGSEGV\", \"Access not within mapped region\", \"0x0\")
+sys.exit(not (ok and fns[:2] == [\"crash\", \"main\"] and list(r).index(f) < list(r).index(r.findall(\"status\")[1])))
+" "$tmp/r.xml"'
 cp "$tmp/r.json" "$tmp/r2.json"
 "$T" report "$tmp/r.json" "$tmp/r2.json" >"$tmp/rep" 2>&1
 check "tether report: ended by the signal" 'grep -qE "Process [0-9]+ \(parent [0-9]+\) was ended by signal 11 \(SIGSEGV\); report" "$tmp/rep"'

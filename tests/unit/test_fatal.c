@@ -56,6 +56,22 @@ static void test_describe(void) {
   si = info(SIGBUS, 99, 0x1000, 0);
   CU_ASSERT_STRING_EQUAL(tt_fatal_describe(&si, 100, buf, sizeof buf), "");
   CU_ASSERT_STRING_EQUAL(tt_fatal_describe(NULL, 100, buf, sizeof buf), "");
+  /* the same, as the XML report takes it */
+  struct tt_fatal_info fi;
+  si = info(SIGSEGV, SEGV_ACCERR, 0x1000, 0);
+  tt_fatal_info_of(&si, SIGSEGV, &fi);
+  CU_ASSERT_EQUAL(fi.sig, SIGSEGV);
+  CU_ASSERT_EQUAL(fi.code, SEGV_ACCERR);
+  CU_ASSERT_STRING_EQUAL(fi.event, "Bad permissions for mapped region");
+  CU_ASSERT_TRUE(fi.has_addr && fi.addr == 0x1000);
+  si = info(SIGTERM, SI_USER, 0, 4321);
+  tt_fatal_info_of(&si, SIGTERM, &fi);
+  CU_ASSERT_PTR_NULL(fi.event);
+  CU_ASSERT_FALSE(fi.has_addr);
+  si = info(SIGSEGV, SI_KERNEL, 0, 0);
+  tt_fatal_info_of(&si, SIGSEGV, &fi);
+  CU_ASSERT_STRING_EQUAL(fi.event, "General Protection Fault");
+  CU_ASSERT_FALSE(fi.has_addr);
   /* a small buffer: cut, terminated */
   char small[8];
   si = info(SIGSEGV, SEGV_MAPERR, 0, 0);
