@@ -9,8 +9,14 @@
 #include "tt_fmt.h"
 #include "tt_os.h"
 
-static const int reported[] = {SIGSEGV, SIGBUS,  SIGFPE,  SIGILL,  SIGABRT, SIGTRAP, SIGSYS,
-                               SIGTERM, SIGINT,  SIGHUP,  SIGQUIT, SIGXCPU, SIGXFSZ};
+/* Every signal whose default action ends the process, as under Valgrind,
+ * but the real-time ones: the faults and abort, then those others send. */
+static const int reported[] = {SIGSEGV, SIGBUS,    SIGFPE,  SIGILL,  SIGABRT, SIGTRAP,
+                               SIGSYS,  SIGTERM,   SIGINT,  SIGHUP,  SIGQUIT, SIGXCPU,
+                               SIGXFSZ, SIGPIPE,   SIGALRM, SIGUSR1, SIGUSR2, SIGVTALRM,
+                               SIGPROF, SIGSTKFLT, SIGPOLL, SIGPWR};
+/* A signal tether itself uses (--check-signal): never taken. */
+static int spared;
 
 #define TT_FATAL_NSIG 65
 
@@ -29,6 +35,8 @@ static int reporter_tid;
 static int first_sig;
 
 bool tt_fatal_is_reported(int sig) {
+  if (sig == spared)
+    return false;
   for (size_t i = 0; i < sizeof reported / sizeof reported[0]; i++)
     if (reported[i] == sig)
       return true;
@@ -61,12 +69,15 @@ static bool is_ours(const struct sigaction *sa) {
   return handler && (sa->sa_flags & SA_SIGINFO) && sa->sa_sigaction == handler;
 }
 
-int tt_fatal_install(tt_fatal_handler_fn fn) {
+int tt_fatal_install(tt_fatal_handler_fn fn, int spare) {
   int n = 0;
   tt_spin_lock(&disp_lock);
   handler = fn;
+  spared = spare;
   for (size_t i = 0; i < sizeof reported / sizeof reported[0]; i++) {
     int sig = reported[i];
+    if (sig == spared)
+      continue;
     struct sigaction cur;
     if (tt_os_sigaction(sig, NULL, &cur) == 0 && cur.sa_handler == SIG_DFL && take(sig, NULL) == 0)
       n++;
@@ -152,6 +163,8 @@ static bool sent_by_self(const siginfo_t *si, int self) {
 bool tt_fatal_defer(int sig, const siginfo_t *si) {
   switch (sig) {
   case SIGTERM: case SIGINT: case SIGHUP: case SIGQUIT: case SIGXCPU: case SIGXFSZ:
+  case SIGALRM: case SIGUSR1: case SIGUSR2: case SIGVTALRM: case SIGPROF: case SIGSTKFLT:
+  case SIGPOLL: case SIGPWR:
     break;
   default:
     return false; /* a fault, abort: the thread cannot go on */

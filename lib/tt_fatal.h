@@ -23,15 +23,15 @@
  * It never returns: it ends in tt_fatal_die. */
 typedef void (*tt_fatal_handler_fn)(int sig, siginfo_t *si, void *ucontext);
 
-/* The signals tether reports: those whose default action ends the process
- * and that a program does not use for its own purposes (SIGUSR1, SIGALRM,
- * SIGPIPE... are left alone). */
+/* The signals tether reports: every one whose default action ends the
+ * process (as Valgrind), but the real-time signals and the one spared. */
 bool tt_fatal_is_reported(int sig) TT_HIDDEN;
 
 /* Puts handler in the place of every reported signal whose disposition is
- * SIG_DFL now (what the program inherited as SIG_IGN stays so). Returns how
+ * SIG_DFL now (what the program inherited as SIG_IGN stays so), but spare
+ * (a signal of tether's own, or 0), which is left to its user. Returns how
  * many it took. */
-int tt_fatal_install(tt_fatal_handler_fn handler) TT_HIDDEN;
+int tt_fatal_install(tt_fatal_handler_fn handler, int spare) TT_HIDDEN;
 
 /* The program's sigaction(sig, act, old), with tether's handler hidden
  * (see above). 0, or -1 with errno set, as sigaction. Async-signal-safe,

@@ -1220,7 +1220,7 @@ static void init(void) {
   load_suppressions();
   tt_export_init();
   if (opts.report_fatal_signals)
-    tt_fatal_install(fatal_handler);
+    tt_fatal_install(fatal_handler, opts.check_signal); /* that one is tether's own */
   /* --trace-children=no: what this process execs runs without tether (a
    * forked child runs this program and stays checked, as under Valgrind) */
   if (!opts.trace_children && self_path[0])

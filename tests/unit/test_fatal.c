@@ -83,12 +83,14 @@ static void test_names_and_set(void) {
   CU_ASSERT_STRING_EQUAL(tt_fatal_signal_name(SIGSEGV, buf, sizeof buf), "SIGSEGV");
   CU_ASSERT_STRING_EQUAL(tt_fatal_signal_name(SIGABRT, buf, sizeof buf), "SIGABRT");
   CU_ASSERT_STRING_EQUAL(tt_fatal_signal_name(200, buf, sizeof buf), "signal 200");
-  const int yes[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS,
-                     SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGXCPU, SIGXFSZ};
+  const int yes[] = {SIGSEGV, SIGBUS,  SIGFPE,  SIGILL,    SIGABRT, SIGTRAP,   SIGSYS,  SIGTERM,
+                     SIGINT,  SIGHUP,  SIGQUIT, SIGXCPU,   SIGXFSZ, SIGPIPE,   SIGALRM, SIGUSR1,
+                     SIGUSR2, SIGVTALRM, SIGPROF, SIGSTKFLT, SIGPOLL, SIGPWR};
   for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
     CU_ASSERT_TRUE(tt_fatal_is_reported(yes[i]));
-  /* signals programs use for their own ends, and ones that do not kill */
-  const int no[] = {SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE, SIGCHLD, SIGURG, SIGWINCH, SIGKILL, 0, 99};
+  /* signals whose default is not to end the process, those nobody can
+   * catch, the real-time ones */
+  const int no[] = {SIGCHLD, SIGURG, SIGWINCH, SIGCONT, SIGSTOP, SIGTSTP, SIGKILL, SIGRTMIN, 0, 99};
   for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
     CU_ASSERT_FALSE(tt_fatal_is_reported(no[i]));
 }
@@ -106,7 +108,7 @@ static void test_dispositions(void) {
   memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
   sigaction(SIGXFSZ, &dfl, NULL);
-  CU_ASSERT_TRUE(tt_fatal_install(stand_in) > 0);
+  CU_ASSERT_TRUE(tt_fatal_install(stand_in, SIGUSR1) > 0);
   CU_ASSERT_TRUE(tt_fatal_owns(SIGXFSZ));
   /* the kernel has tether's handler; the program is told SIG_DFL */
   sigaction(SIGXFSZ, NULL, &cur);
@@ -152,12 +154,24 @@ static void test_dispositions(void) {
   sigaction(SIGXFSZ, NULL, &cur);
   CU_ASSERT_PTR_EQUAL(cur.sa_handler, SIG_IGN);
 
-  /* a signal tether does not report passes straight through */
-  CU_ASSERT_EQUAL(tt_fatal_sigaction(SIGUSR2, &act, &old), 0);
-  sigaction(SIGUSR2, NULL, &cur);
+  /* the spared signal (tether's --check-signal) passes straight through,
+   * SIG_DFL included */
+  CU_ASSERT_FALSE(tt_fatal_is_reported(SIGUSR1));
+  CU_ASSERT_FALSE(tt_fatal_owns(SIGUSR1));
+  CU_ASSERT_EQUAL(tt_fatal_sigaction(SIGUSR1, &act, &old), 0);
+  sigaction(SIGUSR1, NULL, &cur);
   CU_ASSERT_PTR_EQUAL(cur.sa_handler, mine);
-  CU_ASSERT_FALSE(tt_fatal_owns(SIGUSR2));
-  sigaction(SIGUSR2, &dfl, NULL);
+  CU_ASSERT_EQUAL(tt_fatal_sigaction(SIGUSR1, &dfl, &old), 0);
+  CU_ASSERT_PTR_EQUAL(old.sa_handler, mine);
+  CU_ASSERT_FALSE(tt_fatal_owns(SIGUSR1));
+  sigaction(SIGUSR1, NULL, &cur);
+  CU_ASSERT_PTR_EQUAL(cur.sa_handler, SIG_DFL);
+  /* a signal tether does not report passes straight through */
+  CU_ASSERT_EQUAL(tt_fatal_sigaction(SIGCHLD, &act, &old), 0);
+  sigaction(SIGCHLD, NULL, &cur);
+  CU_ASSERT_PTR_EQUAL(cur.sa_handler, mine);
+  CU_ASSERT_FALSE(tt_fatal_owns(SIGCHLD));
+  sigaction(SIGCHLD, &dfl, NULL);
 
   /* a bad signal number: sigaction's own error */
   CU_ASSERT_EQUAL(tt_fatal_sigaction(0, &act, NULL), -1);
