@@ -1020,6 +1020,17 @@ static void fatal_report_cb(void *arg) {
   exit_check(st.sp - TT_RED_ZONE_BYTES, 128 + f->sig, st.regs, &info);
 }
 
+/* In tether's own code, or the allocator under it: its locks may be held,
+ * so neither a stack nor a check, only the news. Its own frame: the
+ * handler's stays small (it may run on a small alternate signal stack). */
+static TT_NOINLINE void fatal_inside(int sig, const siginfo_t *si) {
+  struct tt_out o;
+  tt_out_init(&o, tt_log_fd());
+  fatal_headline(&o, sig, si);
+  tt_report_line(&o, " (inside tether or the allocator it calls: no leak check)");
+  tt_out_flush(&o);
+}
+
 static void fatal_handler(int sig, siginfo_t *info, void *ucontext) {
   const siginfo_t *si = tt_fatal_origin(sig, info);
   if (guard && tt_fatal_defer(sig, si))
@@ -1028,13 +1039,7 @@ static void fatal_handler(int sig, siginfo_t *info, void *ucontext) {
   tt_fatal_begin(sig, TT_FATAL_WATCHDOG_SECONDS);
   if (tracking && !tt_disabled && tt_os_getpid() == proc_pid) {
     if (guard) {
-      /* in tether's own code, or the allocator under it: its locks may be
-       * held, so neither a stack nor a check, only the news */
-      struct tt_out o;
-      tt_out_init(&o, tt_log_fd());
-      fatal_headline(&o, sig, si);
-      tt_report_line(&o, " (inside tether or the allocator it calls: no leak check)");
-      tt_out_flush(&o);
+      fatal_inside(sig, si);
     } else {
       struct fatal_call f = {sig, si, ucontext};
       tt_stacks_call_with_room(fatal_report_cb, &f, TT_FATAL_STACK_ROOM);

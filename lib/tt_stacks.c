@@ -331,12 +331,21 @@ static TT_NO_ASAN bool read_slots(uintptr_t ra_slot, const uintptr_t *pcs, int n
   return true;
 }
 
-static void fill(struct thread_cache *tc, struct capture_entry *e, uintptr_t ra_slot, int max,
-                 uintptr_t skip_lo, uintptr_t skip_hi, const uintptr_t *pcs, int n, uint32_t id) {
+/* Not inlined: its arrays, and the frame walk's stack, stay off the
+ * capture's own frame (a coroutine may call malloc on a stack of 8 KB). */
+static TT_NOINLINE void fill(struct thread_cache *tc, struct capture_entry *e, uintptr_t ra_slot,
+                             int max, uintptr_t skip_lo, uintptr_t skip_hi, const uintptr_t *pcs,
+                             int n, uint32_t id) {
   uintptr_t pcs2[TT_CAPTURE_FRAMES], slots[TT_CAPTURE_FRAMES];
   __atomic_fetch_add(&cache_fills, 1, __ATOMIC_RELAXED);
   int m = n;
   if (!read_slots(ra_slot, pcs, n, slots)) {
+    if (stack_hi && (ra_slot < stack_lo || ra_slot >= stack_hi)) {
+      /* a stack the thread did not start on (a coroutine's, a signal
+       * stack): its size is unknown, and the walk takes some 8 KB of it */
+      __atomic_fetch_add(&cache_fill_fails, 1, __ATOMIC_RELAXED);
+      return;
+    }
     __atomic_fetch_add(&cache_fill_walks, 1, __ATOMIC_RELAXED);
     m = tt_unwind_capture_slots(pcs2, slots, max, skip_lo, skip_hi);
     for (int i = 0; i < m && m == n; i++)
@@ -364,7 +373,11 @@ static void fill(struct thread_cache *tc, struct capture_entry *e, uintptr_t ra_
 }
 
 uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintptr_t skip_hi) {
-  uintptr_t pcs[TT_MAX_FRAMES];
+  if (max > TT_MAX_FRAMES)
+    max = TT_MAX_FRAMES;
+  if (max < 1)
+    max = 1;
+  uintptr_t pcs[max]; /* --num-callers' frames, not TT_MAX_FRAMES: stacks may be small */
   if (max > TT_CAPTURE_FRAMES || !ra_slot) {
     int n = tt_unwind_capture(pcs, max, skip_lo, skip_hi);
     return tt_stacks_intern(pcs, n);

@@ -17,11 +17,11 @@ void tt_unwind_init(void) {
 }
 
 int tt_unwind_capture(uintptr_t *pcs, int max, uintptr_t skip_lo, uintptr_t skip_hi) {
-  void *raw[TT_UNWIND_MAX + TT_UNWIND_SLACK];
   if (max > TT_UNWIND_MAX)
     max = TT_UNWIND_MAX;
   if (max <= 0)
     return 0;
+  void *raw[max + TT_UNWIND_SLACK]; /* what was asked for: stacks may be small */
   int n = unw_backtrace(raw, max + TT_UNWIND_SLACK);
   int first = 0;
   while (first < n && (uintptr_t)raw[first] >= skip_lo && (uintptr_t)raw[first] < skip_hi)
