@@ -340,12 +340,6 @@ static TT_NOINLINE void fill(struct thread_cache *tc, struct capture_entry *e, u
   __atomic_fetch_add(&cache_fills, 1, __ATOMIC_RELAXED);
   int m = n;
   if (!read_slots(ra_slot, pcs, n, slots)) {
-    if (stack_hi && (ra_slot < stack_lo || ra_slot >= stack_hi)) {
-      /* a stack the thread did not start on (a coroutine's, a signal
-       * stack): its size is unknown, and the walk takes some 8 KB of it */
-      __atomic_fetch_add(&cache_fill_fails, 1, __ATOMIC_RELAXED);
-      return;
-    }
     __atomic_fetch_add(&cache_fill_walks, 1, __ATOMIC_RELAXED);
     m = tt_unwind_capture_slots(pcs2, slots, max, skip_lo, skip_hi);
     for (int i = 0; i < m && m == n; i++)

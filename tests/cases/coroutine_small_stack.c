@@ -2,8 +2,8 @@
 // heap block, allocates and frees. tether's stack capture ran deep on such
 // a stack the thread did not start on: 11 KB, and it wrote over the heap
 // below the block (the program crashed in glibc's malloc). It now takes
-// some 7 KB (libunwind's own walk, 7.8 KB for a plain unw_backtrace, sets
-// the floor) and does not try to cache such a stack's frames.
+// some 7 KB (libunwind's own first walk of a path, 7.8 KB for a plain
+// unw_backtrace, sets the floor).
 // EXPECT definitely: 40 bytes in 1 blocks
 // EXPECT indirectly: 0 bytes in 0 blocks
 // EXPECT possibly: 0 bytes in 0 blocks
