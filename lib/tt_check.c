@@ -371,6 +371,8 @@ static void stopped_world_cb(void *arg) {
     }
   }
   c->t_scan = tt_os_now_ns() - t0 - c->t_stop - c->t_cycles - c->t_refcounts;
+  if (c->req->mode == TT_CHECK_EXIT)
+    tt_os_park_sleepers(); /* the process ends with this check: no early wake-ups */
   tt_os_resume_world();
   tt_check_unlock_all();
   tt_os_unmap(threads, tbytes);

@@ -20,6 +20,14 @@ static int spared;
 
 #define TT_FATAL_NSIG 65
 
+/* The flag glibc's sigaction adds to every disposition it sets on x86-64
+ * (its signal return trampoline), which the kernel then reports. */
+#if defined(__x86_64__)
+#define TT_SA_RESTORER 0x04000000
+#else
+#define TT_SA_RESTORER 0
+#endif
+
 /* Per signal: whether tether's handler is the disposition, and what the
  * program set last while it was (SIG_DFL, with the program's flags and
  * mask, which it gets back when it asks). */
@@ -51,7 +59,12 @@ static int take(int sig, struct sigaction *old) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = handler;
-  sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+  /* Not SA_ONSTACK: an alternate signal stack is often small (Rust gives
+   * every thread 8 KB and a guard page, much of it the kernel's signal
+   * frame), and the thread's own stack is where the handler finds room. A
+   * stack overflow is then not reported (the kernel cannot run a handler
+   * there) and ends the process as it would have. */
+  sa.sa_flags = SA_SIGINFO | SA_RESTART;
   sigfillset(&sa.sa_mask);
   const int sync[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, tt_os_stop_signal()};
   for (size_t i = 0; i < sizeof sync / sizeof sync[0]; i++)
@@ -117,8 +130,10 @@ int tt_fatal_sigaction(int sig, const struct sigaction *act, struct sigaction *o
     if (act && act->sa_handler == SIG_DFL) {
       if (!disp[sig].owned)
         rc = take(sig, NULL);
-      if (rc == 0)
+      if (rc == 0) {
         disp[sig].view = *act;
+        disp[sig].view.sa_flags |= TT_SA_RESTORER; /* what libc's sigaction would have added */
+      }
     } else if (act) {
       rc = tt_os_sigaction(sig, act, NULL);
       if (rc == 0)
@@ -191,16 +206,30 @@ const siginfo_t *tt_fatal_origin(int sig, const siginfo_t *si) {
   return si;
 }
 
+/* The watchdog's signal went off: the report did not finish in time. */
+static void watchdog_fired(int w) {
+  (void)w;
+  tt_fatal_die(first_sig);
+}
+
 void tt_fatal_begin(int sig, unsigned seconds) {
-  struct sigaction dfl;
-  memset(&dfl, 0, sizeof dfl);
-  dfl.sa_handler = SIG_DFL;
-  tt_os_sigaction(sig, &dfl, NULL);
-  if (sig > 0 && sig < TT_FATAL_NSIG)
-    disp[sig].owned = false;
-  tt_os_unblock_signal(sig);
-  if (seconds)
-    tt_os_signal_timer(sig, seconds * 1000u);
+  /* sig stays blocked in this thread and tether's handler stays in place:
+   * a second copy of it (a timeout signals the whole process group, and
+   * the tether command passes its own copy on) waits for the report,
+   * pending here or in the handler of another thread, instead of ending
+   * the process in the middle of it. The watchdog uses another signal,
+   * taken over for the purpose: the process is ending anyway. */
+  if (!seconds)
+    return;
+  int w = sig == SIGALRM ? SIGVTALRM : SIGALRM;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = watchdog_fired;
+  sigfillset(&sa.sa_mask);
+  if (tt_os_sigaction(w, &sa, NULL) == 0) {
+    tt_os_unblock_signal(w);
+    tt_os_signal_timer(w, seconds * 1000u);
+  }
 }
 
 void tt_fatal_die(int sig) {

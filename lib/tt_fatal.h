@@ -61,10 +61,11 @@ bool tt_fatal_defer(int sig, const siginfo_t *si) TT_HIDDEN;
  * again, the first one's. */
 const siginfo_t *tt_fatal_origin(int sig, const siginfo_t *si) TT_HIDDEN;
 
-/* Restores sig's default action and unblocks it in the calling thread, so
- * that a second sig ends the process at once, and arms a watchdog: if the
- * process still runs after seconds (a report that cannot finish), sig
- * ends it. */
+/* Arms the watchdog: if the process still runs after seconds (a report that
+ * cannot finish), sig ends it (the timer sends SIGALRM, or SIGVTALRM when
+ * sig is SIGALRM, whose handler tether takes over). sig itself stays
+ * blocked and tether's handler in place, so that a second copy of it waits
+ * for the report. */
 void tt_fatal_begin(int sig, unsigned seconds) TT_HIDDEN;
 #define TT_FATAL_WATCHDOG_SECONDS 60u
 

@@ -945,6 +945,8 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status, const uintptr
   guard--;
 }
 
+#define TT_UNPARK_AFTER_EXIT_MS 1000
+
 /* The exit-time check: after the program's atexit handlers and C++ static
  * destructors (registered after this one), once per process. */
 static void exit_cb(int status, void *arg) {
@@ -953,6 +955,12 @@ static void exit_cb(int status, void *arg) {
     struct tt_thread_state regs;
     tt_os_save_own_registers(&regs);
     exit_check(tt_os_current_sp(), status, regs.regs, NULL);
+    /* The threads the check took out of a sleep stay out of the way while
+     * exit ends the process (woken, with EINTR, a main thread would return
+     * from main and race this thread to end it with its own status). If
+     * the process still runs in a second (a library's destructor joins one
+     * of them), they go on. */
+    tt_os_unpark_in(TT_UNPARK_AFTER_EXIT_MS);
   }
 }
 
@@ -1005,10 +1013,17 @@ static void fatal_report_cb(void *arg) {
   const struct fatal_call *f = arg;
   guard++;
   uintptr_t pcs[TT_MAX_FRAMES];
-  int n = tt_unwind_capture_context(pcs, opts.num_callers, f->ucontext);
+  int n = tt_unwind_capture_context(pcs, TT_MAX_FRAMES, f->ucontext);
+  /* A signal asked for again may find the thread in tether's entry points
+   * (outside its guard): the stack starts at the program's frames. */
+  int first = 0;
+  while (first < n - 1 && pcs[first] >= self_lo && pcs[first] < self_hi)
+    first++;
+  if (n - first > opts.num_callers)
+    n = first + opts.num_callers;
   struct tt_fatal_info info;
   tt_fatal_info_of(f->si, f->sig, &info);
-  info.stack = n > 0 ? tt_stacks_intern(pcs, n) : 0;
+  info.stack = n > first ? tt_stacks_intern(pcs + first, n - first) : 0;
   struct tt_out o;
   tt_out_init(&o, tt_log_fd());
   fatal_headline(&o, f->sig, f->si);
@@ -1024,11 +1039,15 @@ static void fatal_report_cb(void *arg) {
  * so neither a stack nor a check, only the news. Its own frame: the
  * handler's stays small (it may run on a small alternate signal stack). */
 static TT_NOINLINE void fatal_inside(int sig, const siginfo_t *si) {
-  struct tt_out o;
-  tt_out_init(&o, tt_log_fd());
-  fatal_headline(&o, sig, si);
-  tt_report_line(&o, " (inside tether or the allocator it calls: no leak check)");
-  tt_out_flush(&o);
+  char pre[32], name[32], why[160], text[640];
+  tt_log_prefix(pre, sizeof pre);
+  tt_fatal_describe(si, proc_pid, why, sizeof why);
+  size_t n = tt_fmt(text, sizeof text,
+                    "%s\n%sProcess terminating with default action of signal %d (%s)\n%s%s%s"
+                    "%s (inside tether or the allocator it calls: no leak check)\n",
+                    pre, pre, sig, tt_fatal_signal_name(sig, name, sizeof name), why[0] ? pre : "",
+                    why, why[0] ? "\n" : "", pre);
+  tt_os_write(tt_log_fd(), text, n);
 }
 
 static void fatal_handler(int sig, siginfo_t *info, void *ucontext) {

@@ -151,6 +151,19 @@ struct tt_thread_state {
  * which may exceed max; -errno if it could not stop anything. */
 int tt_os_stop_world(struct tt_thread_state *out, int max) TT_HIDDEN;
 void tt_os_resume_world(void) TT_HIDDEN;
+/* For a check at the end of the process (exit, a fatal signal): the
+ * threads the stop signal took out of a sleep (nanosleep, pause, poll,
+ * epoll_wait... which the kernel never restarts after a handler) do not
+ * return from it when the world resumes, but wait until tt_os_unpark or
+ * TT_PARK_SECONDS: they would wake early with EINTR and run on, a main
+ * thread to return from main, exit with its own status and cut the report
+ * short. Threads that were running, or in a call the kernel restarts (a
+ * futex, a read), resume. */
+void tt_os_park_sleepers(void) TT_HIDDEN;
+/* Lets the parked threads go in ms milliseconds (0: now), unless the
+ * process has ended by then. */
+void tt_os_unpark_in(unsigned ms) TT_HIDDEN;
+#define TT_PARK_SECONDS 30
 /* Saves the caller's own registers into st (for scanning). */
 void tt_os_save_own_registers(struct tt_thread_state *st) TT_HIDDEN;
 

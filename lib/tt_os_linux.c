@@ -420,7 +420,7 @@ void tt_os_unmap(void *p, size_t size) {
 struct own_stack_call {
   void (*fn)(void *);
   void *arg;
-  ucontext_t back;
+  ucontext_t back, there;
 };
 
 /* makecontext passes ints: the call's address comes in two halves. */
@@ -435,16 +435,23 @@ bool tt_os_call_on_own_stack(void (*fn)(void *), void *arg, size_t size) {
   if (!stack)
     return false;
   syscall(SYS_mprotect, stack, 4096, PROT_NONE); /* an overflow faults, not corrupts */
-  struct own_stack_call call = {fn, arg, {0}};
-  ucontext_t there;
-  bool ok = getcontext(&there) == 0;
+  /* The two contexts (2 KB) sit at the top of the new stack, not on the
+   * caller's: a fatal signal's handler may run on an alternate signal
+   * stack of 8 KB (Rust gives every thread one), much of it the kernel's
+   * signal frame already. */
+  struct own_stack_call *call =
+      (struct own_stack_call *)(stack + size - TT_ALIGN_UP(sizeof(struct own_stack_call), 64));
+  call->fn = fn;
+  call->arg = arg;
+  bool ok = getcontext(&call->there) == 0;
   if (ok) {
-    there.uc_stack.ss_sp = stack;
-    there.uc_stack.ss_size = size;
-    there.uc_link = &call.back;
-    uintptr_t p = (uintptr_t)&call;
-    makecontext(&there, (void (*)(void))own_stack_entry, 2, (unsigned)(p >> 32), (unsigned)p);
-    ok = swapcontext(&call.back, &there) == 0;
+    call->there.uc_stack.ss_sp = stack;
+    call->there.uc_stack.ss_size = (size_t)((char *)call - stack);
+    call->there.uc_link = &call->back;
+    uintptr_t p = (uintptr_t)call;
+    makecontext(&call->there, (void (*)(void))own_stack_entry, 2, (unsigned)(p >> 32),
+                (unsigned)p);
+    ok = swapcontext(&call->back, &call->there) == 0;
   }
   tt_os_unmap(stack, size);
   return ok;
@@ -772,10 +779,68 @@ static struct {
   struct sigaction old;
   bool installed;
   bool keep_installed;    /* a thread never answered: its signal may still come */
+  volatile int park;      /* 1: threads taken out of a sleep wait on it (tt_os_park_sleepers) */
+  volatile long long park_until; /* CLOCK_MONOTONIC ns when they go anyway (0: TT_PARK_SECONDS) */
 } g_stop;
 
 static long futex(volatile int *addr, int op, int val) {
   return syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
+}
+
+/* Whether the stop signal interrupted a system call that will fail with
+ * EINTR (x86-64: the instruction before the pc is `syscall`, and rax holds
+ * -EINTR); one the kernel restarts has the pc back on the instruction. */
+static bool taken_out_of_sleep(const void *uctx) {
+#if defined(__x86_64__)
+  const ucontext_t *uc = uctx;
+  uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+  if ((long long)uc->uc_mcontext.gregs[REG_RAX] != -EINTR || (pc & 4095) < 2)
+    return false;
+  const unsigned char *insn = (const unsigned char *)(pc - 2);
+  return insn[0] == 0x0f && insn[1] == 0x05;
+#else
+  (void)uctx;
+  return false;
+#endif
+}
+
+static long long monotonic_ns(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (long long)now.tv_sec * 1000000000ll + now.tv_nsec;
+}
+
+static void park_until_unparked(void) {
+  long long cap = monotonic_ns() + (long long)TT_PARK_SECONDS * 1000000000ll;
+  while (__atomic_load_n(&g_stop.park, __ATOMIC_ACQUIRE)) {
+    long long until = __atomic_load_n(&g_stop.park_until, __ATOMIC_ACQUIRE);
+    if (!until || until > cap)
+      until = cap;
+    long long left_ns = until - monotonic_ns();
+    if (left_ns <= 0)
+      return;
+    struct timespec ts = {(time_t)(left_ns / 1000000000ll), (long)(left_ns % 1000000000ll)};
+    syscall(SYS_futex, &g_stop.park, FUTEX_WAIT_PRIVATE, 1, &ts, NULL, 0);
+  }
+}
+
+void tt_os_park_sleepers(void) {
+  __atomic_store_n(&g_stop.park_until, 0, __ATOMIC_RELEASE);
+  __atomic_store_n(&g_stop.park, 1, __ATOMIC_RELEASE);
+}
+
+void tt_os_unpark_in(unsigned ms) {
+  if (!__atomic_load_n(&g_stop.park, __ATOMIC_ACQUIRE))
+    return;
+  int saved = errno;
+  if (ms) {
+    __atomic_store_n(&g_stop.park_until, monotonic_ns() + (long long)ms * 1000000ll,
+                     __ATOMIC_RELEASE);
+  } else {
+    __atomic_store_n(&g_stop.park, 0, __ATOMIC_RELEASE);
+  }
+  futex(&g_stop.park, FUTEX_WAKE_PRIVATE, 0x7fffffff); /* they look at the time again */
+  errno = saved;
 }
 
 static void stop_handler(int sig, siginfo_t *si, void *uctx) {
@@ -809,6 +874,8 @@ static void stop_handler(int sig, siginfo_t *si, void *uctx) {
   while (__atomic_load_n(&g_stop.gen, __ATOMIC_ACQUIRE) == gen)
     futex(&g_stop.gen, FUTEX_WAIT_PRIVATE, gen);
   __atomic_fetch_sub(&g_stop.inside, 1, __ATOMIC_ACQ_REL);
+  if (__atomic_load_n(&g_stop.park, __ATOMIC_ACQUIRE) && taken_out_of_sleep(uctx))
+    park_until_unparked();
   errno = saved_errno;
 }
 

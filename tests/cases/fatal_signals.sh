@@ -57,6 +57,16 @@ check "SIGTERM passed on: sleep's report" 'grep -q "Process terminating with def
 check "SIGTERM passed on: sent by tether" 'grep -q " Sent by process $tpid\$" "$tmp/sleep"'
 check "SIGTERM passed on: status 143" '[ $rc -eq 143 ]'
 
+# timeout signals its whole process group: the program gets SIGTERM from
+# it and again from the tether command, which passes its own on. The
+# second must wait for the report of the first.
+n=0
+for i in 1 2 3 4 5; do
+  timeout 1 "$T" sleep 10 2>"$tmp/to.$i"; rc=$?
+  [ $rc -eq 124 ] && grep -q "signal 15 (SIGTERM)" "$tmp/to.$i" && grep -q "ERROR SUMMARY" "$tmp/to.$i" && n=$((n + 1))
+done
+check "SIGTERM twice (timeout): the whole report, every time" '[ $n -eq 5 ]'
+
 "$T" --freelist-vol=0 "$INALLOC" 2>"$tmp/inalloc"; rc=$?
 check "inside the allocator: SIGABRT" '[ $rc -eq 134 ]'
 check "inside the allocator: said, and no check" 'grep -q "Process terminating with default action of signal 6 (SIGABRT)" "$tmp/inalloc" && grep -q "(inside tether or the allocator it calls: no leak check)" "$tmp/inalloc" && ! grep -q "HEAP SUMMARY" "$tmp/inalloc"'
