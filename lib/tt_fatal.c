@@ -165,10 +165,23 @@ bool tt_fatal_claim(int sig) {
 }
 
 /* The signal being asked for again, the siginfo it first came with, and
- * how many times. */
+ * how many times (shared by the threads: the timer sends it to the
+ * process, any thread that does not block it takes it). The timers are
+ * made once (per signal for the deferral) and set again after: their ids
+ * plus one, 0 for none. */
 static int deferred_sig;
 static siginfo_t deferred_si;
 static int deferred_tries;
+static int defer_timers[TT_FATAL_NSIG];
+static int watchdog_timer;
+#define TT_FATAL_COOKIE 0x7e7e4e2d /* si_value of tether's own timers' signals */
+
+static bool timer_set(int *id_plus_one, int sig, unsigned ms, bool thread) {
+  int id = *id_plus_one - 1;
+  bool ok = tt_os_signal_timer(sig, ms, thread, TT_FATAL_COOKIE, &id);
+  *id_plus_one = id + 1;
+  return ok;
+}
 
 static bool sent_by_self(const siginfo_t *si, int self) {
   return si && (si->si_code == SI_USER || si->si_code == SI_TKILL || si->si_code == SI_QUEUE) &&
@@ -186,24 +199,87 @@ bool tt_fatal_defer(int sig, const siginfo_t *si) {
   }
   if (sent_by_self(si, tt_os_getpid()))
     return false; /* raise: it would go on past it */
-  if (deferred_sig != sig) {
-    deferred_sig = sig;
-    deferred_tries = 0;
+  int none = 0;
+  if (__atomic_compare_exchange_n(&deferred_sig, &none, sig, false, __ATOMIC_ACQ_REL,
+                                  __ATOMIC_ACQUIRE)) {
     if (si)
-      deferred_si = *si;
+      deferred_si = *si; /* the first one's: it names who sent it */
     else
       memset(&deferred_si, 0, sizeof deferred_si);
   }
-  if (deferred_tries >= TT_FATAL_DEFER_TRIES)
+  if (__atomic_fetch_add(&deferred_tries, 1, __ATOMIC_ACQ_REL) >= TT_FATAL_DEFER_TRIES)
     return false;
-  deferred_tries++;
-  return tt_os_signal_timer(sig, TT_FATAL_DEFER_MS);
+  /* To the process, not this thread: it may exit (or block the signal)
+   * before the timer goes off, and the signal would be lost with it. */
+  return timer_set(&defer_timers[sig], sig, TT_FATAL_DEFER_MS, false);
 }
 
 const siginfo_t *tt_fatal_origin(int sig, const siginfo_t *si) {
-  if (si && si->si_code == SI_TIMER && deferred_sig == sig)
+  if (si && si->si_code == SI_TIMER && si->si_value.sival_int == TT_FATAL_COOKIE &&
+      __atomic_load_n(&deferred_sig, __ATOMIC_ACQUIRE) == sig)
     return &deferred_si;
   return si;
+}
+
+void tt_fatal_take_deferred(void) {
+  int sig = __atomic_load_n(&deferred_sig, __ATOMIC_ACQUIRE);
+  if (!sig || __atomic_load_n(&reporter_tid, __ATOMIC_ACQUIRE))
+    return;
+  /* A signal asked for again may find no thread to take it once this one
+   * is gone (the others block it): take it here, as the timer would have
+   * sent it. */
+  siginfo_t si;
+  memset(&si, 0, sizeof si);
+  si.si_signo = sig;
+  si.si_code = SI_TIMER;
+  si.si_value.sival_int = TT_FATAL_COOKIE;
+  tt_os_unblock_signal(sig);
+  tt_os_queue_signal_self(sig, &si);
+}
+
+bool tt_fatal_reporting_elsewhere(void) {
+  int tid = __atomic_load_n(&reporter_tid, __ATOMIC_ACQUIRE);
+  return tid && tid != tt_os_gettid();
+}
+
+void tt_fatal_fork_child(void) {
+  /* the parent's other threads do not exist here: a lock one held, a
+   * report one was making, are not the child's; nor are the timers */
+  disp_lock = (tt_spinlock_t)TT_SPINLOCK_INIT;
+  reporter_tid = 0;
+  first_sig = 0;
+  deferred_sig = 0;
+  deferred_tries = 0;
+  memset(defer_timers, 0, sizeof defer_timers);
+  watchdog_timer = 0;
+}
+
+tt_sighandler_t tt_fatal_signal_via(int sig, tt_sighandler_t disposition,
+                                 tt_sighandler_t (*real_fn)(int, tt_sighandler_t)) {
+  tt_sigmask_t saved;
+  tt_os_block_signals(&saved);
+  tt_spin_lock(&disp_lock);
+  struct sigaction cur;
+  tt_sighandler_t seen = SIG_ERR;
+  if (tt_os_sigaction(sig, NULL, &cur) == 0) {
+    disp[sig].owned = is_ours(&cur);
+    seen = disp[sig].owned ? disp[sig].view.sa_handler : cur.sa_handler;
+    /* libc's own function sets it, with the flags it would have chosen
+     * (siginterrupt's among them) */
+    if (real_fn(sig, disposition) == SIG_ERR) {
+      seen = SIG_ERR;
+    } else if (disposition == SIG_DFL) {
+      struct sigaction now;
+      tt_os_sigaction(sig, NULL, &now);
+      if (take(sig, NULL) == 0)
+        disp[sig].view = now; /* SIG_DFL with libc's flags and mask */
+    } else {
+      disp[sig].owned = false;
+    }
+  }
+  tt_spin_unlock(&disp_lock);
+  tt_os_restore_signals(&saved);
+  return seen;
 }
 
 /* The watchdog's signal went off: the report did not finish in time. */
@@ -228,7 +304,7 @@ void tt_fatal_begin(int sig, unsigned seconds) {
   sigfillset(&sa.sa_mask);
   if (tt_os_sigaction(w, &sa, NULL) == 0) {
     tt_os_unblock_signal(w);
-    tt_os_signal_timer(w, seconds * 1000u);
+    timer_set(&watchdog_timer, w, seconds * 1000u, true);
   }
 }
 

@@ -22,6 +22,7 @@
  * with every signal but the synchronous faults and the stop signal blocked.
  * It never returns: it ends in tt_fatal_die. */
 typedef void (*tt_fatal_handler_fn)(int sig, siginfo_t *si, void *ucontext);
+typedef void (*tt_sighandler_t)(int);
 
 /* The signals tether reports: every one whose default action ends the
  * process (as Valgrind), but the real-time signals and the one spared. */
@@ -60,6 +61,29 @@ bool tt_fatal_defer(int sig, const siginfo_t *si) TT_HIDDEN;
 /* The siginfo that tells why sig came: si, or for a signal asked for
  * again, the first one's. */
 const siginfo_t *tt_fatal_origin(int sig, const siginfo_t *si) TT_HIDDEN;
+
+/* The calling thread, or the process, is ending, out of tether's code: a
+ * fatal signal asked for again (tt_fatal_defer) and not reported yet is
+ * taken now, in this thread (the others may block it, and it would be
+ * lost with the thread, or the process would end with a status of its own
+ * where the signal would have ended it). */
+void tt_fatal_take_deferred(void) TT_HIDDEN;
+
+/* Whether another thread is reporting a fatal signal (then the process
+ * ends with that signal, when the report is out: a thread that would end it
+ * otherwise, by exit or a return from main, waits instead). */
+bool tt_fatal_reporting_elsewhere(void) TT_HIDDEN;
+
+/* In a fork child: the parent's state of other threads is not the
+ * child's (a held lock, a report under way, the timers). */
+void tt_fatal_fork_child(void) TT_HIDDEN;
+
+/* The program's signal(), bsd_signal(), sysv_signal()... for a reported
+ * signal: real_fn, libc's, sets the disposition with the flags it chooses
+ * (siginterrupt's among them); tether's handler stays hidden (the old
+ * disposition the program is told) and takes SIG_DFL's place again. */
+tt_sighandler_t tt_fatal_signal_via(int sig, tt_sighandler_t disposition,
+                                 tt_sighandler_t (*real_fn)(int, tt_sighandler_t)) TT_HIDDEN;
 
 /* Arms the watchdog: if the process still runs after seconds (a report that
  * cannot finish), sig ends it (the timer sends SIGALRM, or SIGVTALRM when

@@ -868,6 +868,7 @@ static void fork_parent(void) {
 
 static void fork_child(void) {
   proc_pid = tt_os_getpid();
+  tt_fatal_fork_child();
   tt_check_fork_child();
   tt_roots_after_fork_child();
   /* The child's errors belong in its own report from its first line on. */
@@ -949,8 +950,24 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status, const uintptr
 
 /* The exit-time check: after the program's atexit handlers and C++ static
  * destructors (registered after this one), once per process. */
+/* Another thread is reporting a fatal signal, which ends the process when
+ * the report is out: this thread, which would end it first with a status
+ * of its own (exit, a return from main), waits for that. */
+static void wait_for_fatal_report(void) {
+  if (!tt_fatal_reporting_elsewhere())
+    return;
+  tt_sigmask_t saved;
+  tt_os_block_signals(&saved); /* but the stop signal: a check may stop this thread */
+  tt_os_unblock_signal(tt_os_stop_signal());
+  for (;;)
+    tt_os_pause();
+}
+
 static void exit_cb(int status, void *arg) {
   (void)arg;
+  wait_for_fatal_report();
+  if (!guard)
+    tt_fatal_take_deferred();
   if (tt_os_getpid() == proc_pid) {
     struct tt_thread_state regs;
     tt_os_save_own_registers(&regs);
@@ -969,6 +986,11 @@ static void exit_cb(int status, void *arg) {
  * does tether (the C runtimes' own state is freed first, as at exit). Not in
  * a child made by vfork or clone, which shares its parent's memory. */
 static TT_NOINLINE __attribute__((noreturn)) void exit_now_checked(int status) {
+  if (tt_os_getpid() == proc_pid) {
+    wait_for_fatal_report();
+    if (!guard)
+      tt_fatal_take_deferred();
+  }
   if (tracking && tt_os_getpid() == proc_pid) {
     struct tt_thread_state regs;
     tt_os_save_own_registers(&regs);
@@ -1051,6 +1073,8 @@ static TT_NOINLINE void fatal_inside(int sig, const siginfo_t *si) {
 }
 
 static void fatal_handler(int sig, siginfo_t *info, void *ucontext) {
+  if (tt_os_getpid() != proc_pid)
+    tt_fatal_die(sig); /* a vfork child: the parent's memory, not its to report on */
   const siginfo_t *si = tt_fatal_origin(sig, info);
   if (guard && tt_fatal_defer(sig, si))
     return; /* sent from outside while in tether's code: again in a moment */
@@ -1076,45 +1100,44 @@ TT_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *
   return tt_fatal_sigaction(sig, act, old);
 }
 
-typedef void (*sighandler_fn)(int);
+/* libc's signal(), bsd_signal(), ssignal(), sysv_signal(), __sysv_signal(),
+ * looked up at start-up (a first call may come from a signal handler,
+ * where dlsym may not run). */
+enum { SIG_FN_SIGNAL, SIG_FN_BSD, SIG_FN_SSIGNAL, SIG_FN_SYSV, SIG_FN___SYSV, SIG_FN_COUNT };
+static const char *const sig_fn_names[SIG_FN_COUNT] = {"signal", "bsd_signal", "ssignal",
+                                                       "sysv_signal", "__sysv_signal"};
+static tt_sighandler_t (*sig_fns[SIG_FN_COUNT])(int, tt_sighandler_t);
 
-static sighandler_fn signal_like(const char *real_name, sighandler_fn (**real_fn)(int, sighandler_fn),
-                                 int sig, sighandler_fn handler, int flags) {
-  if (!tt_fatal_is_reported(sig) || !opts.report_fatal_signals || !init_done) {
-    if (!*real_fn) {
-      guard++;
-      *real_fn = (sighandler_fn(*)(int, sighandler_fn))tt_os_dlsym_next(real_name);
-      guard--;
-    }
-    if (*real_fn)
-      return (*real_fn)(sig, handler);
-  }
-  if (handler == SIG_ERR) {
-    errno = EINVAL;
-    return SIG_ERR;
-  }
-  struct sigaction act, old;
-  memset(&act, 0, sizeof act);
-  act.sa_handler = handler;
-  act.sa_flags = flags;
-  sigemptyset(&act.sa_mask);
-  if (!(flags & SA_NODEFER))
-    sigaddset(&act.sa_mask, sig);
-  if (tt_fatal_sigaction(sig, &act, &old) != 0)
-    return SIG_ERR;
-  return old.sa_handler;
+static void resolve_signal_fns(void) {
+  for (int i = 0; i < SIG_FN_COUNT; i++)
+    if (!sig_fns[i])
+      sig_fns[i] = (tt_sighandler_t(*)(int, tt_sighandler_t))tt_os_dlsym_next(sig_fn_names[i]);
 }
 
-#define TT_SIGNAL_WRAPPER(name, flags)                                       \
-  TT_EXPORT sighandler_fn name(int sig, sighandler_fn handler) {             \
-    static sighandler_fn (*real_fn)(int, sighandler_fn);                     \
-    return signal_like(#name, &real_fn, sig, handler, (flags));              \
+static tt_sighandler_t signal_like(int which, int sig, tt_sighandler_t handler) {
+  if (TT_UNLIKELY(!sig_fns[which])) { /* before tether's start-up */
+    guard++;
+    resolve_signal_fns();
+    guard--;
+    if (!sig_fns[which]) {
+      errno = ENOSYS;
+      return SIG_ERR;
+    }
   }
-TT_SIGNAL_WRAPPER(signal, SA_RESTART)
-TT_SIGNAL_WRAPPER(bsd_signal, SA_RESTART)
-TT_SIGNAL_WRAPPER(ssignal, SA_RESTART)
-TT_SIGNAL_WRAPPER(sysv_signal, SA_RESETHAND | SA_NODEFER)
-TT_SIGNAL_WRAPPER(__sysv_signal, SA_RESETHAND | SA_NODEFER)
+  if (!tt_fatal_is_reported(sig) || !opts.report_fatal_signals || !init_done)
+    return sig_fns[which](sig, handler);
+  return tt_fatal_signal_via(sig, handler, sig_fns[which]);
+}
+
+#define TT_SIGNAL_WRAPPER(name, which)                                       \
+  TT_EXPORT tt_sighandler_t name(int sig, tt_sighandler_t handler) {         \
+    return signal_like((which), sig, handler);                               \
+  }
+TT_SIGNAL_WRAPPER(signal, SIG_FN_SIGNAL)
+TT_SIGNAL_WRAPPER(bsd_signal, SIG_FN_BSD)
+TT_SIGNAL_WRAPPER(ssignal, SIG_FN_SSIGNAL)
+TT_SIGNAL_WRAPPER(sysv_signal, SIG_FN_SYSV)
+TT_SIGNAL_WRAPPER(__sysv_signal, SIG_FN___SYSV)
 #undef TT_SIGNAL_WRAPPER
 
 /* A block leaving the quarantine; one whose record is gone (the program
@@ -1132,6 +1155,8 @@ static void thread_exit_hook(void) {
   tt_stacks_thread_exiting();
   tt_heap_thread_exiting();
   guard--;
+  if (!guard)
+    tt_fatal_take_deferred();
 }
 
 /* Our own entry points' addresses, for frame 0 of reports. `&malloc` would
@@ -1243,6 +1268,7 @@ static void init(void) {
   print_banner();
   load_suppressions();
   tt_export_init();
+  resolve_signal_fns();
   if (opts.report_fatal_signals)
     tt_fatal_install(fatal_handler, opts.check_signal); /* that one is tether's own */
   /* --trace-children=no: what this process execs runs without tether (a

@@ -224,12 +224,16 @@ typedef struct {
 void tt_os_block_signals(tt_sigmask_t *saved) TT_HIDDEN;
 void tt_os_restore_signals(const tt_sigmask_t *saved) TT_HIDDEN;
 void tt_os_unblock_signal(int sig) TT_HIDDEN;
-/* Sends sig to the calling thread after ms milliseconds (a timer of the
- * kernel's: no thread, no allocation, async-signal-safe); false if it
- * could not. */
-bool tt_os_signal_timer(int sig, unsigned ms) TT_HIDDEN;
+/* Sends sig after ms milliseconds, to the calling thread (thread) or to
+ * the process (any thread that does not block it), with cookie as the
+ * siginfo's si_value (its si_code is SI_TIMER). A kernel timer: no thread,
+ * no allocation, async-signal-safe. *timer is the timer's id, -1 for none
+ * yet: it is made once and set again after. False if it could not. */
+bool tt_os_signal_timer(int sig, unsigned ms, bool thread, int cookie, int *timer) TT_HIDDEN;
 /* Sends sig to the calling thread now. */
 void tt_os_raise(int sig) TT_HIDDEN;
+/* Sends sig to the calling thread now, with siginfo (a siginfo_t). */
+void tt_os_queue_signal_self(int sig, const void *siginfo) TT_HIDDEN;
 /* Waits for a signal. */
 void tt_os_pause(void) TT_HIDDEN;
 /* The signal that stops threads for a check. */

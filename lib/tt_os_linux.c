@@ -1325,25 +1325,40 @@ void tt_os_unblock_signal(int sig) {
   pthread_sigmask(SIG_UNBLOCK, &one, NULL);
 }
 
-bool tt_os_signal_timer(int sig, unsigned ms) {
+bool tt_os_signal_timer(int sig, unsigned ms, bool thread, int cookie, int *timer) {
   /* The system calls themselves: glibc's timer_create keeps a list of
    * timers it may allocate for. */
-  struct sigevent ev;
-  memset(&ev, 0, sizeof ev);
-  ev.sigev_notify = SIGEV_THREAD_ID;
-  ev.sigev_signo = sig;
-  ev._sigev_un._tid = tt_os_gettid();
-  int id = -1;
-  if (syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, &id) != 0)
-    return false;
+  int saved = errno;
+  if (*timer < 0) {
+    struct sigevent ev;
+    memset(&ev, 0, sizeof ev);
+    ev.sigev_notify = thread ? SIGEV_THREAD_ID : SIGEV_SIGNAL;
+    ev.sigev_signo = sig;
+    ev.sigev_value.sival_int = cookie;
+    if (thread)
+      ev._sigev_un._tid = tt_os_gettid();
+    int id = -1;
+    if (syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, &id) != 0) {
+      errno = saved;
+      return false;
+    }
+    *timer = id;
+  }
   struct itimerspec when;
   memset(&when, 0, sizeof when);
   when.it_value.tv_sec = (time_t)(ms / 1000);
   when.it_value.tv_nsec = (long)(ms % 1000) * 1000000;
-  return syscall(SYS_timer_settime, id, 0, &when, NULL) == 0;
+  bool ok = syscall(SYS_timer_settime, *timer, 0, &when, NULL) == 0;
+  errno = saved;
+  return ok;
 }
 
 void tt_os_raise(int sig) { syscall(SYS_tgkill, tt_os_getpid(), tt_os_gettid(), sig); }
+
+void tt_os_queue_signal_self(int sig, const void *siginfo) {
+  siginfo_t copy = *(const siginfo_t *)siginfo; /* the kernel may write to it */
+  syscall(SYS_rt_tgsigqueueinfo, tt_os_getpid(), tt_os_gettid(), sig, &copy);
+}
 
 void tt_os_pause(void) { pause(); }
 

@@ -6,8 +6,9 @@
 # runs tether's own code, and a signal inside the allocator (no leak check
 # there).
 # usage: fatal_signals.sh TETHER_CMD SIG_SEGV_CASE SIG_IN_ALLOCATOR SIG_TERM_SENDER_CASE
+#        SIG_DEFERRED_EXIT
 set -u
-T=$1 SEGV=$2 INALLOC=$3 SENDER=$4
+T=$1 SEGV=$2 INALLOC=$3 SENDER=$4 DEFERRED=$5
 . "$(dirname "$0")/../check.sh"
 
 "$T" "$SEGV" 2>"$tmp/on"; rc=$?
@@ -66,6 +67,11 @@ for i in 1 2 3 4 5; do
   [ $rc -eq 124 ] && grep -q "signal 15 (SIGTERM)" "$tmp/to.$i" && grep -q "ERROR SUMMARY" "$tmp/to.$i" && n=$((n + 1))
 done
 check "SIGTERM twice (timeout): the whole report, every time" '[ $n -eq 5 ]'
+
+# SIGTERM in an on-demand check, in a thread that then ends; the only
+# thread left blocks it and returns from main: taken at exit, not lost
+"$T" "$DEFERRED" 2>"$tmp/deferred"; rc=$?
+check "SIGTERM asked for again, its thread gone: taken at exit" '[ $rc -eq 143 ] && grep -q "signal 15 (SIGTERM)" "$tmp/deferred" && grep -q " Sent by process " "$tmp/deferred"'
 
 "$T" --freelist-vol=0 "$INALLOC" 2>"$tmp/inalloc"; rc=$?
 check "inside the allocator: SIGABRT" '[ $rc -eq 134 ]'

@@ -187,25 +187,82 @@ static void test_dispositions(void) {
   sigaction(SIGXFSZ, &dfl, NULL);
 }
 
-static volatile int fired_tid;
+static void test_signal_via(void) {
+  struct sigaction dfl, cur;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigaction(SIGXCPU, &dfl, NULL);
+  tt_fatal_install(stand_in, SIGUSR1);
+  CU_ASSERT_TRUE_FATAL(tt_fatal_owns(SIGXCPU));
+  /* libc's signal() sets the program's handler; the old one reads SIG_DFL */
+  CU_ASSERT_PTR_EQUAL(tt_fatal_signal_via(SIGXCPU, mine, signal), SIG_DFL);
+  sigaction(SIGXCPU, NULL, &cur);
+  CU_ASSERT_PTR_EQUAL(cur.sa_handler, mine);
+  CU_ASSERT_TRUE(cur.sa_flags & SA_RESTART);
+  /* SIG_DFL: tether's handler again, the program told its own went */
+  CU_ASSERT_PTR_EQUAL(tt_fatal_signal_via(SIGXCPU, SIG_DFL, signal), mine);
+  CU_ASSERT_TRUE(tt_fatal_owns(SIGXCPU));
+  CU_ASSERT_PTR_EQUAL(tt_fatal_signal_via(SIGXCPU, SIG_DFL, signal), SIG_DFL);
+  /* siginterrupt() counts: libc leaves SA_RESTART out, as without tether
+   * (deprecated, but what the programs the check is about still call) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  siginterrupt(SIGXCPU, 1);
+  tt_fatal_signal_via(SIGXCPU, mine, signal);
+  sigaction(SIGXCPU, NULL, &cur);
+  CU_ASSERT_PTR_EQUAL(cur.sa_handler, mine);
+  CU_ASSERT_FALSE(cur.sa_flags & SA_RESTART);
+  siginterrupt(SIGXCPU, 0);
+#pragma GCC diagnostic pop
+  CU_ASSERT_PTR_EQUAL(tt_fatal_signal_via(SIGXCPU, SIG_DFL, signal), mine);
+  sigaction(SIGXCPU, &dfl, NULL);
+}
 
-static void on_timer(int sig) {
+static volatile int fired_tid, fired_cookie, fired_code;
+
+static void on_timer(int sig, siginfo_t *si, void *uc) {
   (void)sig;
+  (void)uc;
   fired_tid = tt_os_gettid();
+  fired_cookie = si->si_value.sival_int;
+  fired_code = si->si_code;
+}
+
+static void wait_fired(void) {
+  for (int i = 0; i < 300 && !fired_tid; i++) {
+    struct timespec ten_ms = {0, 10 * 1000 * 1000};
+    nanosleep(&ten_ms, NULL);
+  }
 }
 
 static void test_watchdog_timer(void) {
   struct sigaction act, dfl;
   memset(&act, 0, sizeof act);
-  act.sa_handler = on_timer;
+  act.sa_sigaction = on_timer;
+  act.sa_flags = SA_SIGINFO;
   sigaction(SIGUSR2, &act, NULL);
   fired_tid = 0;
-  CU_ASSERT_TRUE_FATAL(tt_os_signal_timer(SIGUSR2, 200));
-  for (int i = 0; i < 300 && !fired_tid; i++) {
-    struct timespec ten_ms = {0, 10 * 1000 * 1000};
-    nanosleep(&ten_ms, NULL);
-  }
+  int timer = -1;
+  CU_ASSERT_TRUE_FATAL(tt_os_signal_timer(SIGUSR2, 200, true, 1234, &timer));
+  CU_ASSERT_TRUE(timer >= 0);
+  wait_fired();
   CU_ASSERT_EQUAL(fired_tid, tt_os_gettid()); /* this thread's, after 200 ms */
+  CU_ASSERT_EQUAL(fired_cookie, 1234);
+  CU_ASSERT_EQUAL(fired_code, SI_TIMER);
+  /* the same timer, set again */
+  int again = timer;
+  fired_tid = 0;
+  CU_ASSERT_TRUE_FATAL(tt_os_signal_timer(SIGUSR2, 50, true, 1234, &timer));
+  CU_ASSERT_EQUAL(timer, again);
+  wait_fired();
+  CU_ASSERT_EQUAL(fired_tid, tt_os_gettid());
+  /* to the process: the only thread here that takes it is this one */
+  int ptimer = -1;
+  fired_tid = 0;
+  CU_ASSERT_TRUE_FATAL(tt_os_signal_timer(SIGUSR2, 50, false, 99, &ptimer));
+  wait_fired();
+  CU_ASSERT_EQUAL(fired_tid, tt_os_gettid());
+  CU_ASSERT_EQUAL(fired_cookie, 99);
   memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
   sigaction(SIGUSR2, &dfl, NULL);
@@ -301,6 +358,7 @@ CU_TestInfo fatal_tests[] = {
     {"dispositions: tether's handler hidden", test_dispositions},
     {"watchdog timer: to the calling thread", test_watchdog_timer},
     {"defer: only what another process sent", test_defer},
+    {"signal(): libc's flags, tether hidden", test_signal_via},
     {"capture from a signal's context", test_capture_context},
     CU_TEST_INFO_NULL,
 };
