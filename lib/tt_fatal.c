@@ -34,6 +34,7 @@ static int spared;
 static struct {
   bool owned;
   struct sigaction view;
+  struct sigaction once; /* a one-shot handler of the program's (SA_RESETHAND), see below */
 } disp[TT_FATAL_NSIG];
 static tt_fatal_handler_fn handler;
 static tt_spinlock_t disp_lock = TT_SPINLOCK_INIT;
@@ -99,6 +100,47 @@ int tt_fatal_install(tt_fatal_handler_fn fn, int spare) {
   return n;
 }
 
+/* A one-shot handler (SA_RESETHAND: a crash handler that prints, then
+ * raises the signal again) would have the kernel reset the disposition to
+ * the real SIG_DFL, where tether's handler can no longer stand in for it,
+ * and the raise would end the process with no report. tether installs its
+ * own trampoline in its place, which puts tether's handler back (as the
+ * kernel would have put SIG_DFL back) and calls the program's. */
+static void once_trampoline(int sig, siginfo_t *si, void *uc) {
+  struct sigaction prog = disp[sig].once;
+  if (take(sig, NULL) == 0) {
+    memset(&disp[sig].view, 0, sizeof disp[sig].view);
+    disp[sig].view.sa_handler = SIG_DFL; /* what the program finds now */
+  }
+  if (prog.sa_flags & SA_SIGINFO)
+    prog.sa_sigaction(sig, si, uc);
+  else if (prog.sa_handler != SIG_DFL && prog.sa_handler != SIG_IGN)
+    prog.sa_handler(sig);
+}
+
+static bool is_once(const struct sigaction *sa) {
+  return (sa->sa_flags & SA_SIGINFO) && sa->sa_sigaction == once_trampoline;
+}
+
+static bool wants_once(const struct sigaction *act) {
+  return (act->sa_flags & SA_RESETHAND) && act->sa_handler != SIG_DFL &&
+         act->sa_handler != SIG_IGN;
+}
+
+/* Sets the program's one-shot act through the trampoline. */
+static int set_once(int sig, const struct sigaction *act) {
+  struct sigaction t = *act;
+  t.sa_sigaction = once_trampoline;
+  t.sa_flags = (act->sa_flags & ~SA_RESETHAND) | SA_SIGINFO;
+  int rc = tt_os_sigaction(sig, &t, NULL);
+  if (rc == 0) {
+    disp[sig].once = *act;
+    disp[sig].once.sa_flags |= TT_SA_RESTORER;
+    disp[sig].owned = false;
+  }
+  return rc;
+}
+
 bool tt_fatal_owns(int sig) {
   if (sig <= 0 || sig >= TT_FATAL_NSIG || !handler)
     return false;
@@ -126,8 +168,10 @@ int tt_fatal_sigaction(int sig, const struct sigaction *act, struct sigaction *o
     /* Set behind tether's back (the raw system call, or a libc function
      * that does not come through here): the program's. */
     disp[sig].owned = is_ours(&cur);
-    struct sigaction seen = disp[sig].owned ? disp[sig].view : cur;
-    if (act && act->sa_handler == SIG_DFL) {
+    struct sigaction seen = disp[sig].owned ? disp[sig].view : is_once(&cur) ? disp[sig].once : cur;
+    if (act && wants_once(act)) {
+      rc = set_once(sig, act);
+    } else if (act && act->sa_handler == SIG_DFL) {
       if (!disp[sig].owned)
         rc = take(sig, NULL);
       if (rc == 0) {
@@ -188,7 +232,7 @@ static bool sent_by_self(const siginfo_t *si, int self) {
          si->si_pid == self;
 }
 
-bool tt_fatal_defer(int sig, const siginfo_t *si) {
+bool tt_fatal_from_outside(int sig, const siginfo_t *si) {
   switch (sig) {
   case SIGTERM: case SIGINT: case SIGHUP: case SIGQUIT: case SIGXCPU: case SIGXFSZ:
   case SIGALRM: case SIGUSR1: case SIGUSR2: case SIGVTALRM: case SIGPROF: case SIGSTKFLT:
@@ -197,8 +241,12 @@ bool tt_fatal_defer(int sig, const siginfo_t *si) {
   default:
     return false; /* a fault, abort: the thread cannot go on */
   }
-  if (sent_by_self(si, tt_os_getpid()))
-    return false; /* raise: it would go on past it */
+  return !sent_by_self(si, tt_os_getpid()); /* raise: it would go on past it */
+}
+
+bool tt_fatal_defer(int sig, const siginfo_t *si) {
+  if (!tt_fatal_from_outside(sig, si))
+    return false;
   int none = 0;
   if (__atomic_compare_exchange_n(&deferred_sig, &none, sig, false, __ATOMIC_ACQ_REL,
                                   __ATOMIC_ACQUIRE)) {
@@ -263,16 +311,21 @@ tt_sighandler_t tt_fatal_signal_via(int sig, tt_sighandler_t disposition,
   tt_sighandler_t seen = SIG_ERR;
   if (tt_os_sigaction(sig, NULL, &cur) == 0) {
     disp[sig].owned = is_ours(&cur);
-    seen = disp[sig].owned ? disp[sig].view.sa_handler : cur.sa_handler;
+    seen = disp[sig].owned  ? disp[sig].view.sa_handler
+           : is_once(&cur) ? disp[sig].once.sa_handler
+                           : cur.sa_handler;
     /* libc's own function sets it, with the flags it would have chosen
      * (siginterrupt's among them) */
+    struct sigaction now;
     if (real_fn(sig, disposition) == SIG_ERR) {
       seen = SIG_ERR;
+    } else if (tt_os_sigaction(sig, NULL, &now) != 0) {
+      disp[sig].owned = false;
     } else if (disposition == SIG_DFL) {
-      struct sigaction now;
-      tt_os_sigaction(sig, NULL, &now);
       if (take(sig, NULL) == 0)
         disp[sig].view = now; /* SIG_DFL with libc's flags and mask */
+    } else if (wants_once(&now)) { /* sysv_signal's SA_RESETHAND */
+      set_once(sig, &now);
     } else {
       disp[sig].owned = false;
     }

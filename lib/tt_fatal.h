@@ -56,6 +56,9 @@ bool tt_fatal_claim(int sig) TT_HIDDEN;
  * the thread caused (a fault, abort, raise) cannot wait, nor one asked for
  * again for two seconds: false. */
 bool tt_fatal_defer(int sig, const siginfo_t *si) TT_HIDDEN;
+/* Whether sig came from outside the thread's own doing (another process, a
+ * terminal, a timer), so that the thread could go on past it. */
+bool tt_fatal_from_outside(int sig, const siginfo_t *si) TT_HIDDEN;
 #define TT_FATAL_DEFER_MS 20u
 #define TT_FATAL_DEFER_TRIES 100
 /* The siginfo that tells why sig came: si, or for a signal asked for

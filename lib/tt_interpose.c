@@ -1076,6 +1076,8 @@ static void fatal_handler(int sig, siginfo_t *info, void *ucontext) {
   if (tt_os_getpid() != proc_pid)
     tt_fatal_die(sig); /* a vfork child: the parent's memory, not its to report on */
   const siginfo_t *si = tt_fatal_origin(sig, info);
+  if (guard && __atomic_load_n(&exit_done, __ATOMIC_ACQUIRE) && tt_fatal_from_outside(sig, si))
+    return; /* sent during the exit check, which ends the process: it goes on */
   if (guard && tt_fatal_defer(sig, si))
     return; /* sent from outside while in tether's code: again in a moment */
   tt_fatal_claim(sig); /* returns in the first thread only */

@@ -42,19 +42,38 @@ extern char **environ;
 /* raw I/O, process, time                                                    */
 /* ======================================================================== */
 
+/* tether's own output must not end the program: a report on a pipe whose
+ * reader went away (`tether prog 2>&1 | head -1`) gets EPIPE, and the
+ * SIGPIPE the write raises is blocked and then taken back, unless the
+ * program had one pending already. Async-signal-safe. */
 long tt_os_write(int fd, const void *buf, size_t len) {
   const char *p = buf;
   size_t done = 0;
+  sigset_t pipe_only, saved;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_only, &saved);
+  sigset_t before;
+  sigpending(&before);
+  long rc = 0;
   while (done < len) {
     long n = syscall(SYS_write, fd, p + done, len - done);
     if (n < 0) {
       if (errno == EINTR)
         continue;
-      return -errno;
+      rc = -errno;
+      break;
     }
     done += (size_t)n;
   }
-  return (long)done;
+  if (rc == -EPIPE && !sigismember(&before, SIGPIPE)) {
+    static const struct timespec now = {0, 0};
+    int saved_errno = errno;
+    sigtimedwait(&pipe_only, NULL, &now); /* ours: the write's */
+    errno = saved_errno;
+  }
+  pthread_sigmask(SIG_SETMASK, &saved, NULL);
+  return rc ? rc : (long)done;
 }
 
 static int move_high(int fd) {

@@ -335,6 +335,10 @@ int tt_cli_supervise(const struct tt_cli_run *run) {
     _exit(127);
   }
   close(pfd[1]);
+  /* tether's own summary to a pipe whose reader went away must not end
+   * tether with SIGPIPE: its status is the program's (the child, already
+   * running, keeps the disposition it started with) */
+  signal(SIGPIPE, SIG_IGN);
   int exec_errno = 0;
   ssize_t got;
   do

@@ -3,6 +3,7 @@
 #define TETHER_CASE_H
 
 #include <stddef.h>
+#include <sys/resource.h>
 
 #define NOINLINE __attribute__((noinline))
 
@@ -14,6 +15,13 @@ static NOINLINE __attribute__((unused)) void scrub_stack(void)
     volatile char buf[32768];
     for (size_t i = 0; i < sizeof buf; i++)
         buf[i] = 0;
+}
+
+/* No core file in the test's directory from a case that dies of a signal. */
+static __attribute__((unused)) void no_core_dump(void)
+{
+    struct rlimit none = {0, 0};
+    setrlimit(RLIMIT_CORE, &none);
 }
 
 #endif

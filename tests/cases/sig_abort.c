@@ -9,11 +9,10 @@
 // EXPECT seq: ^Process terminating with default action of signal 6 \(SIGABRT\)$
 // EXPECT next: ^   at 0x[0-9A-F]+: 
 // EXPECT seq: ^   by 0x[0-9A-F]+: abort 
-// EXPECT next: ^   by 0x[0-9A-F]+: give_up \(sig_abort.c:29\)$
-// EXPECT next: ^   by 0x[0-9A-F]+: main \(sig_abort.c:39\)$
-// EXPECT line: ^   by 0x[0-9A-F]+: leak_forty \(sig_abort.c:23\)$
+// EXPECT next: ^   by 0x[0-9A-F]+: give_up \(sig_abort.c:28\)$
+// EXPECT next: ^   by 0x[0-9A-F]+: main \(sig_abort.c:37\)$
+// EXPECT line: ^   by 0x[0-9A-F]+: leak_forty \(sig_abort.c:22\)$
 #include <stdlib.h>
-#include <sys/resource.h>
 #include "case.h"
 
 static void *volatile kept;
@@ -31,8 +30,7 @@ static NOINLINE void give_up(void)
 
 int main(void)
 {
-    struct rlimit no_core = {0, 0};
-    setrlimit(RLIMIT_CORE, &no_core);
+    no_core_dump();
     kept = malloc(8);
     leak_forty();
     scrub_stack();

@@ -9,12 +9,11 @@
 // EXPECT exit: -8
 // EXPECT seq: ^Process terminating with default action of signal 8 \(SIGFPE\)$
 // EXPECT next: ^ Integer divide by zero at address 0x[0-9A-F]+$
-// EXPECT next: ^   at 0x[0-9A-F]+: divide \(sig_default_again.c:32\)$
-// EXPECT next: ^   by 0x[0-9A-F]+: main \(sig_default_again.c:46\)$
+// EXPECT next: ^   at 0x[0-9A-F]+: divide \(sig_default_again.c:31\)$
+// EXPECT next: ^   by 0x[0-9A-F]+: main \(sig_default_again.c:44\)$
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include "case.h"
 
 static volatile int zero;
@@ -34,8 +33,7 @@ static NOINLINE int divide(int x)
 
 int main(void)
 {
-    struct rlimit no_core = {0, 0};
-    setrlimit(RLIMIT_CORE, &no_core);
+    no_core_dump();
     struct sigaction mine, saved;
     memset(&mine, 0, sizeof mine);
     mine.sa_handler = on_fpe;

@@ -6,12 +6,11 @@
  * --freelist-vol=0 (the free reaches glibc at once). */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
+#include "case.h"
 
 int main(void)
 {
-    struct rlimit no_core = {0, 0};
-    setrlimit(RLIMIT_CORE, &no_core);
+    no_core_dump();
     char *p = malloc(64);
     memset(p - 40, 0xff, 8);
     free(p);

@@ -15,7 +15,6 @@
 // EXPECT seq: ^ERROR SUMMARY:
 #include <pthread.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <time.h>
 #include "case.h"
 
@@ -43,8 +42,7 @@ static void *worker(void *arg)
 
 int main(void)
 {
-    struct rlimit no_core = {0, 0};
-    setrlimit(RLIMIT_CORE, &no_core);
+    no_core_dump();
     pthread_t t;
     pthread_create(&t, NULL, worker, NULL);
     struct timespec t0, t1; /* 50 ms of work, no sleep */

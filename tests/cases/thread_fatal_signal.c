@@ -13,12 +13,11 @@
 // EXPECT exit: -11
 // EXPECT seq: ^Process terminating with default action of signal 11 \(SIGSEGV\)$
 // EXPECT next: ^ Access not within mapped region at address 0x0$
-// EXPECT next: ^   at 0x[0-9A-F]+: crash \(thread_fatal_signal.c:36\)$
-// EXPECT next: ^   by 0x[0-9A-F]+: worker \(thread_fatal_signal.c:44\)$
+// EXPECT next: ^   at 0x[0-9A-F]+: crash \(thread_fatal_signal.c:35\)$
+// EXPECT next: ^   by 0x[0-9A-F]+: worker \(thread_fatal_signal.c:43\)$
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 #include "case.h"
 
 static int *volatile nowhere;
@@ -47,8 +46,7 @@ static void *worker(void *arg)
 
 int main(void)
 {
-    struct rlimit no_core = {0, 0};
-    setrlimit(RLIMIT_CORE, &no_core);
+    no_core_dump();
     char *volatile held = malloc(24); /* on main's stack while it waits */
     held[0] = 1;
     pthread_t t;

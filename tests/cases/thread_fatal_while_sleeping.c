@@ -15,7 +15,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <unistd.h>
 #include "case.h"
 
@@ -36,8 +35,7 @@ static void *worker(void *arg)
 
 int main(void)
 {
-    struct rlimit no_core = {0, 0};
-    setrlimit(RLIMIT_CORE, &no_core);
+    no_core_dump();
     pthread_t t;
     pthread_create(&t, NULL, worker, NULL);
     sleep(20);

@@ -202,4 +202,13 @@ check "preload: a child failing the gate gives --error-exitcode" '[ $rc -eq 9 ]'
 "$T" sh -c "'$EX'; '$EX'" >/dev/null 2>"$tmp/e"; rc=$?
 check "preload: combined summary of a process tree" '[ $rc -eq 0 ] && grep -q "processes checked" "$tmp/e" && [ $(grep -c "^==[0-9]*== *[0-9]* *0 *96 *2  $EX$" "$tmp/e") -eq 2 ]'
 
+# tether's own report on a pipe whose reader went away (`| head -1`) must
+# not end the program with SIGPIPE before it ran, nor the tether command
+rm -f "$tmp/made"
+{ "$T" sh -c "sleep 0.2; touch '$tmp/made'; exit 5"; echo $? >"$tmp/rc"; } 2>&1 | head -1 >/dev/null
+sleep 0.5
+check "report to a closed pipe: the program runs, its status" '[ "$(cat "$tmp/rc")" = 5 ] && [ -e "$tmp/made" ]'
+{ LD_PRELOAD="$LIB" sh -c "exit 6"; echo $? >"$tmp/rc"; } 2>&1 | head -1 >/dev/null
+check "report to a closed pipe, preload alone: the program's status" '[ "$(cat "$tmp/rc")" = 6 ]'
+
 summary

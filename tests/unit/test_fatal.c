@@ -101,7 +101,11 @@ static void stand_in(int sig, siginfo_t *si, void *uc) {
   tt_fatal_die(sig); /* a crash in a later test still ends the run */
 }
 
-static void mine(int sig) { (void)sig; }
+static volatile int mine_calls;
+static void mine(int sig) {
+  (void)sig;
+  mine_calls++;
+}
 
 static void test_dispositions(void) {
   struct sigaction dfl, cur, old;
@@ -184,6 +188,40 @@ static void test_dispositions(void) {
   CU_ASSERT_EQUAL(tt_fatal_sigaction(SIGKILL, &act, NULL), -1);
   CU_ASSERT_EQUAL(errno, EINVAL);
 
+  sigaction(SIGXFSZ, &dfl, NULL);
+}
+
+/* SA_RESETHAND: the program's handler runs once, then tether's stands in
+ * for SIG_DFL again (the kernel would have put the real SIG_DFL back). */
+static void test_one_shot(void) {
+  struct sigaction dfl, act, old, cur;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigaction(SIGXFSZ, &dfl, NULL);
+  tt_fatal_install(stand_in, SIGUSR1);
+  memset(&act, 0, sizeof act);
+  act.sa_handler = mine;
+  act.sa_flags = SA_RESETHAND;
+  CU_ASSERT_EQUAL(tt_fatal_sigaction(SIGXFSZ, &act, &old), 0);
+  CU_ASSERT_PTR_EQUAL(old.sa_handler, SIG_DFL);
+  sigaction(SIGXFSZ, NULL, &cur);
+  CU_ASSERT_FALSE(cur.sa_flags & SA_RESETHAND); /* the kernel has tether's trampoline */
+  tt_fatal_sigaction(SIGXFSZ, NULL, &old); /* the program is told its own */
+  CU_ASSERT_PTR_EQUAL(old.sa_handler, mine);
+  CU_ASSERT_TRUE(old.sa_flags & SA_RESETHAND);
+  mine_calls = 0;
+  raise(SIGXFSZ);
+  CU_ASSERT_EQUAL(mine_calls, 1);
+  CU_ASSERT_TRUE(tt_fatal_owns(SIGXFSZ)); /* tether's handler, not the real SIG_DFL */
+  tt_fatal_sigaction(SIGXFSZ, NULL, &old);
+  CU_ASSERT_PTR_EQUAL(old.sa_handler, SIG_DFL);
+  /* sysv_signal sets SA_RESETHAND itself: the same */
+  tt_fatal_signal_via(SIGXFSZ, mine, sysv_signal);
+  sigaction(SIGXFSZ, NULL, &cur);
+  CU_ASSERT_PTR_NOT_EQUAL(cur.sa_handler, mine);
+  raise(SIGXFSZ);
+  CU_ASSERT_EQUAL(mine_calls, 2);
+  CU_ASSERT_TRUE(tt_fatal_owns(SIGXFSZ));
   sigaction(SIGXFSZ, &dfl, NULL);
 }
 
@@ -359,6 +397,7 @@ CU_TestInfo fatal_tests[] = {
     {"watchdog timer: to the calling thread", test_watchdog_timer},
     {"defer: only what another process sent", test_defer},
     {"signal(): libc's flags, tether hidden", test_signal_via},
+    {"SA_RESETHAND: once, then tether's again", test_one_shot},
     {"capture from a signal's context", test_capture_context},
     CU_TEST_INFO_NULL,
 };
