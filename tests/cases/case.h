@@ -17,6 +17,24 @@ static NOINLINE __attribute__((unused)) void scrub_stack(void)
         buf[i] = 0;
 }
 
+/* scrub_stack for a thread or coroutine whose stack has room for 2 KB, not 32. */
+static NOINLINE __attribute__((unused)) void scrub_small(void)
+{
+    volatile char buf[2048];
+    for (size_t i = 0; i < sizeof buf; i++)
+        buf[i] = 0;
+}
+
+/* Writes through a null pointer (SIGSEGV), passed zeros in every argument
+ * register so that none keeps a stale copy of a block's address into the
+ * registers a check scans. */
+static int *volatile case_nowhere;
+static NOINLINE __attribute__((unused)) void crash_null_write(long a, long b, long c, long d,
+                                                              long e, long f)
+{
+    *case_nowhere = (int)(a + b + c + d + e + f);
+}
+
 /* No core file in the test's directory from a case that dies of a signal. */
 static __attribute__((unused)) void no_core_dump(void)
 {

@@ -26,14 +26,6 @@ static NOINLINE void leak_forty(void)
     lost[0] = 1;
 }
 
-/* case.h's scrub_stack needs 32 KB of stack: this one has 8 */
-static NOINLINE void scrub_small(void)
-{
-    volatile char buf[2048];
-    for (size_t i = 0; i < sizeof buf; i++)
-        buf[i] = 0;
-}
-
 static void body(void)
 {
     leak_forty();
