@@ -56,7 +56,7 @@ bool tt_fatal_is_reported(int sig) {
  * runs but the synchronous faults (blocking them would not stop them: the
  * kernel kills the process instead) and the stop signal (a check stops the
  * other threads, a second fatal signal's waiting thread among them). */
-static int take(int sig, struct sigaction *old) {
+static int take(int sig) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = handler;
@@ -70,7 +70,7 @@ static int take(int sig, struct sigaction *old) {
   const int sync[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, tt_os_stop_signal()};
   for (size_t i = 0; i < sizeof sync / sizeof sync[0]; i++)
     sigdelset(&sa.sa_mask, sync[i]);
-  int rc = tt_os_sigaction(sig, &sa, old);
+  int rc = tt_os_sigaction(sig, &sa, NULL);
   if (rc == 0) {
     disp[sig].owned = true;
     memset(&disp[sig].view, 0, sizeof disp[sig].view);
@@ -93,7 +93,7 @@ int tt_fatal_install(tt_fatal_handler_fn fn, int spare) {
     if (sig == spared)
       continue;
     struct sigaction cur;
-    if (tt_os_sigaction(sig, NULL, &cur) == 0 && cur.sa_handler == SIG_DFL && take(sig, NULL) == 0)
+    if (tt_os_sigaction(sig, NULL, &cur) == 0 && cur.sa_handler == SIG_DFL && take(sig) == 0)
       n++;
   }
   tt_spin_unlock(&disp_lock);
@@ -108,10 +108,7 @@ int tt_fatal_install(tt_fatal_handler_fn fn, int spare) {
  * kernel would have put SIG_DFL back) and calls the program's. */
 static void once_trampoline(int sig, siginfo_t *si, void *uc) {
   struct sigaction prog = disp[sig].once;
-  if (take(sig, NULL) == 0) {
-    memset(&disp[sig].view, 0, sizeof disp[sig].view);
-    disp[sig].view.sa_handler = SIG_DFL; /* what the program finds now */
-  }
+  take(sig); /* the program now finds SIG_DFL */
   if (prog.sa_flags & SA_SIGINFO)
     prog.sa_sigaction(sig, si, uc);
   else if (prog.sa_handler != SIG_DFL && prog.sa_handler != SIG_IGN)
@@ -173,7 +170,7 @@ int tt_fatal_sigaction(int sig, const struct sigaction *act, struct sigaction *o
       rc = set_once(sig, act);
     } else if (act && act->sa_handler == SIG_DFL) {
       if (!disp[sig].owned)
-        rc = take(sig, NULL);
+        rc = take(sig);
       if (rc == 0) {
         disp[sig].view = *act;
         disp[sig].view.sa_flags |= TT_SA_RESTORER; /* what libc's sigaction would have added */
@@ -322,7 +319,7 @@ tt_sighandler_t tt_fatal_signal_via(int sig, tt_sighandler_t disposition,
     } else if (tt_os_sigaction(sig, NULL, &now) != 0) {
       disp[sig].owned = false;
     } else if (disposition == SIG_DFL) {
-      if (take(sig, NULL) == 0)
+      if (take(sig) == 0)
         disp[sig].view = now; /* SIG_DFL with libc's flags and mask */
     } else if (wants_once(&now)) { /* sysv_signal's SA_RESETHAND */
       set_once(sig, &now);
