@@ -29,7 +29,7 @@ r = ET.parse(sys.argv[1]).getroot()
 f = r.find(\"fatal_signal\")
 fns = [e.findtext(\"fn\") for e in f.find(\"stack\")]
 ok = (f.findtext(\"signo\"), f.findtext(\"signame\"), f.findtext(\"event\"), f.findtext(\"siaddr\")) == (\"11\", \"SIGSEGV\", \"Access not within mapped region\", \"0x0\")
-sys.exit(not (ok and fns[:2] == [\"crash\", \"main\"] and list(r).index(f) < list(r).index(r.findall(\"status\")[1])))
+sys.exit(not (ok and fns[:2] == [\"crash_null_write\", \"main\"] and list(r).index(f) < list(r).index(r.findall(\"status\")[1])))
 " "$tmp/r.xml"'
 cp "$tmp/r.json" "$tmp/r2.json"
 "$T" report "$tmp/r.json" "$tmp/r2.json" >"$tmp/rep" 2>&1
