@@ -106,9 +106,20 @@ int tt_fatal_install(tt_fatal_handler_fn fn, int spare) {
  * and the raise would end the process with no report. tether installs its
  * own trampoline in its place, which puts tether's handler back (as the
  * kernel would have put SIG_DFL back) and calls the program's. */
+static int once_fired[TT_FATAL_NSIG]; /* the one-shot handler ran (or runs) */
+
 static void once_trampoline(int sig, siginfo_t *si, void *uc) {
+  if (__atomic_exchange_n(&once_fired[sig], 1, __ATOMIC_ACQ_REL)) {
+    /* another thread took the one shot first: for this delivery the
+     * disposition was already SIG_DFL, whose place tether's handler has */
+    handler(sig, si, uc);
+    return;
+  }
   struct sigaction prog = disp[sig].once;
-  take(sig); /* the program now finds SIG_DFL */
+  if (take(sig) == 0) { /* the kernel resets only the handler, not the flags and mask */
+    disp[sig].view = prog;
+    disp[sig].view.sa_handler = SIG_DFL;
+  }
   if (prog.sa_flags & SA_SIGINFO)
     prog.sa_sigaction(sig, si, uc);
   else if (prog.sa_handler != SIG_DFL && prog.sa_handler != SIG_IGN)
@@ -129,6 +140,7 @@ static int set_once(int sig, const struct sigaction *act) {
   struct sigaction t = *act;
   t.sa_sigaction = once_trampoline;
   t.sa_flags = (act->sa_flags & ~SA_RESETHAND) | SA_SIGINFO;
+  __atomic_store_n(&once_fired[sig], 0, __ATOMIC_RELEASE);
   int rc = tt_os_sigaction(sig, &t, NULL);
   if (rc == 0) {
     disp[sig].once = *act;
@@ -358,15 +370,15 @@ void tt_fatal_begin(int sig, unsigned seconds) {
   }
 }
 
-void tt_fatal_die(int sig) {
+void tt_fatal_die(int sig) { tt_os_die_by(sig); }
+
+void tt_fatal_raise_default(int sig) {
   struct sigaction dfl;
   memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
-  tt_os_sigaction(sig, &dfl, NULL);
+  tt_fatal_sigaction(sig, &dfl, NULL);
   tt_os_unblock_signal(sig);
   tt_os_raise(sig);
-  /* still here: a signal whose default action does not end the process */
-  tt_os_exit_now(128 + sig);
 }
 
 const char *tt_fatal_signal_name(int sig, char *buf, size_t size) {

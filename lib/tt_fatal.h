@@ -96,6 +96,11 @@ tt_sighandler_t tt_fatal_signal_via(int sig, tt_sighandler_t disposition,
 void tt_fatal_begin(int sig, unsigned seconds) TT_HIDDEN;
 #define TT_FATAL_WATCHDOG_SECONDS 60u
 
+/* Sets SIG_DFL for sig as the program would (tether's handler takes its
+ * place), unblocks sig and raises it: what glibc's abort does once the
+ * program's SIGABRT handler returned. */
+void tt_fatal_raise_default(int sig) TT_HIDDEN;
+
 /* Ends the process by sig (its default action, core dump included). */
 __attribute__((noreturn)) void tt_fatal_die(int sig) TT_HIDDEN;
 

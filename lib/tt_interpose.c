@@ -1131,6 +1131,29 @@ static tt_sighandler_t signal_like(int which, int sig, tt_sighandler_t handler) 
   return tt_fatal_signal_via(sig, handler, sig_fns[which]);
 }
 
+/* abort(): when a handler the program set for SIGABRT returns, glibc's
+ * abort puts SIG_DFL back itself (through its internal sigaction, which
+ * tether does not see) and raises again: the process ended with no
+ * report. tether's does the same through the program's view of its
+ * dispositions, where SIG_DFL's place is tether's handler. (glibc's own
+ * calls, from assert, still reach glibc's abort.) */
+static void (*real_abort)(void);
+
+TT_EXPORT __attribute__((noreturn)) void abort(void) {
+  tt_os_unblock_signal(SIGABRT);
+  tt_os_raise(SIGABRT); /* the program's handler, or tether's in SIG_DFL's place */
+  if (init_done && opts.report_fatal_signals && tt_os_getpid() == proc_pid)
+    tt_fatal_raise_default(SIGABRT);
+  if (!real_abort) {
+    guard++;
+    real_abort = (void (*)(void))tt_os_dlsym_next("abort");
+    guard--;
+  }
+  if (real_abort)
+    real_abort();
+  tt_os_abort();
+}
+
 #define TT_SIGNAL_WRAPPER(name, which)                                       \
   TT_EXPORT tt_sighandler_t name(int sig, tt_sighandler_t handler) {         \
     return signal_like((which), sig, handler);                               \
@@ -1271,6 +1294,7 @@ static void init(void) {
   load_suppressions();
   tt_export_init();
   resolve_signal_fns();
+  real_abort = (void (*)(void))tt_os_dlsym_next("abort");
   if (opts.report_fatal_signals)
     tt_fatal_install(fatal_handler, opts.check_signal); /* that one is tether's own */
   /* --trace-children=no: what this process execs runs without tether (a

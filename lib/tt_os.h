@@ -51,6 +51,8 @@ bool tt_os_call_on_own_stack(void (*fn)(void *), void *arg, size_t size) TT_HIDD
 uint64_t tt_os_now_ns(void) TT_HIDDEN;
 __attribute__((noreturn)) void tt_os_exit_now(int status) TT_HIDDEN; /* _exit */
 __attribute__((noreturn)) void tt_os_abort(void) TT_HIDDEN;
+/* Ends the process by sig's default action (core dump included). */
+__attribute__((noreturn)) void tt_os_die_by(int sig) TT_HIDDEN;
 
 /* The environment without getenv (safe before libc is initialised): the value
  * of NAME, or NULL. */
@@ -240,8 +242,8 @@ void tt_os_pause(void) TT_HIDDEN;
 int tt_os_stop_signal(void) TT_HIDDEN;
 /* "SEGV" for SIGSEGV, or NULL. */
 const char *tt_os_signal_abbrev(int sig) TT_HIDDEN;
-/* A signal handler's ucontext as a thread state: registers and stack
- * pointer where the signal interrupted the thread. */
+/* A signal handler's ucontext as a thread state: the general registers and
+ * the stack pointer where the signal interrupted the thread. */
 void tt_os_context_state(struct tt_thread_state *st, const void *ucontext) TT_HIDDEN;
 
 #endif

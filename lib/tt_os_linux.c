@@ -46,6 +46,25 @@ extern char **environ;
  * reader went away (`tether prog 2>&1 | head -1`) gets EPIPE, and the
  * SIGPIPE the write raises is blocked and then taken back, unless the
  * program had one pending already. Async-signal-safe. */
+/* Whether SIGPIPE is pending for the calling thread itself (not only for the
+ * process: sigpending gives the union), from /proc/thread-self/status. */
+static bool thread_sigpipe_pending(void) {
+  char buf[2048];
+  int fd = (int)syscall(SYS_open, "/proc/thread-self/status", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return true; /* unknown: keep whatever is pending */
+  long n = syscall(SYS_read, fd, buf, sizeof buf - 1);
+  syscall(SYS_close, fd);
+  if (n <= 0)
+    return true;
+  buf[n] = '\0';
+  const char *p = strstr(buf, "\nSigPnd:");
+  if (!p)
+    return true;
+  unsigned long long mask = strtoull(p + 8, NULL, 16);
+  return (mask >> (SIGPIPE - 1)) & 1;
+}
+
 long tt_os_write(int fd, const void *buf, size_t len) {
   const char *p = buf;
   size_t done = 0;
@@ -55,6 +74,9 @@ long tt_os_write(int fd, const void *buf, size_t len) {
   pthread_sigmask(SIG_BLOCK, &pipe_only, &saved);
   sigset_t before;
   sigpending(&before);
+  /* the kernel queues the write's SIGPIPE on this thread: only one already
+   * pending there would merge with it (rare: read then) */
+  bool had_own = sigismember(&before, SIGPIPE) && thread_sigpipe_pending();
   long rc = 0;
   while (done < len) {
     long n = syscall(SYS_write, fd, p + done, len - done);
@@ -66,7 +88,7 @@ long tt_os_write(int fd, const void *buf, size_t len) {
     }
     done += (size_t)n;
   }
-  if (rc == -EPIPE && !sigismember(&before, SIGPIPE)) {
+  if (rc == -EPIPE && !had_own) {
     static const struct timespec now = {0, 0};
     int saved_errno = errno;
     sigtimedwait(&pipe_only, NULL, &now); /* ours: the write's */
@@ -275,11 +297,19 @@ void tt_os_exit_now(int status) {
     syscall(SYS_exit_group, status);
 }
 
-void tt_os_abort(void) {
-  signal(SIGABRT, SIG_DFL);
-  raise(SIGABRT);
-  tt_os_exit_now(134);
+void tt_os_die_by(int sig) {
+  /* libc's own sigaction and a raw tgkill: the exported signal() and abort()
+   * are libtether's, which would report rather than die */
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  __sigaction(sig, &dfl, NULL);
+  tt_os_unblock_signal(sig);
+  tt_os_raise(sig);
+  tt_os_exit_now(128 + sig); /* a signal whose default action does not end the process */
 }
+
+void tt_os_abort(void) { tt_os_die_by(SIGABRT); }
 
 void tt_spin_wait(tt_spinlock_t *l) {
   for (unsigned spins = 0;; spins++) {
@@ -1386,7 +1416,15 @@ int tt_os_stop_signal(void) { return TT_STOP_SIGNAL; }
 const char *tt_os_signal_abbrev(int sig) { return sigabbrev_np(sig); }
 
 void tt_os_context_state(struct tt_thread_state *st, const void *ucontext) {
-  copy_context(st, (const ucontext_t *)ucontext);
+  /* The general registers only, as for the thread that calls exit
+   * (getcontext saves no vector registers) and as Valgrind scans: glibc's
+   * malloc moves block addresses through SSE registers, and a stale copy
+   * there made a lost block read as reachable in one run of three. */
+  ucontext_t gp = *(const ucontext_t *)ucontext;
+#if defined(__x86_64__)
+  gp.uc_mcontext.fpregs = NULL;
+#endif
+  copy_context(st, &gp);
   st->tid = tt_os_gettid();
   st->stopped = true;
   st->current = false;

@@ -6,9 +6,9 @@
 # runs tether's own code, and a signal inside the allocator (no leak check
 # there).
 # usage: fatal_signals.sh TETHER_CMD SIG_SEGV_CASE SIG_IN_ALLOCATOR SIG_TERM_SENDER_CASE
-#        SIG_DEFERRED_EXIT
+#        SIG_DEFERRED_EXIT SIG_PIPE_PENDING SIG_ONE_SHOT_RACE
 set -u
-T=$1 SEGV=$2 INALLOC=$3 SENDER=$4 DEFERRED=$5
+T=$1 SEGV=$2 INALLOC=$3 SENDER=$4 DEFERRED=$5 PIPEPENDING=$6 ONESHOT=$7
 . "$(dirname "$0")/../check.sh"
 
 "$T" "$SEGV" 2>"$tmp/on"; rc=$?
@@ -90,5 +90,14 @@ for i in $(seq 1 20); do
   grep -l "signal 15 (SIGTERM)" "$tmp"/sender.$i.* | xargs grep -q "HEAP SUMMARY" && n=$((n + 1))
 done
 check "SIGTERM in tether's code: reported every time" '[ $n -eq 20 ]'
+
+# tether's report to a pipe nobody reads, while the program has a SIGPIPE
+# of its own pending: the program's handler runs once, not twice
+"$T" "$PIPEPENDING" "$tmp/hits" 2>&1 | true
+check "tether's SIGPIPE taken back, the program's kept" '[ "$(cat "$tmp/hits")" = hits=1 ]'
+
+# a one-shot handler that two threads' SIGINT reach at once runs once
+out=$("$T" --log-file="$tmp/oneshot.%p" "$ONESHOT" 2>/dev/null)
+check "one-shot handler: once, as the kernel does" '[ "$out" = "ran twice: 0" ]'
 
 summary fatal_signals

@@ -215,6 +215,7 @@ static void test_one_shot(void) {
   CU_ASSERT_TRUE(tt_fatal_owns(SIGXFSZ)); /* tether's handler, not the real SIG_DFL */
   tt_fatal_sigaction(SIGXFSZ, NULL, &old);
   CU_ASSERT_PTR_EQUAL(old.sa_handler, SIG_DFL);
+  CU_ASSERT_TRUE(old.sa_flags & SA_RESETHAND); /* the kernel keeps the flags, resets the handler */
   /* sysv_signal sets SA_RESETHAND itself: the same */
   tt_fatal_signal_via(SIGXFSZ, mine, sysv_signal);
   sigaction(SIGXFSZ, NULL, &cur);
