@@ -1233,11 +1233,10 @@ static int check_run_here(const struct tt_check_request *req, struct tt_leak_tot
                    c.cyc.ncycles, (unsigned long long)(c.t_cycles / 1000), c.nrefc,
                    (unsigned long long)(c.t_refcounts / 1000));
     tt_report_line(o, "tether memory: heap index %'llu bytes with the blocks' headers (%llu per "
-                      "live block, %'llu slots), %'u distinct stacks in %'zu bytes, internal "
+                      "live block), %'u distinct stacks in %'zu bytes, internal "
                       "arena %'zu bytes",
                    (unsigned long long)hs.index_bytes,
                    (unsigned long long)(hs.live_blocks ? hs.index_bytes / hs.live_blocks : 0),
-                   (unsigned long long)hs.header_slots,
                    tt_stacks_count(), tt_stacks_bytes(), tt_arena_mapped());
     struct tt_capture_stats cs;
     tt_stacks_capture_stats(&cs);

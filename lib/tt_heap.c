@@ -489,99 +489,79 @@ size_t tt_heap_snapshot_untracked_locked(struct tt_block *out, size_t max) {
 
 /* A prefixed block's record is a 32-byte header just before the block, in
  * memory the real allocator handed out with it: a free finds it in the
- * lines the allocator reads anyway, with no lookup in a shared table. A
- * table of slots (one address each) lists every such block for the checks;
- * the hot paths only ever write to it.
+ * lines the allocator reads anyway, with no lookup in a shared table, and
+ * no table is written at all: the checks list the blocks by sweeping the
+ * heap's memory for headers (see hdr_each).
  *
  *   word 0: size (bits 0..47), kind (48..54), busy (55), flags (56..63)
- *   word 1: marker (63), slot (32..62), allocation stack (0..31)
+ *   word 1: marker (63), allocation stack (0..31)
  *   word 2: owner, or the free stack of a quarantined block (0..31)
  *   word 3: check, a keyed hash of the block's address and word 1
  *
  * A header is genuine when its marker is set and its check matches: a
- * wild pointer's neighbourhood passes for one by chance once in 2^64. Word
- * 0 of a block in use has bit 63 set (TT_BLOCK_PREFIXED), word 1 its
- * marker: neither passes for a pointer when a scan reads the allocator's
- * memory around the blocks, and neither is what an allocator writes into a
- * chunk it got back (a free-list link is a pointer). A removal zeroes
- * words 0 and 3 first.
+ * wild pointer's neighbourhood, or any word pair a sweep passes over,
+ * passes for one by chance once in 2^64. Word 0 of a block in use has bit
+ * 63 set (TT_BLOCK_PREFIXED), word 1 its marker: neither passes for a
+ * pointer when a scan reads the allocator's memory around the blocks, and
+ * neither is what an allocator writes into a chunk it got back (a
+ * free-list link is a pointer). A removal zeroes words 0 and 3 before the
+ * memory goes back to the allocator, so a header left in memory handed out
+ * again is never genuine.
  *
  * A header is read only where that cannot fault: at a 16-aligned address
  * at least 32 bytes into a page (the header is then on the block's own
  * page, which a valid pointer's block shares), in a megabyte where a header
  * was written before (the granule map). free() of a wild pointer elsewhere
- * goes to the index and is reported as ever.
+ * goes to the index and is reported as ever. A sweep reads only marked
+ * megabytes of anonymous memory the kernel lists as readable.
  *
- * Slots come from per-thread magazines, arrays of free slot numbers, like
- * an allocator's thread cache: a full one goes to a shared pool, an empty
- * one is refilled from it or from never-used slots. Any thread may free a
- * slot: the block's state changes by compare-and-swap on word 0, so two
- * threads freeing one block cannot both win.
- *
- * Notes on locking: each thread makes its changes to headers and slots
- * inside a section only tt_heap_lock_all waits for (to stop every change
- * for a snapshot or a fork): marked by a busy flag where the kernel offers
+ * Notes on locking: each thread makes its changes to headers inside a
+ * section only tt_heap_lock_all waits for (to stop every change for a
+ * snapshot or a fork): marked by a busy flag where the kernel offers
  * membarrier (see ht_enter), else by the thread's own lock (struct
  * hthread), which nobody else takes. lock-all takes every hthread's lock in
  * either mode. The registry lock protects the list of hthreads and nests
- * outside them; the shared pool of slots has its own leaf lock, which a
- * change may take. Lock-all order: registry, every hthread in list order,
- * the fallback hthread, (the busy flags cleared,) the pool, then the index
- * shards. */
+ * outside them. Any thread may free a block: its state changes by
+ * compare-and-swap on word 0, so two threads freeing one block cannot both
+ * win. Lock-all order: registry, every hthread in list order, the fallback
+ * hthread, (the busy flags cleared,) then the index shards. */
 
 #define HDR_MARK (1ull << 63)
 #define HDR_BUSY (1ull << 55)
-#define HDR_SLOT_MAX 0x7fffffffu
 #define HDR_DEAD 0ull
 
 struct hdr {
   uint64_t w0; /* size_kind, as in struct tt_block, plus busy */
-  uint64_t w1; /* marker | slot << 32 | stack */
+  uint64_t w1; /* marker | stack */
   uint64_t w2; /* owner or free stack */
   uint64_t w3; /* check */
 };
 _Static_assert(sizeof(struct hdr) == TT_HEAP_PREFIX, "the header fills the prefix");
 
-#define TCHUNK_SHIFT 17 /* 131,072 slots (1 MB) a chunk */
-#define TCHUNK_SLOTS (1u << TCHUNK_SHIFT)
-#define TCHUNKS ((HDR_SLOT_MAX >> TCHUNK_SHIFT) + 1)
-/* The first chunk is static, like the granule map, so that a small program
- * gets no mapping of tether's next to its own (a program may place its own
- * pages there). A slot holds its block's address, or 0. */
-static uintptr_t tchunk0[TCHUNK_SLOTS];
-static uintptr_t *tchunks[TCHUNKS] = {tchunk0};
-static uint32_t tnext = 1; /* the first slot never handed out; slot 0 is never used */
-
 /* Granules of 1 MB that ever held a header: a bit each over 47 bits of
- * address, 16 MB of zero pages of which a program touches a few. */
+ * address, 16 MB of zero pages of which a program touches a few; and a bit
+ * for each of its words that has one set, which a sweep reads instead. */
 #define GRAN_SHIFT 20
-static uint64_t gmap[(1ull << (47 - GRAN_SHIFT)) / 64];
+#define GMAP_WORDS ((1ull << (47 - GRAN_SHIFT)) / 64)
+static uint64_t gmap[GMAP_WORDS];
+static uint64_t gsum[GMAP_WORDS / 64];
 
 static uint64_t hdr_key; /* set once, before the first header is written */
-
-#define MAG_SLOTS 256
 
 struct hthread {
   tt_spinlock_t lock;
   int busy; /* in a change, entered without the lock (asymmetric mode) */
   int in_use;
   struct hthread *next; /* immutable once published */
-  uint32_t mag_n, spare_n;
-  uint32_t bump_lo, bump_hi; /* never-used slots reserved by this thread */
   /* counters of the changes made under this lock: differences, summed */
   int64_t live, quar, live_bytes;
   uint64_t allocs, frees, bytes_allocated;
-  uint32_t mag[MAG_SLOTS], spare[MAG_SLOTS];
 } __attribute__((aligned(64)));
 
 static tt_spinlock_t reg_lock = TT_SPINLOCK_INIT;
 static struct hthread *hthreads;
 /* For threads past their exit hook, or when no hthread can be had. */
 static struct hthread fallback_ht;
-/* The shared pool of free slots, whole magazines at a time. */
-static tt_spinlock_t pool_lock = TT_SPINLOCK_INIT;
-static uint32_t *pool;
-static size_t pool_n, pool_cap;
 
 /* Asymmetric mode (where the kernel has membarrier): a thread enters a
  * change by setting its busy flag, with no atomic instruction, and
@@ -596,18 +576,14 @@ static int stop_req;
 static __thread struct hthread *my_ht __attribute__((tls_model("initial-exec")));
 static __thread bool my_ht_exited __attribute__((tls_model("initial-exec")));
 
-static inline uintptr_t *slot_ptr(uint32_t slot) {
-  uintptr_t *c = __atomic_load_n(&tchunks[slot >> TCHUNK_SHIFT], __ATOMIC_ACQUIRE);
-  return c ? &c[slot & (TCHUNK_SLOTS - 1)] : NULL;
-}
-
 static inline bool gran_marked(uintptr_t p) {
   uintptr_t g = p >> GRAN_SHIFT;
   return (__atomic_load_n(&gmap[g / 64], __ATOMIC_RELAXED) >> (g % 64)) & 1;
 }
 
-static void gran_mark(uintptr_t p) {
+static TT_NOINLINE void gran_mark(uintptr_t p) {
   uintptr_t g = p >> GRAN_SHIFT;
+  __atomic_fetch_or(&gsum[g / 4096], 1ull << (g / 64 % 64), __ATOMIC_RELEASE);
   __atomic_fetch_or(&gmap[g / 64], 1ull << (g % 64), __ATOMIC_RELEASE);
 }
 
@@ -645,10 +621,6 @@ static TT_NO_ASAN struct hdr *hdr_find(uintptr_t p) {
   if (!(w1 & HDR_MARK) || __atomic_load_n(&h->w3, __ATOMIC_ACQUIRE) != hdr_check(p, w1))
     return NULL;
   return h;
-}
-
-static inline uint32_t slot_of(const struct hdr *h) {
-  return (uint32_t)(h->w1 >> 32) & HDR_SLOT_MAX;
 }
 
 /* ---- per-thread state ----------------------------------------------------- */
@@ -721,107 +693,13 @@ static inline void ht_leave(struct hthread *h, bool flagged) {
     tt_spin_unlock(&h->lock);
 }
 
-/* ---- slots ---------------------------------------------------------------- */
-
-/* Moves n slots into the shared pool (false: no memory to keep them, the
- * slots are lost, which costs nothing but their 8 bytes). */
-static bool pool_put(const uint32_t *slots, uint32_t n) {
-  tt_spin_lock(&pool_lock);
-  if (pool_n + n > pool_cap) {
-    size_t cap = pool_cap ? pool_cap * 2 : 64 * 1024;
-    uint32_t *fresh = tt_os_map(cap * sizeof *fresh);
-    if (!fresh) {
-      tt_spin_unlock(&pool_lock);
-      return false;
-    }
-    if (pool) {
-      memcpy(fresh, pool, pool_n * sizeof *pool);
-      tt_os_unmap(pool, pool_cap * sizeof *pool);
-    }
-    pool = fresh;
-    pool_cap = cap;
-  }
-  memcpy(pool + pool_n, slots, n * sizeof *slots);
-  pool_n += n;
-  tt_spin_unlock(&pool_lock);
-  return true;
-}
-
-/* Takes up to max slots out of the shared pool. */
-static uint32_t pool_take(uint32_t *slots, uint32_t max) {
-  if (!__atomic_load_n(&pool_n, __ATOMIC_RELAXED))
-    return 0;
-  tt_spin_lock(&pool_lock);
-  uint32_t n = pool_n < max ? (uint32_t)pool_n : max;
-  pool_n -= n;
-  memcpy(slots, pool + pool_n, n * sizeof *slots);
-  tt_spin_unlock(&pool_lock);
-  return n;
-}
-
-/* Reserves never-used slots, mapping their chunks. */
-static bool reserve_slots(struct hthread *h) {
-  uint32_t lo = __atomic_fetch_add(&tnext, MAG_SLOTS, __ATOMIC_ACQ_REL);
-  if (lo > HDR_SLOT_MAX - MAG_SLOTS) {
-    __atomic_fetch_sub(&tnext, MAG_SLOTS, __ATOMIC_ACQ_REL);
-    return false;
-  }
-  for (uint32_t c = lo >> TCHUNK_SHIFT; c <= (lo + MAG_SLOTS - 1) >> TCHUNK_SHIFT; c++) {
-    if (__atomic_load_n(&tchunks[c], __ATOMIC_ACQUIRE))
-      continue;
-    uintptr_t *fresh = tt_os_map(TCHUNK_SLOTS * sizeof *fresh);
-    if (!fresh)
-      return false; /* these slots stay unused: slot_ptr() is NULL */
-    uintptr_t *none = NULL;
-    if (!__atomic_compare_exchange_n(&tchunks[c], &none, fresh, false, __ATOMIC_ACQ_REL,
-                                     __ATOMIC_ACQUIRE))
-      tt_os_unmap(fresh, TCHUNK_SLOTS * sizeof *fresh);
-  }
-  h->bump_lo = lo;
-  h->bump_hi = lo + MAG_SLOTS;
-  return true;
-}
-
-/* A free slot for a new header; 0 if none can be had. */
-static uint32_t slot_pop(struct hthread *h) {
-  if (TT_LIKELY(h->mag_n))
-    return h->mag[--h->mag_n];
-  if (h->spare_n) {
-    memcpy(h->mag, h->spare, h->spare_n * sizeof *h->mag);
-    h->mag_n = h->spare_n;
-    h->spare_n = 0;
-    return h->mag[--h->mag_n];
-  }
-  h->mag_n = pool_take(h->mag, MAG_SLOTS);
-  if (h->mag_n)
-    return h->mag[--h->mag_n];
-  if (h->bump_lo == h->bump_hi && !reserve_slots(h))
-    return 0;
-  return h->bump_lo++;
-}
-
-static void slot_push(struct hthread *h, uint32_t slot) {
-  if (TT_UNLIKELY(h->mag_n == MAG_SLOTS)) {
-    if (h->spare_n)
-      pool_put(h->spare, h->spare_n);
-    memcpy(h->spare, h->mag, sizeof h->mag);
-    h->spare_n = MAG_SLOTS;
-    h->mag_n = 0;
-  }
-  h->mag[h->mag_n++] = slot;
-}
-
 void tt_heap_thread_exiting(void) {
   struct hthread *h = my_ht;
   my_ht = NULL;
   my_ht_exited = true;
   if (!h)
     return;
-  tt_spin_lock(&h->lock);
-  if (h->mag_n && pool_put(h->mag, h->mag_n))
-    h->mag_n = 0;
-  if (h->spare_n && pool_put(h->spare, h->spare_n))
-    h->spare_n = 0;
+  tt_spin_lock(&h->lock); /* not while tt_heap_lock_all holds it */
   tt_spin_unlock(&h->lock);
   __atomic_store_n(&h->in_use, 0, __ATOMIC_RELEASE);
 }
@@ -840,31 +718,23 @@ static void count_in(struct hthread *h, uint64_t size_kind) {
   }
 }
 
-/* Writes p's header and slot; false if no slot can be had. */
-static TT_NO_ASAN bool hdr_insert(uintptr_t p, uint64_t size_kind, uint32_t stack, uint32_t owner) {
+/* Writes p's header. */
+static TT_NO_ASAN void hdr_insert(uintptr_t p, uint64_t size_kind, uint32_t stack, uint32_t owner) {
   if (TT_UNLIKELY(!hdr_key))
     init_key();
   if (TT_UNLIKELY(!gran_marked(p)))
     gran_mark(p);
   bool flagged;
   struct hthread *h = ht_enter(&flagged);
-  uint32_t slot = slot_pop(h);
-  uintptr_t *sp = slot ? slot_ptr(slot) : NULL;
-  if (TT_UNLIKELY(!sp)) {
-    ht_leave(h, flagged);
-    return false;
-  }
   struct hdr *hd = (struct hdr *)(p - TT_HEAP_PREFIX);
-  uint64_t w1 = HDR_MARK | (uint64_t)slot << 32 | stack;
+  uint64_t w1 = HDR_MARK | stack;
   hd->w1 = w1;
   hd->w2 = owner;
   __atomic_store_n(&hd->w0, (size_kind & ~HDR_BUSY) | ((uint64_t)TT_BLOCK_PREFIXED << 56),
                    __ATOMIC_RELAXED);
   __atomic_store_n(&hd->w3, hdr_check(p, w1), __ATOMIC_RELEASE);
-  __atomic_store_n(sp, p, __ATOMIC_RELEASE);
   count_in(h, size_kind);
   ht_leave(h, flagged);
-  return true;
 }
 
 static void to_block(struct tt_block *out, uintptr_t p, uint64_t w0, const struct hdr *hd) {
@@ -910,11 +780,7 @@ static TT_NO_ASAN bool hdr_remove(uintptr_t p, struct hdr *hd, struct tt_block *
   }
   if (out)
     to_block(out, p, w0, hd);
-  uint32_t slot = slot_of(hd);
   __atomic_store_n(&hd->w3, 0, __ATOMIC_RELEASE);
-  uintptr_t *sp = slot_ptr(slot);
-  if (sp)
-    __atomic_store_n(sp, 0, __ATOMIC_RELEASE);
   if ((w0 >> 56) & TT_BLOCK_QUARANTINED) {
     h->quar--;
   } else {
@@ -922,7 +788,6 @@ static TT_NO_ASAN bool hdr_remove(uintptr_t p, struct hdr *hd, struct tt_block *
     h->frees++;
     h->live_bytes -= (int64_t)(w0 & TT_SIZE_MASK);
   }
-  slot_push(h, slot);
   ht_leave(h, flagged);
   return true;
 }
@@ -999,32 +864,158 @@ static TT_NO_ASAN bool hdr_lookup(uintptr_t p, struct tt_block *out) {
   return true;
 }
 
-/* Calls fn on every prefixed block (with every lock held, or racing
- * harmlessly for an error report) until it returns false. */
-static TT_NO_ASAN void hdr_each(bool (*fn)(const struct tt_block *, void *), void *arg) {
-  uint32_t end = __atomic_load_n(&tnext, __ATOMIC_ACQUIRE);
-  for (uint32_t c = 0; c <= (end - 1) >> TCHUNK_SHIFT; c++) {
-    const uintptr_t *chunk = __atomic_load_n(&tchunks[c], __ATOMIC_ACQUIRE);
-    if (!chunk)
-      continue;
-    uint32_t base = c << TCHUNK_SHIFT;
-    uint32_t last = end - base < TCHUNK_SLOTS ? end - base : TCHUNK_SLOTS;
-    for (uint32_t i = 0; i < last; i++) {
-      uintptr_t p = __atomic_load_n(&chunk[i], __ATOMIC_ACQUIRE);
-      if (!p)
-        continue;
-      if (i + 8 < last && chunk[i + 8]) /* the headers are the misses: ask ahead */
-        __builtin_prefetch((const void *)(chunk[i + 8] - TT_HEAP_PREFIX));
-      struct hdr *hd = hdr_find(p);
-      uint64_t w0 = hd ? __atomic_load_n(&hd->w0, __ATOMIC_ACQUIRE) : 0;
-      if (!(w0 & HDR_MARK) || slot_of(hd) != base + i)
-        continue; /* the program wrote over the header: the block is lost to tether */
-      struct tt_block b;
-      to_block(&b, p, w0, hd);
-      if (!fn(&b, arg))
-        return;
-    }
+/* ---- sweeps --------------------------------------------------------------- */
+
+/* The genuine header at h, if there is one: its block into *out. */
+static TT_NO_ASAN inline bool header_at(uintptr_t h, struct tt_block *out) {
+  const struct hdr *hd = (const struct hdr *)h;
+  uint64_t w1 = __atomic_load_n(&hd->w1, __ATOMIC_RELAXED);
+  if (TT_LIKELY(!(w1 & HDR_MARK)))
+    return false;
+  /* a removed block's header, which freed memory is full of, has no check */
+  uint64_t w3 = __atomic_load_n(&hd->w3, __ATOMIC_ACQUIRE);
+  uintptr_t p = h + TT_HEAP_PREFIX;
+  if (!w3 || !headerable(p) || w3 != hdr_check(p, w1))
+    return false;
+  uint64_t w0 = __atomic_load_n(&hd->w0, __ATOMIC_ACQUIRE);
+  if (!(w0 & HDR_MARK))
+    return false;
+  to_block(out, p, w0, hd);
+  return true;
+}
+
+/* Memory a header may be in: anonymous (the allocators' heaps), never a
+ * file, which could fault (truncated) or be a device. */
+static bool sweepable(const struct tt_mapping *m) {
+  return (m->prot & TT_MAP_R) &&
+         (m->name[0] == '\0' || strcmp(m->name, "[heap]") == 0 ||
+          strncmp(m->name, "[anon:", 6) == 0 || strncmp(m->name, "[stack", 6) == 0);
+}
+
+static inline bool gsum_marked(uintptr_t g) { return (gsum[g / 4096] >> (g / 64 % 64)) & 1; }
+
+/* The first marked granule at or after g and at or before last, or
+ * last + 1. */
+static uintptr_t next_marked_granule(uintptr_t g, uintptr_t last) {
+  while (g <= last) {
+    if (!gsum[g / 4096])
+      g = (g | 4095) + 1;
+    else if (!gsum_marked(g))
+      g = (g | 63) + 1;
+    else if (!gran_marked(g << GRAN_SHIFT))
+      g++;
+    else
+      return g;
   }
+  return g;
+}
+
+struct sweep {
+  bool (*fn)(const struct tt_block *, void *);
+  void *arg;
+  uintptr_t resume; /* where the last block found ends: no header before it */
+  bool stopped;
+};
+
+#define SWEEP_AHEAD 2048
+
+/* Reads [lo, hi) (readable) for headers, in address order, stepping over
+ * the body of each block found: no header is ever inside one. */
+static TT_NO_ASAN void sweep_range(struct sweep *s, uintptr_t lo, uintptr_t hi) {
+  uintptr_t h = TT_ALIGN_UP(lo > s->resume ? lo : s->resume, 16);
+  for (; h + TT_HEAP_PREFIX <= hi && !s->stopped; h += 16) {
+    struct tt_block b;
+    if (TT_LIKELY(!header_at(h, &b)))
+      continue;
+    if (!s->fn(&b, s->arg))
+      s->stopped = true;
+    size_t size = tt_block_size(&b);
+    /* a header the program wrote over may claim any size: step only within
+     * the range (the rest of it is swept as ever) */
+    if (size <= hi - b.addr) {
+      s->resume = b.addr + size;
+      h = TT_ALIGN_UP(s->resume, 16) - 16;
+    }
+    __builtin_prefetch((const void *)(h + SWEEP_AHEAD)); /* the hardware's stops at each page */
+  }
+}
+
+/* Sweeps the marked granules of [lo, hi). Without a memory map, each page
+ * is asked of the kernel first. */
+static void sweep_granules(struct sweep *s, uintptr_t lo, uintptr_t hi, bool ask) {
+  uintptr_t last = (hi - 1) >> GRAN_SHIFT;
+  for (uintptr_t g = next_marked_granule(lo >> GRAN_SHIFT, last); g <= last && !s->stopped;
+       g = next_marked_granule(g + 1, last)) {
+    uintptr_t a = g << GRAN_SHIFT, b = (g + 1) << GRAN_SHIFT;
+    a = a > lo ? a : lo;
+    b = b < hi ? b : hi;
+    if (!ask) {
+      sweep_range(s, a, b);
+      continue;
+    }
+    for (uintptr_t pg = a; pg < b && !s->stopped; pg += 4096)
+      if (tt_os_readable(pg, pg + 1))
+        sweep_range(s, pg, pg + 4096 < b ? pg + 4096 : b);
+  }
+}
+
+/* Calls fn on every prefixed block, in address order, until it returns
+ * false: sweeps the marked granules of readable anonymous memory (with
+ * every lock held: nothing is mapped or unmapped meanwhile). */
+static void hdr_each(bool (*fn)(const struct tt_block *, void *), void *arg) {
+  struct sweep s = {fn, arg, 0, false};
+  struct tt_maps ms;
+  if (tt_os_maps_read(&ms) == 0) {
+    for (size_t i = 0; i < ms.n && !s.stopped; i++)
+      if (sweepable(&ms.m[i]))
+        sweep_granules(&s, ms.m[i].lo, ms.m[i].hi, false);
+  } else {
+    sweep_granules(&s, (uintptr_t)1 << GRAN_SHIFT, (uintptr_t)1 << 47, true);
+  }
+  tt_os_maps_free(&ms);
+}
+
+/* The prefixed block holding addr: the nearest genuine header below it
+ * (another block's header is never between a block's start and its end),
+ * in the same readable anonymous mapping. Racing harmlessly, for an error
+ * report. */
+static TT_NO_ASAN bool hdr_containing(uintptr_t addr, struct tt_block *out) {
+  if (addr < TT_HEAP_PREFIX + 16 || (addr >> 47))
+    return false;
+  /* the map stays mapped while the walk reads: its own pages can be where
+   * addr was */
+  struct tt_maps ms;
+  uintptr_t floor = 0;
+  bool ask = tt_os_maps_read(&ms) != 0, found = false;
+  for (size_t i = 0; i < ms.n; i++)
+    if (addr >= ms.m[i].lo && addr < ms.m[i].hi) {
+      if (sweepable(&ms.m[i]))
+        floor = ms.m[i].lo;
+      break;
+    }
+  uintptr_t h = (addr - TT_HEAP_PREFIX) & ~(uintptr_t)15, page_ok = UINTPTR_MAX;
+  while ((floor || ask) && h >= floor && h >= TT_HEAP_PREFIX) {
+    if (!gran_marked(h)) { /* down to the end of the granule below */
+      uintptr_t g = (h >> GRAN_SHIFT) << GRAN_SHIFT;
+      if (!g)
+        break;
+      h = g - 16;
+      continue;
+    }
+    if ((h & ~(uintptr_t)4095) != page_ok) {
+      if (ask && !tt_os_readable(h, h + 1))
+        break;
+      page_ok = h & ~(uintptr_t)4095;
+    }
+    if (header_at(h, out)) {
+      size_t size = tt_block_size(out);
+      found = addr - out->addr < (size ? size : 1);
+      break;
+    }
+    h -= 16;
+  }
+  tt_os_maps_free(&ms);
+  return found;
 }
 
 /* ======================================================================== */
@@ -1034,17 +1025,19 @@ static TT_NO_ASAN void hdr_each(bool (*fn)(const struct tt_block *, void *), voi
 bool tt_heap_insert_prefixed(uintptr_t addr, size_t size, uint32_t stack, uint32_t owner,
                              enum tt_alloc_kind kind) {
   uint64_t size_kind = ((uint64_t)size & TT_SIZE_MASK) | ((uint64_t)kind << TT_SIZE_BITS);
-  if (headerable(addr) && hdr_insert(addr, size_kind, stack, owner))
+  if (headerable(addr)) {
+    hdr_insert(addr, size_kind, stack, owner);
     return true;
+  }
   return insert(addr, size_kind | ((uint64_t)TT_BLOCK_PREFIXED << 56), stack, owner);
 }
 
 void tt_heap_restore(const struct tt_block *b) {
-  if (!(tt_block_flags(b) & TT_BLOCK_PREFIXED) || !headerable(b->addr) ||
-      !hdr_insert(b->addr, b->size_kind, b->stack, b->owner)) {
+  if (!(tt_block_flags(b) & TT_BLOCK_PREFIXED) || !headerable(b->addr)) {
     index_restore(b);
     return;
   }
+  hdr_insert(b->addr, b->size_kind, b->stack, b->owner);
   if (tt_block_flags(b) & (TT_BLOCK_QUARANTINED | TT_BLOCK_UNTRACKED))
     return;
   bool flagged;
@@ -1101,26 +1094,8 @@ bool tt_heap_lookup(uintptr_t addr, struct tt_block *out) {
   return hdr_lookup(addr, out) || index_lookup(addr, out);
 }
 
-struct containing {
-  uintptr_t addr;
-  struct tt_block *out;
-  bool found;
-};
-
-static bool containing_fn(const struct tt_block *b, void *arg) {
-  struct containing *c = arg;
-  size_t size = tt_block_size(b);
-  if (c->addr < b->addr || c->addr - b->addr >= (size ? size : 1))
-    return true;
-  *c->out = *b;
-  c->found = true;
-  return false;
-}
-
 bool tt_heap_find_containing(uintptr_t addr, struct tt_block *out) {
-  struct containing c = {addr, out, false};
-  hdr_each(containing_fn, &c);
-  return c.found || index_find_containing(addr, out);
+  return hdr_containing(addr, out) || index_find_containing(addr, out);
 }
 
 static void ht_sum(const struct hthread *h, struct tt_heap_stats *st) {
@@ -1145,10 +1120,7 @@ void tt_heap_stats(struct tt_heap_stats *st) {
   st->live_blocks += hs.live_blocks;
   st->quarantined_blocks += hs.quarantined_blocks;
   st->live_bytes += hs.live_bytes;
-  /* the slots handed out (the table's pages in use), and a header a block */
-  st->header_slots = __atomic_load_n(&tnext, __ATOMIC_RELAXED) - 1;
-  st->index_bytes += st->header_slots * sizeof(uintptr_t) +
-                     (hs.live_blocks + hs.quarantined_blocks) * TT_HEAP_PREFIX;
+  st->index_bytes += (hs.live_blocks + hs.quarantined_blocks) * TT_HEAP_PREFIX; /* the headers */
 }
 
 void tt_heap_lock_all(void) {
@@ -1158,7 +1130,7 @@ void tt_heap_lock_all(void) {
   tt_spin_lock(&fallback_ht.lock);
   if (asym) {
     /* No thread enters a change now; wait for those inside one (before
-     * taking the pool's lock, which they may need). */
+     * taking the index's locks, which they may need). */
     __atomic_store_n(&stop_req, 1, __ATOMIC_SEQ_CST);
     if (!tt_os_membarrier())
       for (int i = 0; i < 100; i++) /* a store buffer drains in microseconds */
@@ -1167,13 +1139,11 @@ void tt_heap_lock_all(void) {
       while (__atomic_load_n(&h->busy, __ATOMIC_ACQUIRE))
         tt_os_yield();
   }
-  tt_spin_lock(&pool_lock);
   index_lock_all();
 }
 
 void tt_heap_unlock_all(void) {
   index_unlock_all();
-  tt_spin_unlock(&pool_lock);
   __atomic_store_n(&stop_req, 0, __ATOMIC_RELEASE);
   tt_spin_unlock(&fallback_ht.lock);
   for (struct hthread *h = hthreads; h; h = h->next)

@@ -172,12 +172,11 @@ struct tt_heap_stats {
   uint64_t live_blocks, live_bytes;
   uint64_t quarantined_blocks, untracked_blocks;
   uint64_t index_bytes;                    /* memory of the index itself, headers included */
-  uint64_t header_slots;                   /* slots for headers ever handed out */
 };
 void tt_heap_stats(struct tt_heap_stats *st) TT_HIDDEN;
 
-/* The calling thread is exiting: the slots it keeps for new headers go
- * back to all threads. */
+/* The calling thread is exiting: its record of changes goes to the next
+ * thread that starts. */
 void tt_heap_thread_exiting(void) TT_HIDDEN;
 
 /* Stopped world and fork: every lock of the index, the headers' per-thread

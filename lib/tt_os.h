@@ -125,6 +125,22 @@ struct tt_mapping {
 int tt_os_for_each_mapping(char *buf, size_t size,
                            void (*fn_cb)(const struct tt_mapping *m, void *arg), void *arg)
     TT_HIDDEN;
+/* The whole memory map in ascending order: the file's text and its lines
+ * (names point into the text), in pages mapped for them, grown until the
+ * file fits. */
+struct tt_maps {
+  struct tt_mapping *m;
+  size_t n;
+  char *buf;
+  size_t buf_bytes, m_bytes;
+};
+/* Reads /proc/self/maps into *ms; 0, or -errno with ms->n == 0 (no /proc,
+ * or no memory). tt_os_maps_free releases it in either case. */
+int tt_os_maps_read(struct tt_maps *ms) TT_HIDDEN;
+void tt_os_maps_free(struct tt_maps *ms) TT_HIDDEN;
+/* Whether [lo, hi) can be read without a fault, asked of the kernel
+ * (process_vm_readv) page by page: for when /proc/self/maps cannot be read. */
+bool tt_os_readable(uintptr_t lo, uintptr_t hi) TT_HIDDEN;
 
 /* ---- threads ----------------------------------------------------------------- */
 /* Bounds of the calling thread's stack (as pthread_getattr_np reports). */

@@ -1295,6 +1295,49 @@ static bool find_mapping(uintptr_t addr, char *buf, size_t size, bool files_only
   return f.found;
 }
 
+#define TT_MAPS_BUF_MIN ((size_t)1 << 20)
+#define TT_MAPS_BUF_MAX ((size_t)256 << 20)
+
+static void collect_mapping_cb(const struct tt_mapping *m, void *arg) {
+  struct tt_maps *ms = arg;
+  if (ms->n < ms->m_bytes / sizeof *ms->m)
+    ms->m[ms->n++] = *m;
+}
+
+int tt_os_maps_read(struct tt_maps *ms) {
+  memset(ms, 0, sizeof *ms);
+  int rc;
+  for (size_t bytes = TT_MAPS_BUF_MIN;; bytes *= 4) {
+    ms->buf_bytes = bytes;
+    ms->buf = tt_os_map(bytes);
+    /* a line takes 24 characters at least */
+    ms->m_bytes = TT_ALIGN_UP(bytes / 24 * sizeof *ms->m, 4096);
+    ms->m = tt_os_map(ms->m_bytes);
+    ms->n = 0;
+    rc = ms->buf && ms->m ? tt_os_for_each_mapping(ms->buf, bytes, collect_mapping_cb, ms) : -ENOMEM;
+    if (rc != -ENOSPC || bytes >= TT_MAPS_BUF_MAX)
+      break;
+    tt_os_maps_free(ms);
+  }
+  if (rc != 0)
+    ms->n = 0;
+  return rc;
+}
+
+void tt_os_maps_free(struct tt_maps *ms) {
+  tt_os_unmap(ms->buf, ms->buf_bytes);
+  tt_os_unmap(ms->m, ms->m_bytes);
+  memset(ms, 0, sizeof *ms);
+}
+
+bool tt_os_readable(uintptr_t lo, uintptr_t hi) {
+  char byte;
+  for (uintptr_t p = lo & ~(uintptr_t)4095; p < hi; p += 4096)
+    if (!tt_os_read_memory(p < lo ? lo : p, &byte, 1))
+      return false;
+  return true;
+}
+
 bool tt_os_mapped_file(uintptr_t addr, char *buf, size_t size) {
   return find_mapping(addr, buf, size, true);
 }

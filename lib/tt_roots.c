@@ -19,8 +19,6 @@
 #include "tt_log.h"
 
 #define TT_STACK_RED_ZONE 128 /* x86-64 ABI: below sp, still the frame's */
-#define TT_MAPS_BUF_MIN ((size_t)1 << 20)
-#define TT_MAPS_BUF_MAX ((size_t)256 << 20)
 #define TT_OWN_EXCL_MAX 16384 /* tether's own mappings, for registered roots */
 
 struct range {
@@ -281,17 +279,6 @@ bool tt_roots_user_of(uintptr_t addr, uintptr_t *lo) {
 /* enumeration                                                               */
 /* ======================================================================== */
 
-struct maps {
-  struct tt_mapping *m;
-  size_t n, max;
-};
-
-static void collect_mapping_cb(const struct tt_mapping *m, void *arg) {
-  struct maps *ms = arg;
-  if (ms->n < ms->max)
-    ms->m[ms->n++] = *m;
-}
-
 static bool is_special(const char *name) {
   if (strncmp(name, "/dev/", 5) == 0)
     return strncmp(name, "/dev/zero", 9) != 0 && strncmp(name, "/dev/shm/", 9) != 0;
@@ -299,7 +286,7 @@ static bool is_special(const char *name) {
          strcmp(name, "[vdso]") == 0;
 }
 
-static const struct tt_mapping *mapping_of(const struct maps *ms, uintptr_t addr) {
+static const struct tt_mapping *mapping_of(const struct tt_maps *ms, uintptr_t addr) {
   for (size_t i = 0; i < ms->n; i++)
     if (addr >= ms->m[i].lo && addr < ms->m[i].hi)
       return &ms->m[i];
@@ -357,34 +344,9 @@ static int self_span_cb(const struct tt_module *m, void *arg) {
 
 int tt_roots_enumerate(const struct tt_roots_input *in, tt_root_cb cb, void *arg) {
   const struct tt_options *o = in->opts;
-  int rc = 0;
-
-  /* /proc/self/maps, into a buffer that grows until the file fits. */
-  size_t bufsize = TT_MAPS_BUF_MIN;
-  char *buf = NULL;
-  struct maps ms = {0};
-  size_t msbytes = 0;
-  for (;;) {
-    buf = tt_os_map(bufsize);
-    msbytes = (bufsize / 24) * sizeof(struct tt_mapping);
-    ms.m = tt_os_map(msbytes);
-    ms.max = bufsize / 24;
-    ms.n = 0;
-    if (!buf || !ms.m) {
-      rc = -12;
-      break;
-    }
-    rc = tt_os_for_each_mapping(buf, bufsize, collect_mapping_cb, &ms);
-    if (rc != -28 /* ENOSPC */ || bufsize >= TT_MAPS_BUF_MAX)
-      break;
-    tt_os_unmap(buf, bufsize);
-    tt_os_unmap(ms.m, msbytes);
-    buf = NULL;
-    ms.m = NULL;
-    bufsize *= 4;
-  }
-  if (rc != 0)
-    ms.n = 0;
+  /* /proc/self/maps (none: the program headers and the threads only) */
+  struct tt_maps ms;
+  int rc = tt_os_maps_read(&ms);
 
   /* Exclusions. */
   struct excl ex = {0};
@@ -533,9 +495,6 @@ int tt_roots_enumerate(const struct tt_roots_input *in, tt_root_cb cb, void *arg
 out:
   tt_os_unmap(ex.r, exbytes);
   tt_os_unmap(segs.segs, segbytes);
-  if (buf)
-    tt_os_unmap(buf, bufsize);
-  if (ms.m)
-    tt_os_unmap(ms.m, msbytes);
+  tt_os_maps_free(&ms);
   return rc;
 }

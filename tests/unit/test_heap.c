@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include <CUnit/CUnit.h>
@@ -851,9 +852,8 @@ static void test_prefixed_round_trip(void) {
   CU_ASSERT_EQUAL(s1.allocs - s0.allocs, 1);
   CU_ASSERT_EQUAL(s1.live_blocks - s0.live_blocks, 1);
   CU_ASSERT_EQUAL(s1.live_bytes - s0.live_bytes, 100);
-  /* the record is in the header and a slot: the hash table has no trace of it */
-  CU_ASSERT_EQUAL(s1.index_bytes - s0.index_bytes,
-                  TT_HEAP_PREFIX + (s1.header_slots - s0.header_slots) * sizeof(uintptr_t));
+  /* the record is in the header alone: the hash table has no trace of it */
+  CU_ASSERT_EQUAL(s1.index_bytes - s0.index_bytes, TT_HEAP_PREFIX);
   struct tt_block b;
   memset(&b, 0, sizeof b);
   CU_ASSERT_TRUE_FATAL(tt_heap_lookup(p, &b));
@@ -933,7 +933,7 @@ static void test_prefixed_forged_and_damaged(void) {
   ((unsigned char *)p)[-1] ^= 0x40;
   CU_ASSERT_FALSE(tt_heap_lookup(p, NULL));
   memcpy((void *)(p - TT_HEAP_PREFIX), save, sizeof save);
-  ((unsigned char *)p)[-20] ^= 0x01; /* the slot and stack word */
+  ((unsigned char *)p)[-24] ^= 0x01; /* the stack word */
   CU_ASSERT_FALSE(tt_heap_lookup(p, NULL));
   memcpy((void *)(p - TT_HEAP_PREFIX), save, sizeof save);
   CU_ASSERT_TRUE(tt_heap_lookup(p, NULL));
@@ -1018,7 +1018,7 @@ static void test_prefixed_snapshot(void) {
   unsigned char *buf = hbuf();
   uintptr_t base = (uintptr_t)buf + 4096 + 64;
   for (size_t i = 0; i < N; i++)
-    CU_ASSERT_TRUE(tt_heap_insert_prefixed(base + i * 96, i + 1, (uint32_t)i, 0, TT_ALLOC_MALLOC));
+    CU_ASSERT_TRUE(tt_heap_insert_prefixed(base + i * 96, i % 64 + 1, (uint32_t)i, 0, TT_ALLOC_MALLOC));
   for (size_t i = 0; i < N; i += 5) /* every fifth freed, every tenth gone */
     CU_ASSERT_EQUAL(tt_heap_mark_freed(base + i * 96, 9, TT_RELEASE_FREE, &(struct tt_block){0}),
                     TT_FREE_LIVE);
@@ -1031,14 +1031,19 @@ static void test_prefixed_snapshot(void) {
   size_t got = n <= N + 600 ? tt_heap_snapshot_locked(live, N + 600, quar, N) : 0;
   tt_heap_unlock_all();
   CU_ASSERT_EQUAL(got, n);
-  size_t mine = 0, bad = 0, qmine = 0;
+  size_t mine = 0, bad = 0, qmine = 0, unordered = 0;
+  uintptr_t prev = 0;
   for (size_t j = 0; j < got && j < N + 600; j++) {
     if (live[j].addr < base || live[j].addr >= base + N * 96)
       continue;
     size_t i = (live[j].addr - base) / 96;
     mine++;
-    bad += i % 5 == 0 || tt_block_size(&live[j]) != i + 1 || live[j].stack != i ||
+    bad += i % 5 == 0 || tt_block_size(&live[j]) != i % 64 + 1 || live[j].stack != i ||
            tt_block_flags(&live[j]) != TT_BLOCK_PREFIXED;
+    if ((live[j].addr & 4095) >= TT_HEAP_PREFIX) { /* in a header: a sweep lists them by address */
+      unordered += live[j].addr <= prev;
+      prev = live[j].addr;
+    }
   }
   for (size_t j = 0; j < nq && j < N; j++) {
     if (quar[j].addr < base || quar[j].addr >= base + N * 96)
@@ -1050,6 +1055,7 @@ static void test_prefixed_snapshot(void) {
   CU_ASSERT_EQUAL(mine, N - N / 5);
   CU_ASSERT_EQUAL(qmine, N / 10);
   CU_ASSERT_EQUAL(bad, 0);
+  CU_ASSERT_EQUAL(unordered, 0);
   for (size_t i = 0; i < N; i++)
     if (i % 10)
       CU_ASSERT_TRUE(tt_heap_remove(base + i * 96, NULL));
@@ -1058,9 +1064,9 @@ static void test_prefixed_snapshot(void) {
   free(buf);
 }
 
-/* Threads insert blocks and other threads remove them, in rounds: the
- * freed slots are used again (the table does not grow with the number of
- * allocations), also those of threads that exited. */
+/* Threads insert blocks and other threads remove them, in rounds, in two
+ * generations of threads (the second takes over the first's records): the
+ * counts add up and no snapshot lists a removed block. */
 struct hthr {
   uintptr_t base;
   int round;
@@ -1086,7 +1092,24 @@ static void *hthr_cb(void *arg) {
   return NULL;
 }
 
-static void test_prefixed_threads_reuse_slots(void) {
+/* Snapshot's blocks in [lo, hi). */
+static size_t snapshot_within(uintptr_t lo, uintptr_t hi) {
+  tt_heap_lock_all();
+  size_t nq = 0, n = tt_heap_count_locked(&nq);
+  struct tt_block *live = calloc(n + 1, sizeof *live), *quar = calloc(nq + 1, sizeof *quar);
+  size_t got = live && quar ? tt_heap_snapshot_locked(live, n, quar, nq) : 0;
+  tt_heap_unlock_all();
+  size_t in = 0;
+  for (size_t j = 0; j < got && j < n; j++)
+    in += live[j].addr >= lo && live[j].addr < hi;
+  for (size_t j = 0; j < nq; j++)
+    in += quar[j].addr >= lo && quar[j].addr < hi;
+  free(live);
+  free(quar);
+  return in;
+}
+
+static void test_prefixed_threads(void) {
   unsigned char *bufs[HTHREADS];
   struct hthr t[HTHREADS];
   pthread_t th[HTHREADS];
@@ -1102,6 +1125,9 @@ static void test_prefixed_threads_reuse_slots(void) {
     for (int i = 0; i < HTHREADS; i++) {
       pthread_join(th[i], NULL);
       CU_ASSERT_EQUAL(t[i].bad, 0);
+    }
+    for (int i = 0; i < HTHREADS; i++) {
+      CU_ASSERT_EQUAL(snapshot_within((uintptr_t)bufs[i], (uintptr_t)bufs[i] + HBUF_BYTES), 0);
       free(bufs[i]);
     }
     pthread_barrier_destroy(&hbar);
@@ -1109,9 +1135,74 @@ static void test_prefixed_threads_reuse_slots(void) {
   struct tt_heap_stats s1 = stats();
   CU_ASSERT_EQUAL(s1.allocs - s0.allocs, 2 * HTHREADS * HBLOCKS * HROUNDS);
   CU_ASSERT_EQUAL(s1.live_blocks, s0.live_blocks);
-  /* 144,000 allocations; at most 6,000 live at once, plus what the
-   * threads' magazines and reserves hold (three of 256 slots each) */
-  CU_ASSERT(s1.header_slots - s0.header_slots <= HTHREADS * HBLOCKS + 2 * HTHREADS * 3 * 256);
+  CU_ASSERT_EQUAL(s1.frees - s0.frees, 2 * HTHREADS * HBLOCKS * HROUNDS);
+}
+
+/* What a sweep of the heap lists: genuine headers only, each block once,
+ * and the blocks after a header whose size the program wrote over. */
+static void test_prefixed_sweep(void) {
+  unsigned char *buf = hbuf();
+  uintptr_t p = (uintptr_t)buf + 4096 + 64, q = p + 1024, r = q + 1024;
+  uintptr_t end = (uintptr_t)buf + HBUF_BYTES;
+  CU_ASSERT_TRUE(tt_heap_insert_prefixed(p, 900, 1, 0, TT_ALLOC_MALLOC));
+  CU_ASSERT_TRUE(tt_heap_insert_prefixed(q, 16, 2, 0, TT_ALLOC_MALLOC));
+  CU_ASSERT_TRUE(tt_heap_insert_prefixed(r, 0, 3, 0, TT_ALLOC_MALLOC));
+  CU_ASSERT_EQUAL(snapshot_within((uintptr_t)buf, end), 3);
+  /* copies of q's header, inside p's body and after r: neither is a block */
+  memcpy((void *)(p + 512), (void *)(q - TT_HEAP_PREFIX), TT_HEAP_PREFIX);
+  memcpy((void *)(r + 4096), (void *)(q - TT_HEAP_PREFIX), TT_HEAP_PREFIX);
+  CU_ASSERT_EQUAL(snapshot_within((uintptr_t)buf, end), 3);
+  /* p's size written over (an underrun): q and r are still found */
+  uint64_t w0;
+  memcpy(&w0, (void *)(p - TT_HEAP_PREFIX), sizeof w0);
+  uint64_t huge = (w0 & ~TT_SIZE_MASK) | ((uint64_t)1 << 40);
+  memcpy((void *)(p - TT_HEAP_PREFIX), &huge, sizeof huge);
+  CU_ASSERT_EQUAL(snapshot_within((uintptr_t)buf, end), 3);
+  uint64_t small = (w0 & ~TT_SIZE_MASK) | 8;
+  memcpy((void *)(p - TT_HEAP_PREFIX), &small, sizeof small);
+  CU_ASSERT_EQUAL(snapshot_within((uintptr_t)buf, end), 3);
+  memcpy((void *)(p - TT_HEAP_PREFIX), &w0, sizeof w0);
+  /* a removed block is gone at once; a quarantined one is listed */
+  CU_ASSERT_TRUE(tt_heap_remove(q, NULL));
+  CU_ASSERT_EQUAL(tt_heap_mark_freed(r, 4, TT_RELEASE_FREE, &(struct tt_block){0}), TT_FREE_LIVE);
+  CU_ASSERT_EQUAL(snapshot_within((uintptr_t)buf, end), 2);
+  CU_ASSERT_TRUE(tt_heap_remove(p, NULL));
+  CU_ASSERT_TRUE(tt_heap_remove(r, NULL));
+  CU_ASSERT_EQUAL(snapshot_within((uintptr_t)buf, end), 0);
+  free(buf);
+}
+
+/* find_containing of a prefixed block: across megabytes that hold no
+ * header, and never by reading what cannot be read. */
+static void test_prefixed_containing_far(void) {
+  size_t bytes = (size_t)4 << 20;
+  unsigned char *buf = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CU_ASSERT_FATAL(buf != MAP_FAILED);
+  uintptr_t p = (uintptr_t)buf + 64;
+  size_t size = bytes - 4096;
+  CU_ASSERT_TRUE(tt_heap_insert_prefixed(p, size, 8, 0, TT_ALLOC_MALLOC));
+  struct tt_block b;
+  memset(&b, 0, sizeof b);
+  CU_ASSERT_TRUE(tt_heap_find_containing(p + size - 1, &b));
+  CU_ASSERT_EQUAL(b.addr, p);
+  CU_ASSERT_EQUAL(b.stack, 8);
+  CU_ASSERT_TRUE(tt_heap_find_containing(p + (size_t)(2 << 20) + 5, &b) && b.addr == p);
+  CU_ASSERT_FALSE(tt_heap_find_containing(p + size, &b));
+  CU_ASSERT_FALSE(tt_heap_find_containing(p - 1, &b));
+  /* the pages below p's made unreadable: nothing found, nothing read */
+  CU_ASSERT_TRUE(tt_heap_remove(p, NULL));
+  uintptr_t q = (uintptr_t)buf + (2 << 20) + 4096 + 64;
+  CU_ASSERT_TRUE(tt_heap_insert_prefixed(q, 64, 9, 0, TT_ALLOC_MALLOC));
+  CU_ASSERT_FATAL(mprotect(buf, (size_t)2 << 20, PROT_NONE) == 0);
+  CU_ASSERT_TRUE(tt_heap_find_containing(q + 63, &b) && b.addr == q);
+  CU_ASSERT_FALSE(tt_heap_find_containing(q - 64, &b));
+  CU_ASSERT_FALSE(tt_heap_find_containing((uintptr_t)buf + 4096, &b));
+  CU_ASSERT_EQUAL(snapshot_within((uintptr_t)buf, (uintptr_t)buf + bytes), 1);
+  /* a file's memory (this program's code) and no memory at all */
+  CU_ASSERT_FALSE(tt_heap_find_containing((uintptr_t)&test_prefixed_containing_far, &b));
+  CU_ASSERT_TRUE(tt_heap_remove(q, NULL));
+  munmap(buf, bytes);
+  CU_ASSERT_FALSE(tt_heap_find_containing(q, &b));
 }
 
 /* Two threads free the same blocks at once (they meet at a barrier before
@@ -1226,7 +1317,9 @@ CU_TestInfo heap_tests[] = {
     {"prefixed: updates, free, double free", test_prefixed_mark_freed_and_update},
     {"prefixed: restore", test_prefixed_restore},
     {"prefixed: snapshot", test_prefixed_snapshot},
-    {"prefixed: threads reuse slots", test_prefixed_threads_reuse_slots},
+    {"prefixed: threads free each other's blocks", test_prefixed_threads},
+    {"prefixed: a sweep lists genuine headers only", test_prefixed_sweep},
+    {"prefixed: find_containing far and never unreadable", test_prefixed_containing_far},
     {"prefixed: two threads free the same blocks", test_prefixed_racing_double_free},
     {"prefixed: lock_all holds every change", test_prefixed_lock_all_holds_changes},
     CU_TEST_INFO_NULL,
