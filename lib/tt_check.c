@@ -319,7 +319,8 @@ static void stopped_world_cb(void *arg) {
   }
   tt_os_unmap(tmp, tmp_bytes); /* before the scan's scratch: a lower peak */
   c->scratch_bytes = tt_scan_scratch_bytes(c->n);
-  c->scratch = map_or_null(c->scratch_bytes);
+  c->scratch = tt_os_map(c->scratch_bytes);
+  tt_os_advise_huge(c->scratch, tt_scan_dense_bytes(c->n));
   c->found_bytes = TT_CHECK_MAX_DANGLING * sizeof(struct tt_dangling);
   c->found = c->nq && dangling ? map_or_null(c->found_bytes) : NULL;
   if (c->n && (!c->blocks || !tmp || !c->scratch)) {

@@ -68,6 +68,8 @@
 static size_t max_segs(size_t n) { return n < TT_SCAN_MAX_SEGS ? n : TT_SCAN_MAX_SEGS; }
 static size_t dir_bytes(size_t n) { return (2 * n + 64 * max_segs(n)) * sizeof(uint32_t); }
 
+size_t tt_scan_dense_bytes(size_t n) { return n * sizeof(uintptr_t) + TT_ALIGN_UP(n, 8); }
+
 size_t tt_scan_scratch_bytes(size_t n) {
   size_t bytes = n * sizeof(uintptr_t) + n * sizeof(uint64_t) + (2 * n + 1) * sizeof(uint32_t) +
                  TT_ALIGN_UP(n, 8) + TT_ALIGN_UP(n / 8 + 1, 8) + TT_ALIGN_UP(n, 8);
@@ -121,20 +123,20 @@ void tt_scan_init(struct tt_scan *sc, const struct tt_block *blocks, size_t n, v
   memset(sc, 0, sizeof *sc);
   sc->blocks = blocks;
   sc->n = n;
+  /* the dense arrays first (tt_scan_dense_bytes), then those written
+   * where needed, zero until then */
   char *p = scratch;
   sc->starts = (uintptr_t *)p;
   p += n * sizeof(uintptr_t);
+  sc->state = (uint8_t *)p;
+  p += TT_ALIGN_UP(n, 8);
   sc->indirect = (uint64_t *)p;
   p += n * sizeof(uint64_t);
   sc->work = (uint32_t *)p;
   p += (2 * n + 1) * sizeof(uint32_t);
-  sc->state = (uint8_t *)p;
-  p += TT_ALIGN_UP(n, 8);
   sc->scanned = (uint8_t *)p;
-  memset(sc->scanned, 0, n / 8 + 1);
   p += TT_ALIGN_UP(n / 8 + 1, 8);
   sc->heur = (uint8_t *)p;
-  memset(sc->heur, 0, n);
   p = (char *)TT_ALIGN_UP((uintptr_t)(p + n), 8);
   sc->segs = (struct tt_scan_seg *)p;
   p += max_segs(n) * sizeof(struct tt_scan_seg);
@@ -142,7 +144,6 @@ void tt_scan_init(struct tt_scan *sc, const struct tt_block *blocks, size_t n, v
   sc->lo = sc->hi = 0; /* an empty span: the range filter rejects every word */
   for (size_t i = 0; i < n; i++) {
     sc->starts[i] = blocks[i].addr;
-    sc->indirect[i] = 0;
     sc->state[i] = TT_STATE_UNREACHED;
   }
   if (n) {

@@ -112,8 +112,14 @@ struct tt_scan {
 
 /* Bytes of scratch memory tt_scan_init needs for n blocks. */
 size_t tt_scan_scratch_bytes(size_t n) TT_HIDDEN;
+/* How many of them, from the start, every scan writes whole (the arrays a
+ * byte or a word a block); the rest is written only where the scan needs
+ * it (the mark stack, the cliques' totals): only the pages touched cost
+ * memory, so only the first part is worth huge pages. */
+size_t tt_scan_dense_bytes(size_t n) TT_HIDDEN;
 /* Sets up a scan of blocks[0..n) (sorted by address) using scratch memory of
- * tt_scan_scratch_bytes(n) bytes, 8-byte aligned. */
+ * tt_scan_scratch_bytes(n) bytes, 8-byte aligned and zero-filled (a fresh
+ * mapping: what is never written is never paid for). */
 void tt_scan_init(struct tt_scan *sc, const struct tt_block *blocks, size_t n, void *scratch)
     TT_HIDDEN;
 /* Sorts blocks by address; tmp has room for n blocks. */

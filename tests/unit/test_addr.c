@@ -252,7 +252,7 @@ static void test_scan_all_blocks_in(void) {
   for (int i = 0; i < 3; i++)
     live[i].size_kind = 16;
   freed[0].size_kind = own[0].size_kind = 16;
-  void *scratch = malloc(tt_scan_scratch_bytes(3));
+  void *scratch = calloc(1, tt_scan_scratch_bytes(3));
   CU_ASSERT_FATAL(scratch != NULL);
   struct tt_scan sc;
   tt_scan_init(&sc, live, 3, scratch);

@@ -74,7 +74,7 @@ static void ch_prepare(struct ch *h) {
   tt_scan_sort_blocks(h->blocks, h->n, h->tmp);
   for (size_t i = 0; i < h->n; i++)
     CU_ASSERT_FATAL(h->blocks[i].addr == ch_addr(i));
-  h->scratch = malloc(tt_scan_scratch_bytes(h->n) + 8);
+  h->scratch = calloc(1, tt_scan_scratch_bytes(h->n) + 8);
   CU_ASSERT_FATAL(h->scratch != NULL);
   tt_scan_init(&h->sc, h->blocks, h->n, h->scratch);
 }
@@ -659,7 +659,7 @@ static void big_init(struct big *g, size_t n) {
   g->n = n;
   g->mem = aligned_alloc(64, n * BIG_NODE);
   g->blocks = calloc(n, sizeof *g->blocks);
-  g->scratch = malloc(tt_scan_scratch_bytes(n));
+  g->scratch = calloc(1, tt_scan_scratch_bytes(n));
   CU_ASSERT_FATAL(g->mem && g->blocks && g->scratch);
   memset(g->mem, 0, n * BIG_NODE);
   for (size_t i = 0; i < n; i++) {

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -92,7 +93,7 @@ static void sh_prepare(struct sh *h) {
   tt_scan_sort_blocks(h->blocks, h->n, h->tmp);
   for (size_t i = 0; i < h->n; i++)
     CU_ASSERT_FATAL(h->blocks[i].addr == sh_addr(h, i));
-  h->scratch = malloc(tt_scan_scratch_bytes(h->n));
+  h->scratch = calloc(1, tt_scan_scratch_bytes(h->n));
   CU_ASSERT_FATAL(h->scratch != NULL);
   tt_scan_init(&h->sc, h->blocks, h->n, h->scratch);
 }
@@ -528,6 +529,7 @@ static void test_root_range_skips_freed_and_own_blocks(void) {
   EXPECT(&h, 0, D, 0);
   EXPECT(&h, 1, R, 0);
   /* The contrast: without the own list the same memory reaches block 0. */
+  memset(h.scratch, 0, tt_scan_scratch_bytes(h.n));
   tt_scan_init(&h.sc, h.blocks, h.n, h.scratch);
   tt_scan_set_skip(&h.sc, freed, 1);
   tt_scan_root_range(&h.sc, lo, hi);
@@ -742,7 +744,7 @@ static void big_build(struct big *g, long (*next)(long)) {
   g->mem = calloc(CHAIN_N, NODE);
   g->blocks = calloc(CHAIN_N, sizeof *g->blocks);
   struct tt_block *tmp = calloc(CHAIN_N, sizeof *tmp);
-  g->scratch = malloc(tt_scan_scratch_bytes(CHAIN_N));
+  g->scratch = calloc(1, tt_scan_scratch_bytes(CHAIN_N));
   CU_ASSERT_FATAL(g->mem && g->blocks && tmp && g->scratch);
   for (long i = 0; i < CHAIN_N; i++) {
     long j = next(i);
@@ -826,7 +828,7 @@ static void test_long_chain_possible(void) {
 
 static void test_empty_heap(void) {
   struct tt_scan sc;
-  uint64_t scratch[4];
+  uint64_t scratch[4] = {0};
   struct tt_block one;
   memset(&one, 0, sizeof one);
   CU_ASSERT(tt_scan_scratch_bytes(0) <= sizeof scratch);
@@ -855,7 +857,7 @@ static void test_empty_heap_all_ones_word(void) {
     if (!freopen("/dev/null", "w", stderr))
       _exit(4);
     struct tt_scan sc;
-    uint64_t *scratch = malloc(tt_scan_scratch_bytes(0)); /* as tt_check maps it */
+    uint64_t *scratch = calloc(1, tt_scan_scratch_bytes(0)); /* as tt_check maps it */
     tt_scan_init(&sc, NULL, 0, scratch);
     uintptr_t regs[2] = {UINTPTR_MAX, 0x1000};
     tt_scan_root_words(&sc, regs, 2);
@@ -916,7 +918,7 @@ static void test_find_matches_linear_search(void) {
   CU_ASSERT_FATAL(b != NULL);
   for (unsigned layout = 0; layout < 4; layout++) {
     size_t n = find_layout(b, N, layout);
-    void *scratch = malloc(tt_scan_scratch_bytes(n));
+    void *scratch = calloc(1, tt_scan_scratch_bytes(n));
     CU_ASSERT_FATAL(scratch != NULL);
     struct tt_scan sc;
     tt_scan_init(&sc, b, n, scratch);
@@ -945,6 +947,43 @@ static void test_scratch_bytes(void) {
     size_t need = n * 8 + n * 8 + (2 * n + 1) * 4 + n;
     CU_ASSERT(tt_scan_scratch_bytes(n) >= need);
   }
+}
+
+/* tt_scan_init writes the dense arrays and the directory, and nothing of
+ * the rest of a fresh mapping: the mark stack, the cliques' totals, the
+ * scanned bits and the heuristics cost only the pages a scan touches. The
+ * rest is made read-only here: a write faults. */
+static void test_scratch_sparse_untouched(void) {
+  enum { SN = 100000 };
+  struct tt_block *b = calloc(SN, sizeof *b);
+  CU_ASSERT_FATAL(b != NULL);
+  for (size_t i = 0; i < SN; i++) {
+    b[i].addr = 0x10000000 + i * 64;
+    b[i].size_kind = 32;
+  }
+  size_t bytes = tt_scan_scratch_bytes(SN);
+  CU_ASSERT(tt_scan_dense_bytes(SN) >= SN * sizeof(uintptr_t) + SN);
+  CU_ASSERT(tt_scan_dense_bytes(SN) < bytes);
+  struct tt_scan sc;
+  char *probe = calloc(1, bytes);
+  CU_ASSERT_FATAL(probe != NULL);
+  tt_scan_init(&sc, b, SN, probe);
+  size_t lo = TT_ALIGN_UP((size_t)((char *)sc.indirect - probe), 4096);
+  size_t hi = ((size_t)((char *)sc.segs - probe)) & ~(size_t)4095;
+  CU_ASSERT((char *)sc.state - probe < (long)tt_scan_dense_bytes(SN));
+  CU_ASSERT((char *)sc.indirect - probe >= (long)tt_scan_dense_bytes(SN));
+  CU_ASSERT((char *)sc.work > (char *)sc.indirect && (char *)sc.heur < (char *)sc.segs);
+  free(probe);
+  char *scratch = mmap(NULL, bytes + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CU_ASSERT_FATAL(scratch != MAP_FAILED && hi > lo + SN);
+  CU_ASSERT_FATAL(mprotect(scratch + lo, hi - lo, PROT_READ) == 0);
+  tt_scan_init(&sc, b, SN, scratch); /* a write to the sparse part faults */
+  CU_ASSERT_FATAL(mprotect(scratch + lo, hi - lo, PROT_READ | PROT_WRITE) == 0);
+  CU_ASSERT_EQUAL(tt_scan_find(&sc, 0x10000000 + 5 * 64 + 31), 5);
+  CU_ASSERT_EQUAL(tt_scan_find(&sc, 0x10000000 + 5 * 64 + 32), -1);
+  CU_ASSERT_EQUAL(sc.state[SN - 1], TT_STATE_UNREACHED);
+  munmap(scratch, bytes + 4096);
+  free(b);
 }
 
 /* ======================================================================== */
@@ -1176,7 +1215,7 @@ static void test_dangling_empty_live_heap(void) {
   struct qh x;
   qh_init(&x);
   struct tt_scan sc;
-  uint64_t scratch[4];
+  uint64_t scratch[4] = {0};
   CU_ASSERT(tt_scan_scratch_bytes(0) <= sizeof scratch);
   tt_scan_init(&sc, NULL, 0, scratch);
   tt_scan_set_quarantine(&sc, x.q, QH_N, x.out, TT_ARRAY_LEN(x.out),
@@ -1694,6 +1733,7 @@ CU_TestInfo scan_tests[] = {
     {"empty heap", test_empty_heap},
     {"empty heap, root word ~0", test_empty_heap_all_ones_word},
     {"scratch size", test_scratch_bytes},
+    {"scratch: the sparse arrays untouched by init", test_scratch_sparse_untouched},
     {"dangling: root start pointer", test_dangling_root_start},
     {"dangling: interior, zero-size, outside", test_dangling_interior},
     {"dangling: interior ignored with START_ONLY", test_dangling_interior_start_only},
