@@ -168,6 +168,10 @@ struct tt_thread_state {
  * out[] with their states (at most max). Returns how many threads were found,
  * which may exceed max; -errno if it could not stop anything. */
 int tt_os_stop_world(struct tt_thread_state *out, int max) TT_HIDDEN;
+/* Where the threads come from when /proc/self/task cannot be read (no
+ * /proc): fn lists the ones known otherwise (tt_roots' registry); the main
+ * thread is added. Called with the caller's locks held: fn takes none. */
+void tt_os_set_thread_lister(int (*fn)(int *tids, int max)) TT_HIDDEN;
 void tt_os_resume_world(void) TT_HIDDEN;
 /* For a check at the end of the process (exit, a fatal signal): the
  * threads the stop signal took out of a sleep (nanosleep, pause, poll,

@@ -23,6 +23,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -385,15 +386,47 @@ static long read_file(const char *path, char *buf, size_t size) {
   return (long)got;
 }
 
+
+extern void *__libc_stack_end; /* ld.so's: the stack pointer at process start */
+
+/* Without /proc: the arguments where the kernel put them at exec, argc at
+ * the stack pointer the process started with and argv above it (as the
+ * program left them: it may have written over its own). */
+static size_t cmdline_from_stack(char *buf, size_t size) {
+  const long *sp = __libc_stack_end;
+  if (!sp || *sp <= 0 || *sp > 4096)
+    return 0;
+  char *const *argv = (char *const *)(sp + 1);
+  size_t n = 0;
+  for (long i = 0; i < *sp && argv[i]; i++) {
+    size_t len = strlen(argv[i]) + 1;
+    if (n + len > size)
+      break;
+    memcpy(buf + n, argv[i], len);
+    n += len;
+  }
+  return n;
+}
+
 size_t tt_os_cmdline(char *buf, size_t size) {
   long n = read_file("/proc/self/cmdline", buf, size);
+  if (n < 0)
+    return cmdline_from_stack(buf, size);
   return n > 0 ? (size_t)n : 0;
 }
 
 int tt_os_exe_path(char *buf, size_t size) {
   long n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", buf, size - 1);
-  if (n < 0)
-    return -errno;
+  if (n < 0) {
+    int err = errno;
+    /* without /proc: the path execve was given (relative to the directory
+     * the program started in) */
+    const char *fn = (const char *)getauxval(AT_EXECFN);
+    if (!fn || strlen(fn) >= size)
+      return -err;
+    strcpy(buf, fn);
+    return 0;
+  }
   buf[n] = '\0';
   return 0;
 }
@@ -750,7 +783,6 @@ bool tt_os_thread_stack(uintptr_t *lo, uintptr_t *hi) {
   return true;
 }
 
-extern void *__libc_stack_end; /* ld.so's: the stack pointer at process start */
 
 bool tt_os_main_stack(uintptr_t *lo, uintptr_t *hi) {
   uintptr_t end = (uintptr_t)__libc_stack_end;
@@ -937,10 +969,28 @@ struct linux_dirent64 {
 };
 
 /* Lists the process's thread ids into tids (at most max); returns the count. */
+static int (*thread_lister)(int *tids, int max);
+
+void tt_os_set_thread_lister(int (*fn)(int *tids, int max)) { thread_lister = fn; }
+
+/* The threads tether knows of, and the main thread, for want of /proc. */
+static int list_known_tids(int *tids, int max, int err) {
+  if (!thread_lister || max < 1)
+    return err;
+  int n = thread_lister(tids, max - 1);
+  int pid = tt_os_getpid();
+  bool has_main = false;
+  for (int i = 0; i < n && !has_main; i++)
+    has_main = tids[i] == pid;
+  if (!has_main)
+    tids[n++] = pid;
+  return n;
+}
+
 static int list_tids(int *tids, int max) {
   int fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
-    return -errno;
+    return list_known_tids(tids, max, -errno);
   char buf[4096] __attribute__((aligned(8)));
   int n = 0;
   for (;;) {

@@ -55,7 +55,22 @@ static void thread_exit_cb(void *arg) {
   __atomic_store_n(&r->alive, false, __ATOMIC_RELEASE);
 }
 
-void tt_roots_init(void) { tt_os_thread_exit_key_init(thread_exit_cb); }
+/* The live threads of the registry, for stopping the world without /proc:
+ * read without the lock, which the checking thread holds (records are only
+ * ever added, at the head, and reused in place). */
+static int registered_tids(int *tids, int max) {
+  int n = 0;
+  for (const struct thread_rec *r = __atomic_load_n(&threads, __ATOMIC_ACQUIRE); r && n < max;
+       r = r->next)
+    if (__atomic_load_n(&r->alive, __ATOMIC_ACQUIRE))
+      tids[n++] = r->tid;
+  return n;
+}
+
+void tt_roots_init(void) {
+  tt_os_thread_exit_key_init(thread_exit_cb);
+  tt_os_set_thread_lister(registered_tids);
+}
 void tt_roots_lock(void) { tt_spin_lock(&threads_lock); }
 void tt_roots_unlock(void) { tt_spin_unlock(&threads_lock); }
 
@@ -92,7 +107,7 @@ void tt_roots_thread_start(void) {
   if (fresh) {
     tt_spin_lock(&threads_lock);
     r->next = threads;
-    threads = r;
+    __atomic_store_n(&threads, r, __ATOMIC_RELEASE);
     nthread_recs++;
     tt_spin_unlock(&threads_lock);
   }
@@ -293,6 +308,37 @@ static const struct tt_mapping *mapping_of(const struct tt_maps *ms, uintptr_t a
   return NULL;
 }
 
+/* The stack a stopped thread's stack pointer is in: its mapping, or without
+ * a memory map, the stack the registry recorded for the thread (the main
+ * thread's: from where it started down to 64 MiB). */
+static bool stack_of(const struct tt_maps *ms, const struct tt_thread_state *th, struct range *out) {
+  const struct tt_mapping *m = mapping_of(ms, th->sp);
+  if (m) {
+    out->lo = m->lo;
+    out->hi = m->hi;
+    return true;
+  }
+  if (ms->n)
+    return false;
+  uintptr_t lo = 0, hi = 0;
+  if (th->tid == tt_os_getpid()) {
+    if (!tt_os_main_stack(&lo, &hi))
+      return false;
+  } else {
+    for (const struct thread_rec *r = threads; r; r = r->next)
+      if (r->alive && r->tid == th->tid) {
+        lo = r->lo;
+        hi = r->hi;
+        break;
+      }
+  }
+  if (th->sp < lo || th->sp >= hi)
+    return false;
+  out->lo = lo;
+  out->hi = hi;
+  return true;
+}
+
 struct seg_ctx {
   struct excl *excl;      /* where module segments are recorded */
   struct range *segs;
@@ -416,9 +462,9 @@ int tt_roots_enumerate(const struct tt_roots_input *in, tt_root_cb cb, void *arg
     excl_add(&all, segs.segs[i].lo, TT_ALIGN_UP(segs.segs[i].hi, 4096));
   /* Stack mappings of stopped threads are reported as stacks. */
   for (int t = 0; t < in->nthreads; t++) {
-    const struct tt_mapping *m = in->threads[t].stopped ? mapping_of(&ms, in->threads[t].sp) : NULL;
-    if (m)
-      excl_add(&all, m->lo, m->hi);
+    struct range st;
+    if (in->threads[t].stopped && stack_of(&ms, &in->threads[t], &st))
+      excl_add(&all, st.lo, st.hi);
   }
 
   /* 1. globals */
@@ -442,14 +488,12 @@ int tt_roots_enumerate(const struct tt_roots_input *in, tt_root_cb cb, void *arg
     const struct tt_thread_state *th = &in->threads[t];
     if (!th->stopped)
       continue;
-    if (o->use_stacks) {
-      const struct tt_mapping *m = mapping_of(&ms, th->sp);
-      if (m) {
-        uintptr_t lo = th->sp - (th->current ? 0 : TT_STACK_RED_ZONE);
-        if (lo < m->lo)
-          lo = m->lo;
-        emit_minus(&ex, lo, m->hi, TT_ROOT_STACK, cb, arg);
-      }
+    struct range st;
+    if (o->use_stacks && stack_of(&ms, th, &st)) {
+      uintptr_t lo = th->sp - (th->current ? 0 : TT_STACK_RED_ZONE);
+      if (lo < st.lo)
+        lo = st.lo;
+      emit_minus(&ex, lo, st.hi, TT_ROOT_STACK, cb, arg);
     }
     if (o->use_registers)
       cb((uintptr_t)th->regs, (uintptr_t)(th->regs + TT_REGS_WORDS), TT_ROOT_REGISTERS, arg);

@@ -1,0 +1,35 @@
+#!/bin/sh
+# Without /proc (a chroot or a sandbox that does not mount it) tether cannot
+# read the memory map: the heap's headers are then found by asking the
+# kernel, page by page, whether each marked megabyte can be read. The same
+# cases must give the same leak summary, error summary, error details,
+# stacks (file:line) and command line as with /proc. Runs each case in a mount namespace with an empty /proc over
+# the real one; skipped (77) where this machine does not allow that.
+# usage: no_proc.sh LIBTETHER CASE...
+set -u
+LIB=$1; shift
+. "$(dirname "$0")/../check.sh"
+
+if ! unshare -m sh -c 'mount -t tmpfs none /proc && ! [ -e /proc/self/maps ]' 2>/dev/null; then
+  echo "no_proc: skipped: cannot mount over /proc in a new mount namespace (needs root and unshare)"
+  exit 77
+fi
+
+# The lines that must agree, without pids and addresses.
+digest() {
+  grep -E '(definitely|indirectly|possibly) lost:|still reachable:|ERROR SUMMARY|bytes inside a block|Invalid free|Command:|   (at|by) ' "$1" |
+    sed -e 's/^==[0-9]*== *//' -e 's/0x[0-9a-fA-F]*/ADDR/g'
+}
+
+for c in "$@"; do
+  cn=$(basename "$c")
+  LD_PRELOAD=$LIB "$c" >"$tmp/$cn.out" 2>"$tmp/$cn.proc"
+  unshare -m sh -c 'mount -t tmpfs none /proc && LD_PRELOAD=$1 "$2"' sh "$LIB" "$c" \
+    >"$tmp/$cn.out2" 2>"$tmp/$cn.noproc"
+  digest "$tmp/$cn.proc" >"$tmp/$cn.d1"
+  digest "$tmp/$cn.noproc" >"$tmp/$cn.d2"
+  check "$cn: a report with /proc" 'grep -q "ERROR SUMMARY" "$tmp/$cn.d1"'
+  check "$cn: the same without /proc" 'cmp -s "$tmp/$cn.d1" "$tmp/$cn.d2" || diff "$tmp/$cn.d1" "$tmp/$cn.d2"'
+  check "$cn: the same output" 'cmp -s "$tmp/$cn.out" "$tmp/$cn.out2"'
+done
+summary no_proc
