@@ -83,6 +83,7 @@ void tt_check_fork_parent(void) {
 
 void tt_check_fork_child(void) {
   tt_check_fork_parent();
+  tt_heap_fork_child();
   tt_spin_unlock(&check_lock); /* the checking thread is not in the child */
 }
 
@@ -1090,6 +1091,10 @@ static int check_run_here(const struct tt_check_request *req, struct tt_leak_tot
   struct rec_item *recs = NULL;
   size_t nrecs = 0, recs_bytes = 0;
   struct tt_out *o = req->out;
+  if (tt_heap_snapshot_blind())
+    tt_warn("cannot tell which memory can be read (no /proc, and the kernel refuses both "
+            "process_vm_readv and reading into a pipe): the heap's blocks could not be listed, "
+            "so this leak report is incomplete");
   if (c.rc != 0)
     goto out;
 

@@ -15,6 +15,7 @@
  * 0 to TT_HEAP_SHARDS - 1. */
 #include "tt_heap.h"
 
+#include <errno.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -599,9 +600,13 @@ static TT_NOINLINE void gran_mark(uintptr_t p) {
   __atomic_fetch_or(&gmap[g / 64], 1ull << (g % 64), __ATOMIC_RELEASE);
 }
 
-static inline uint64_t hdr_check(uintptr_t p, uint64_t w1) {
+/* The check word: a keyed hash of the block's address, word 1 and the size
+ * in word 0 (which never changes while the block is recorded: a sweep steps
+ * over the block by it, and the quarantine fills that many bytes). */
+static inline uint64_t hdr_check(uintptr_t p, uint64_t w1, uint64_t w0) {
   uint64_t x = ((uint64_t)p ^ hdr_key) * 0x9E3779B97F4A7C15ull;
   x ^= w1;
+  x += (w0 & TT_SIZE_MASK) * 0xc2b2ae3d27d4eb4full;
   x *= 0xff51afd7ed558ccdull;
   x ^= x >> 32;
   return x ? x : 1;
@@ -630,7 +635,9 @@ static TT_NO_ASAN struct hdr *hdr_find(uintptr_t p) {
     return NULL;
   struct hdr *h = (struct hdr *)(p - TT_HEAP_PREFIX);
   uint64_t w1 = __atomic_load_n(&h->w1, __ATOMIC_RELAXED);
-  if (!(w1 & HDR_MARK) || __atomic_load_n(&h->w3, __ATOMIC_ACQUIRE) != hdr_check(p, w1))
+  if (!(w1 & HDR_MARK) ||
+      __atomic_load_n(&h->w3, __ATOMIC_ACQUIRE) !=
+          hdr_check(p, w1, __atomic_load_n(&h->w0, __ATOMIC_RELAXED)))
     return NULL;
   return h;
 }
@@ -781,7 +788,7 @@ static TT_NO_ASAN void hdr_insert(uintptr_t p, uint64_t size_kind, uint32_t stac
   hd->w2 = owner;
   __atomic_store_n(&hd->w0, (size_kind & ~HDR_BUSY) | ((uint64_t)TT_BLOCK_PREFIXED << 56),
                    __ATOMIC_RELAXED);
-  __atomic_store_n(&hd->w3, hdr_check(p, w1), __ATOMIC_RELEASE);
+  __atomic_store_n(&hd->w3, hdr_check(p, w1, size_kind), __ATOMIC_RELEASE);
   count_in(h, size_kind);
   ht_leave(h, flagged);
 }
@@ -923,30 +930,37 @@ static TT_NO_ASAN bool hdr_lookup(uintptr_t p, struct tt_block *out) {
 /* ---- sweeps --------------------------------------------------------------- */
 
 /* The genuine header at h, if there is one: its block into *out. */
-static TT_NO_ASAN inline bool header_at(uintptr_t h, struct tt_block *out) {
-  const struct hdr *hd = (const struct hdr *)h;
+/* Whether hd (the header's words, where they are or a copy) is the genuine
+ * header of a block at h + TT_HEAP_PREFIX. */
+static TT_NO_ASAN inline bool header_is(const struct hdr *hd, uintptr_t h, struct tt_block *out) {
+  uintptr_t p = h + TT_HEAP_PREFIX;
+  if (!headerable(p)) /* never across a page: only that page is known readable */
+    return false;
   uint64_t w1 = __atomic_load_n(&hd->w1, __ATOMIC_RELAXED);
   if (TT_LIKELY(!(w1 & HDR_MARK)))
     return false;
   /* a removed block's header, which freed memory is full of, has no check */
   uint64_t w3 = __atomic_load_n(&hd->w3, __ATOMIC_ACQUIRE);
-  uintptr_t p = h + TT_HEAP_PREFIX;
-  if (!w3 || !headerable(p) || w3 != hdr_check(p, w1))
-    return false;
   uint64_t w0 = __atomic_load_n(&hd->w0, __ATOMIC_ACQUIRE);
-  if (!(w0 & HDR_MARK))
+  if (!w3 || !(w0 & HDR_MARK) || w3 != hdr_check(p, w1, w0))
     return false;
   to_block(out, p, w0, hd);
   return true;
 }
 
+static TT_NO_ASAN inline bool header_at(uintptr_t h, struct tt_block *out) {
+  return header_is((const struct hdr *)h, h, out);
+}
+
 /* Memory a header may be in: anonymous (the allocators' heaps), never a
  * file, which could fault (truncated) or be a device. */
-static bool sweepable(const struct tt_mapping *m) {
-  return (m->prot & TT_MAP_R) &&
-         (m->name[0] == '\0' || strcmp(m->name, "[heap]") == 0 ||
-          strncmp(m->name, "[anon:", 6) == 0 || strncmp(m->name, "[stack", 6) == 0);
+static bool anonymous(const struct tt_mapping *m) {
+  return m->name[0] == '\0' || strcmp(m->name, "[heap]") == 0 ||
+         strncmp(m->name, "[anon:", 6) == 0 || strncmp(m->name, "[stack", 6) == 0 ||
+         strncmp(m->name, "/anon_hugepage", 14) == 0; /* glibc.malloc.hugetlb=2 */
 }
+
+static bool sweepable(const struct tt_mapping *m) { return (m->prot & TT_MAP_R) && anonymous(m); }
 
 static inline bool gsum_marked(uintptr_t g) { return (gsum[g / 4096] >> (g / 64 % 64)) & 1; }
 
@@ -966,12 +980,31 @@ static uintptr_t next_marked_granule(uintptr_t g, uintptr_t last) {
   return g;
 }
 
+/* The last marked granule below g, or 0 (granule 0 never holds a block). */
+static uintptr_t prev_marked_granule(uintptr_t g) {
+  while (g > 0) {
+    g--;
+    if (!gsum[g / 4096])
+      g &= ~(uintptr_t)4095;
+    else if (!gsum_marked(g))
+      g &= ~(uintptr_t)63;
+    else if (gran_marked(g << GRAN_SHIFT))
+      return g;
+  }
+  return 0;
+}
+
 struct sweep {
   bool (*fn)(const struct tt_block *, void *);
   void *arg;
   uintptr_t resume; /* where the last block found ends: no header before it */
   bool stopped;
+  bool blind; /* no map, and the kernel would not say what can be read */
 };
+
+static bool last_blind;
+
+bool tt_heap_snapshot_blind(void) { return __atomic_load_n(&last_blind, __ATOMIC_RELAXED); }
 
 #define SWEEP_AHEAD 2048
 
@@ -985,13 +1018,14 @@ static TT_NO_ASAN void sweep_range(struct sweep *s, uintptr_t lo, uintptr_t hi) 
       continue;
     if (!s->fn(&b, s->arg))
       s->stopped = true;
+    /* the size is under the check; a block ends within its mapping, but a
+     * granule's range may end before it (the next one resumes after it) */
     size_t size = tt_block_size(&b);
-    /* a header the program wrote over may claim any size: step only within
-     * the range (the rest of it is swept as ever) */
-    if (size <= hi - b.addr) {
-      s->resume = b.addr + size;
+    s->resume = b.addr + size;
+    if (size < hi - b.addr)
       h = TT_ALIGN_UP(s->resume, 16) - 16;
-    }
+    else
+      h = hi;
     __builtin_prefetch((const void *)(h + SWEEP_AHEAD)); /* the hardware's stops at each page */
   }
 }
@@ -999,6 +1033,10 @@ static TT_NO_ASAN void sweep_range(struct sweep *s, uintptr_t lo, uintptr_t hi) 
 /* Sweeps the marked granules of [lo, hi). Without a memory map, each page
  * is asked of the kernel first. */
 static void sweep_granules(struct sweep *s, uintptr_t lo, uintptr_t hi, bool ask) {
+  if (hi > (uintptr_t)1 << 47) /* the granule map's reach (five-level paging maps more) */
+    hi = (uintptr_t)1 << 47;
+  if (lo >= hi)
+    return;
   uintptr_t last = (hi - 1) >> GRAN_SHIFT;
   for (uintptr_t g = next_marked_granule(lo >> GRAN_SHIFT, last); g <= last && !s->stopped;
        g = next_marked_granule(g + 1, last)) {
@@ -1009,9 +1047,15 @@ static void sweep_granules(struct sweep *s, uintptr_t lo, uintptr_t hi, bool ask
       sweep_range(s, a, b);
       continue;
     }
-    for (uintptr_t pg = a; pg < b && !s->stopped; pg += 4096)
-      if (tt_os_readable(pg, pg + 1))
+    for (uintptr_t pg = a; pg < b && !s->stopped; pg += 4096) {
+      int r = tt_os_readable(pg, pg + 1);
+      if (r < 0) { /* the kernel will not tell: nothing can be read safely */
+        s->blind = s->stopped = true;
+        return;
+      }
+      if (r)
         sweep_range(s, pg, pg + 4096 < b ? pg + 4096 : b);
+    }
   }
 }
 
@@ -1019,7 +1063,7 @@ static void sweep_granules(struct sweep *s, uintptr_t lo, uintptr_t hi, bool ask
  * false: sweeps the marked granules of readable anonymous memory (with
  * every lock held: nothing is mapped or unmapped meanwhile). */
 static void hdr_each(bool (*fn)(const struct tt_block *, void *), void *arg) {
-  struct sweep s = {fn, arg, 0, false};
+  struct sweep s = {fn, arg, 0, false, false};
   struct tt_maps ms;
   if (tt_os_maps_read(&ms) == 0) {
     for (size_t i = 0; i < ms.n && !s.stopped; i++)
@@ -1029,47 +1073,72 @@ static void hdr_each(bool (*fn)(const struct tt_block *, void *), void *arg) {
     sweep_granules(&s, (uintptr_t)1 << GRAN_SHIFT, (uintptr_t)1 << 47, true);
   }
   tt_os_maps_free(&ms);
+  __atomic_store_n(&last_blind, s.blind, __ATOMIC_RELAXED);
 }
 
 /* The prefixed block holding addr: the nearest genuine header below it
- * (another block's header is never between a block's start and its end),
- * in the same readable anonymous mapping. Racing harmlessly, for an error
- * report. */
+ * (another block's header is never between a block's start and its end).
+ * The walk goes down a page at a time, each page copied by the kernel
+ * (process_vm_readv), so a page that cannot be read (a guard region the map
+ * calls readable, a page the program protected inside its block) is stepped
+ * over, never faulted on; through adjacent anonymous mappings (a block the
+ * program split with mprotect), over megabytes that never held a header,
+ * and no further than a gap in the map. Where the kernel refuses to copy,
+ * the pages of readable mappings are read directly. Racing harmlessly, for
+ * an error report. */
 static TT_NO_ASAN bool hdr_containing(uintptr_t addr, struct tt_block *out) {
-  if (addr < TT_HEAP_PREFIX + 16 || (addr >> 47))
+  if (addr < 4096 || (addr >> 47))
     return false;
-  /* the map stays mapped while the walk reads: its own pages can be where
-   * addr was */
   struct tt_maps ms;
+  bool have_map = tt_os_maps_read(&ms) == 0;
+  size_t at = ms.n;
   uintptr_t floor = 0;
-  bool ask = tt_os_maps_read(&ms) != 0, found = false;
-  for (size_t i = 0; i < ms.n; i++)
-    if (addr >= ms.m[i].lo && addr < ms.m[i].hi) {
-      if (sweepable(&ms.m[i]))
-        floor = ms.m[i].lo;
-      break;
+  if (have_map) {
+    for (size_t i = 0; i < ms.n && at == ms.n; i++)
+      if (addr >= ms.m[i].lo && addr < ms.m[i].hi)
+        at = i;
+    if (at == ms.n || !anonymous(&ms.m[at])) {
+      tt_os_maps_free(&ms);
+      return false;
     }
-  uintptr_t h = (addr - TT_HEAP_PREFIX) & ~(uintptr_t)15, page_ok = UINTPTR_MAX;
-  while ((floor || ask) && h >= floor && h >= TT_HEAP_PREFIX) {
-    if (!gran_marked(h)) { /* down to the end of the granule below */
-      uintptr_t g = (h >> GRAN_SHIFT) << GRAN_SHIFT;
+    floor = ms.m[at].lo;
+    while (at > 0 && ms.m[at - 1].hi == floor && anonymous(&ms.m[at - 1]))
+      floor = ms.m[--at].lo;
+  }
+  uint64_t *page = tt_os_map(4096);
+  bool found = false, done = !page;
+  for (uintptr_t pg = addr & ~(uintptr_t)4095; !done && pg >= floor && pg >= 4096; pg -= 4096) {
+    if (!gran_marked(pg)) { /* on to the last page of the marked megabyte below */
+      uintptr_t g = prev_marked_granule(pg >> GRAN_SHIFT);
       if (!g)
         break;
-      h = g - 16;
+      pg = (g + 1) << GRAN_SHIFT;
       continue;
     }
-    if ((h & ~(uintptr_t)4095) != page_ok) {
-      if (ask && !tt_os_readable(h, h + 1))
-        break;
-      page_ok = h & ~(uintptr_t)4095;
+    const uint64_t *words = page;
+    if (!tt_os_read_memory(pg, page, 4096)) {
+      bool readable = false;
+      if (errno != EFAULT) /* refused (a sandbox): the map says what can be read */
+        for (size_t i = at; i < ms.n && ms.m[i].lo <= pg && !readable; i++)
+          readable = pg >= ms.m[i].lo && pg < ms.m[i].hi && (ms.m[i].prot & TT_MAP_R);
+      if (!readable) {
+        done = !have_map; /* without a map, the first page that cannot be read ends it */
+        continue;
+      }
+      words = (const uint64_t *)pg;
     }
-    if (header_at(h, out)) {
+    uintptr_t top = addr - TT_HEAP_PREFIX < pg + 4096 - TT_HEAP_PREFIX ? addr - TT_HEAP_PREFIX
+                                                                       : pg + 4096 - TT_HEAP_PREFIX;
+    for (uintptr_t h = top & ~(uintptr_t)15; h >= pg; h -= 16) {
+      if (!header_is((const struct hdr *)(const void *)&words[(h - pg) / 8], h, out))
+        continue;
       size_t size = tt_block_size(out);
       found = addr - out->addr < (size ? size : 1);
+      done = true;
       break;
     }
-    h -= 16;
   }
+  tt_os_unmap(page, 4096);
   tt_os_maps_free(&ms);
   return found;
 }
@@ -1256,11 +1325,23 @@ static bool snap_fn(const struct tt_block *b, void *arg) {
 
 size_t tt_heap_snapshot_locked(struct tt_block *live, size_t max, struct tt_block *quar,
                                size_t qmax) {
-  struct snap s = {live, quar, max, qmax, 0, 0};
+  /* the index's records first have their room: a sweep that finds more
+   * headers than the counters say (memory freed behind tether's back) must
+   * not crowd them out */
+  size_t nq_idx = 0, n_idx = index_count_locked(&nq_idx);
+  size_t hmax = max > n_idx ? max - n_idx : 0, hqmax = qmax > nq_idx ? qmax - nq_idx : 0;
+  struct snap s = {live, quar, hmax, hqmax, 0, 0};
   hdr_each(snap_fn, &s);
-  size_t lmax = max > s.n ? max - s.n : 0, qleft = qmax > s.q ? qmax - s.q : 0;
-  return s.n + index_snapshot_locked(live ? live + (max > s.n ? s.n : max) : NULL, lmax,
-                                     quar ? quar + s.q : NULL, qleft);
+  size_t written = s.n < hmax ? s.n : hmax;
+  return s.n + index_snapshot_locked(live ? live + written : NULL, max - written,
+                                     quar ? quar + s.q : NULL, qmax - s.q);
+}
+
+void tt_heap_fork_child(void) {
+  /* the child has one thread: a switch to compare-and-swap that another
+   * thread of the parent had under way is over */
+  if (__atomic_load_n(&heap_mt, __ATOMIC_ACQUIRE) == MT_SWITCHING)
+    __atomic_store_n(&heap_mt, MT_YES, __ATOMIC_RELEASE);
 }
 
 /* ---- allocation kinds ----------------------------------------------------- */

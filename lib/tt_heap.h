@@ -183,11 +183,17 @@ void tt_heap_thread_exiting(void) TT_HIDDEN;
  * locks first, then the shards in order. */
 void tt_heap_lock_all(void) TT_HIDDEN;
 void tt_heap_unlock_all(void) TT_HIDDEN;
+/* In a forked child, after tt_heap_unlock_all: what another thread of the
+ * parent left half done is finished. */
+void tt_heap_fork_child(void) TT_HIDDEN;
 /* With every lock held: copies the live records into live (at most max) and
  * the quarantined ones into quar (at most qmax; quar may be NULL); returns
  * how many live records there are. Untracked records are left out. */
 size_t tt_heap_snapshot_locked(struct tt_block *live, size_t max, struct tt_block *quar,
                                size_t qmax) TT_HIDDEN;
+/* Whether the last snapshot could not list the blocks with headers: no
+ * memory map and no way to ask the kernel what can be read. */
+bool tt_heap_snapshot_blind(void) TT_HIDDEN;
 /* With every lock held: live records, and quarantined ones into *quar. */
 size_t tt_heap_count_locked(size_t *quar) TT_HIDDEN;
 /* With every lock held: the bytes of the live records, from the counters

@@ -138,9 +138,11 @@ struct tt_maps {
  * or no memory). tt_os_maps_free releases it in either case. */
 int tt_os_maps_read(struct tt_maps *ms) TT_HIDDEN;
 void tt_os_maps_free(struct tt_maps *ms) TT_HIDDEN;
-/* Whether [lo, hi) can be read without a fault, asked of the kernel
- * (process_vm_readv) page by page: for when /proc/self/maps cannot be read. */
-bool tt_os_readable(uintptr_t lo, uintptr_t hi) TT_HIDDEN;
+/* Whether [lo, hi) can be read without a fault, asked of the kernel page by
+ * page (process_vm_readv, or where a sandbox refuses it, a write into a
+ * pipe), for when /proc/self/maps cannot be read: 1 yes, 0 no, -errno if
+ * the kernel would not tell. */
+int tt_os_readable(uintptr_t lo, uintptr_t hi) TT_HIDDEN;
 
 /* ---- threads ----------------------------------------------------------------- */
 /* Bounds of the calling thread's stack (as pthread_getattr_np reports). */

@@ -3,6 +3,7 @@
  * status is the number of failed tests (and suites whose init failed),
  * capped at 255. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <CUnit/Basic.h>
 
@@ -22,6 +23,9 @@ static CU_SuiteInfo suites[] = {
 };
 
 int main(void) {
+  const char *scenario = getenv("TT_UNIT_SCENARIO");
+  if (scenario)
+    return tt_unit_scenario(scenario);
   if (CU_initialize_registry() != CUE_SUCCESS) {
     fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
     return 255;

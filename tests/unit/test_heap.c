@@ -2,11 +2,19 @@
 /* tt_heap: the index of live blocks. Addresses are plain integers (the index
  * never touches the memory); each test uses its own address range and removes
  * what it inserted, so the counters are compared as differences. */
+#include <dlfcn.h>
 #include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 
@@ -1138,8 +1146,13 @@ static void test_prefixed_threads(void) {
   CU_ASSERT_EQUAL(s1.frees - s0.frees, 2 * HTHREADS * HBLOCKS * HROUNDS);
 }
 
+/* Whether a snapshot lists the block at addr. */
+static bool snapshot_lists(uintptr_t addr) { return snapshot_within(addr, addr + 1) == 1; }
+
 /* What a sweep of the heap lists: genuine headers only, each block once,
- * and the blocks after a header whose size the program wrote over. */
+ * in address order, stepping over the blocks' bodies; a header whose size
+ * the program wrote over is no header (its check covers the size), and the
+ * blocks after it are found as ever. */
 static void test_prefixed_sweep(void) {
   unsigned char *buf = hbuf();
   uintptr_t p = (uintptr_t)buf + 4096 + 64, q = p + 1024, r = q + 1024;
@@ -1148,20 +1161,29 @@ static void test_prefixed_sweep(void) {
   CU_ASSERT_TRUE(tt_heap_insert_prefixed(q, 16, 2, 0, TT_ALLOC_MALLOC));
   CU_ASSERT_TRUE(tt_heap_insert_prefixed(r, 0, 3, 0, TT_ALLOC_MALLOC));
   CU_ASSERT_EQUAL(snapshot_within((uintptr_t)buf, end), 3);
-  /* copies of q's header, inside p's body and after r: neither is a block */
-  memcpy((void *)(p + 512), (void *)(q - TT_HEAP_PREFIX), TT_HEAP_PREFIX);
+  /* a copy of q's header after r is no block (it names another address) */
   memcpy((void *)(r + 4096), (void *)(q - TT_HEAP_PREFIX), TT_HEAP_PREFIX);
   CU_ASSERT_EQUAL(snapshot_within((uintptr_t)buf, end), 3);
-  /* p's size written over (an underrun): q and r are still found */
+  /* p's size written over (an underrun into its header), larger or
+   * smaller: p is lost to tether, q and r are listed */
   uint64_t w0;
   memcpy(&w0, (void *)(p - TT_HEAP_PREFIX), sizeof w0);
-  uint64_t huge = (w0 & ~TT_SIZE_MASK) | ((uint64_t)1 << 40);
-  memcpy((void *)(p - TT_HEAP_PREFIX), &huge, sizeof huge);
-  CU_ASSERT_EQUAL(snapshot_within((uintptr_t)buf, end), 3);
-  uint64_t small = (w0 & ~TT_SIZE_MASK) | 8;
-  memcpy((void *)(p - TT_HEAP_PREFIX), &small, sizeof small);
-  CU_ASSERT_EQUAL(snapshot_within((uintptr_t)buf, end), 3);
+  uint64_t sizes[] = {1500, (uint64_t)1 << 40, 8};
+  for (size_t i = 0; i < TT_ARRAY_LEN(sizes); i++) {
+    uint64_t bad = (w0 & ~TT_SIZE_MASK) | sizes[i];
+    memcpy((void *)(p - TT_HEAP_PREFIX), &bad, sizeof bad);
+    CU_ASSERT_FALSE(snapshot_lists(p));
+    CU_ASSERT_FALSE(tt_heap_lookup(p, NULL));
+    CU_ASSERT_TRUE(snapshot_lists(q));
+    CU_ASSERT_TRUE(snapshot_lists(r));
+  }
   memcpy((void *)(p - TT_HEAP_PREFIX), &w0, sizeof w0);
+  CU_ASSERT_TRUE(snapshot_lists(p));
+  /* a genuine header inside p's body (a block the allocator could never
+   * have put there) is stepped over with the body */
+  CU_ASSERT_TRUE(tt_heap_insert_prefixed(p + 512, 16, 4, 0, TT_ALLOC_MALLOC));
+  CU_ASSERT_FALSE(snapshot_lists(p + 512));
+  CU_ASSERT_TRUE(tt_heap_remove(p + 512, NULL));
   /* a removed block is gone at once; a quarantined one is listed */
   CU_ASSERT_TRUE(tt_heap_remove(q, NULL));
   CU_ASSERT_EQUAL(tt_heap_mark_freed(r, 4, TT_RELEASE_FREE, &(struct tt_block){0}), TT_FREE_LIVE);
@@ -1170,6 +1192,33 @@ static void test_prefixed_sweep(void) {
   CU_ASSERT_TRUE(tt_heap_remove(r, NULL));
   CU_ASSERT_EQUAL(snapshot_within((uintptr_t)buf, end), 0);
   free(buf);
+}
+
+/* find_containing across a block the program split into several mappings
+ * (mprotect on a page inside it), and over a guard region the map calls
+ * readable (Linux 6.13's MADV_GUARD_INSTALL; skipped where the kernel has
+ * none): found, and nothing faults. */
+static void test_prefixed_containing_split_and_guard(void) {
+  size_t bytes = (size_t)1 << 20;
+  unsigned char *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CU_ASSERT_FATAL(m != MAP_FAILED);
+  memset(m, 0x5a, bytes);
+  uintptr_t p = (uintptr_t)m + 64;
+  size_t size = bytes - 128;
+  CU_ASSERT_TRUE(tt_heap_insert_prefixed(p, size, 6, 0, TT_ALLOC_MALLOC));
+  CU_ASSERT_FATAL(mprotect(m + 300000 / 4096 * 4096, 4096, PROT_READ) == 0);
+  struct tt_block b;
+  CU_ASSERT_TRUE(tt_heap_find_containing(p + 600000, &b) && b.addr == p);
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102
+#endif
+  if (madvise(m + 500000 / 4096 * 4096, 4096, MADV_GUARD_INSTALL) == 0) {
+    CU_ASSERT_TRUE(tt_heap_find_containing(p + 700000, &b) && b.addr == p);
+    CU_ASSERT_EQUAL(snapshot_within((uintptr_t)m, (uintptr_t)m + bytes), 1);
+  }
+  CU_ASSERT_TRUE(tt_heap_remove(p, NULL));
+  CU_ASSERT_FALSE(tt_heap_find_containing(p + 600000, &b));
+  munmap(m, bytes);
 }
 
 /* find_containing of a prefixed block: across megabytes that hold no
@@ -1204,6 +1253,112 @@ static void test_prefixed_containing_far(void) {
   munmap(buf, bytes);
   CU_ASSERT_FALSE(tt_heap_find_containing(q, &b));
 }
+
+/* ---- a fork while a thread switches the process to compare-and-swap ---- */
+
+/* The switch is held inside its membarrier system call: this binary's
+ * syscall() passes every call through, but stops the calling thread there
+ * when it asks to. */
+static __thread int stall_in_membarrier;
+static sem_t fs_go, fs_stalled;
+
+long syscall(long n, ...) {
+  va_list ap;
+  va_start(ap, n);
+  long a[6];
+  for (int i = 0; i < 6; i++)
+    a[i] = va_arg(ap, long);
+  va_end(ap);
+  if (n == SYS_membarrier && stall_in_membarrier) {
+    sem_post(&fs_stalled);
+    for (;;)
+      pause();
+  }
+  static long (*real)(long, ...);
+  if (!real)
+    real = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
+  return real(n, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+static void *fs_switcher(void *arg) {
+  uintptr_t p = (uintptr_t)arg;
+  sem_wait(&fs_go);
+  stall_in_membarrier = 1;
+  tt_heap_thread_exiting(); /* its next change switches, with no lock held */
+  tt_heap_insert_prefixed(p, 16, 2, 0, TT_ALLOC_MALLOC);
+  return NULL;
+}
+
+static void *fs_child_thread(void *arg) {
+  tt_heap_insert_prefixed((uintptr_t)arg, 16, 3, 0, TT_ALLOC_MALLOC);
+  return NULL;
+}
+
+/* The parent: one thread has made the first change, a second is held in
+ * the middle of the switch, and the process forks (with lock-all held, as
+ * fork's handlers do). The child must neither hang in lock-all (its next
+ * check or fork) nor in a new thread's first change. */
+static int scenario_fork_switch(void) {
+  unsigned char *buf = NULL;
+  if (posix_memalign((void **)&buf, 4096, 1 << 20) != 0)
+    return 2;
+  sem_init(&fs_go, 0, 0);
+  sem_init(&fs_stalled, 0, 0);
+  tt_heap_insert_prefixed((uintptr_t)buf + 4096 + 64, 16, 1, 0, TT_ALLOC_MALLOC);
+  pthread_t t;
+  if (pthread_create(&t, NULL, fs_switcher, buf + 8192 + 64) != 0)
+    return 2;
+  tt_heap_lock_all(); /* fork's prepare handler */
+  sem_post(&fs_go);
+  sem_wait(&fs_stalled);
+  pid_t pid = fork();
+  if (pid == 0) {
+    tt_heap_unlock_all(); /* fork's child handler */
+    tt_heap_fork_child();
+    alarm(10);
+    tt_heap_lock_all(); /* the child's exit check, or its next fork */
+    tt_heap_unlock_all();
+    pthread_t c;
+    if (pthread_create(&c, NULL, fs_child_thread, buf + 3 * 4096 + 64) != 0)
+      _exit(2);
+    pthread_join(c, NULL);
+    _exit(0);
+  }
+  tt_heap_unlock_all();
+  int st = 0;
+  if (pid < 0 || waitpid(pid, &st, 0) != pid)
+    return 2;
+  if (WIFSIGNALED(st))
+    fprintf(stderr, "fork_switch: the child hung (ended by signal %d)\n", WTERMSIG(st));
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 1; /* the held thread stays held: _exit */
+}
+
+int tt_unit_scenario(const char *name) {
+  int rc = strcmp(name, "fork_switch") == 0 ? scenario_fork_switch() : 99;
+  fflush(stderr);
+  _exit(rc);
+}
+
+/* Runs a scenario in a fresh process of this binary. */
+static int run_scenario(const char *name) {
+  char self[4096];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0)
+    return -1;
+  self[n] = '\0';
+  pid_t pid = fork();
+  if (pid == 0) {
+    setenv("TT_UNIT_SCENARIO", name, 1);
+    execl(self, self, (char *)NULL);
+    _exit(98);
+  }
+  int st = 0;
+  if (pid < 0 || waitpid(pid, &st, 0) != pid)
+    return -1;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void test_prefixed_fork_during_switch(void) { CU_ASSERT_EQUAL(run_scenario("fork_switch"), 0); }
 
 /* Two threads free the same blocks at once (they meet at a barrier before
  * each block): each block is freed once and reported as a double free
@@ -1319,6 +1474,9 @@ CU_TestInfo heap_tests[] = {
     {"prefixed: snapshot", test_prefixed_snapshot},
     {"prefixed: threads free each other's blocks", test_prefixed_threads},
     {"prefixed: a sweep lists genuine headers only", test_prefixed_sweep},
+    {"prefixed: find_containing over split mappings and guard pages",
+     test_prefixed_containing_split_and_guard},
+    {"prefixed: a fork while a thread switches to compare-and-swap", test_prefixed_fork_during_switch},
     {"prefixed: find_containing far and never unreadable", test_prefixed_containing_far},
     {"prefixed: two threads free the same blocks", test_prefixed_racing_double_free},
     {"prefixed: lock_all holds every change", test_prefixed_lock_all_holds_changes},

@@ -29,5 +29,10 @@ TT_UNIT_SUITE(stacks)
 
 #undef TT_UNIT_SUITE
 
+/* Scenarios that need a process of their own, fresh (test_heap.c): the
+ * test runs the unit binary again with TT_UNIT_SCENARIO=name, and main
+ * runs the scenario instead of the suites; its exit status is the verdict. */
+int tt_unit_scenario(const char *name);
+
 
 #endif
