@@ -17,6 +17,7 @@
  * locks in the same order (tt_check_lock_all). */
 #include "tt_check.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "tt_arena.h"
@@ -1091,10 +1092,12 @@ static int check_run_here(const struct tt_check_request *req, struct tt_leak_tot
   struct rec_item *recs = NULL;
   size_t nrecs = 0, recs_bytes = 0;
   struct tt_out *o = req->out;
-  if (tt_heap_snapshot_blind())
+  if (c.rc == 0 && tt_heap_snapshot_blind()) {
     tt_warn("cannot tell which memory can be read (no /proc, and the kernel refuses both "
-            "process_vm_readv and reading into a pipe): the heap's blocks could not be listed, "
-            "so this leak report is incomplete");
+            "process_vm_readv and writing from memory into a pipe): the heap's blocks cannot "
+            "be listed, so there is no leak check");
+    c.rc = -EPERM;
+  }
   if (c.rc != 0)
     goto out;
 

@@ -1084,8 +1084,8 @@ static void hdr_each(bool (*fn)(const struct tt_block *, void *), void *arg) {
  * over, never faulted on; through adjacent anonymous mappings (a block the
  * program split with mprotect), over megabytes that never held a header,
  * and no further than a gap in the map. Where the kernel refuses to copy,
- * the pages of readable mappings are read directly. Racing harmlessly, for
- * an error report. */
+ * a page it says can be read (tt_os_readable) is read where it is. Racing
+ * harmlessly, for an error report. */
 static TT_NO_ASAN bool hdr_containing(uintptr_t addr, struct tt_block *out) {
   if (addr < 4096 || (addr >> 47))
     return false;
@@ -1117,11 +1117,8 @@ static TT_NO_ASAN bool hdr_containing(uintptr_t addr, struct tt_block *out) {
     }
     const uint64_t *words = page;
     if (!tt_os_read_memory(pg, page, 4096)) {
-      bool readable = false;
-      if (errno != EFAULT) /* refused (a sandbox): the map says what can be read */
-        for (size_t i = at; i < ms.n && ms.m[i].lo <= pg && !readable; i++)
-          readable = pg >= ms.m[i].lo && pg < ms.m[i].hi && (ms.m[i].prot & TT_MAP_R);
-      if (!readable) {
+      /* refused (a sandbox): asked another way, then read where it is */
+      if (errno == EFAULT || tt_os_readable(pg, pg + 1) <= 0) {
         done = !have_map; /* without a map, the first page that cannot be read ends it */
         continue;
       }
