@@ -137,13 +137,70 @@ static bool mmapped_chunk_cb(const struct tt_block *b, void *arg) {
   return tt_os_is_glibc_mmapped_chunk(b->addr - pre, tt_block_size(b) + pre, m->lo, m->hi);
 }
 
+/* Calls fn on [lo, hi) so that a page that faults is stepped over: the map
+ * calls a mapping readable, but a guard region inside it (Linux 6.13's
+ * MADV_GUARD_INSTALL; glibc 2.42 guards thread stacks so) or a truncated
+ * file faults, and the check must not end the program. */
+struct root_part {
+  struct tt_scan *sc;
+  uintptr_t lo, hi;
+  void (*fn)(struct tt_scan *, uintptr_t, uintptr_t);
+};
+
+static void root_part_cb(void *arg) {
+  struct root_part *r = arg;
+  r->fn(r->sc, r->lo, r->hi);
+}
+
+static void readable_parts(struct tt_scan *sc, uintptr_t lo, uintptr_t hi,
+                           void (*fn)(struct tt_scan *, uintptr_t, uintptr_t)) {
+  struct root_part r = {sc, lo, hi, fn};
+  while (r.lo < r.hi) {
+    uintptr_t fault = tt_os_call_catching_faults(root_part_cb, &r);
+    if (!fault || fault - 1 < r.lo || fault - 1 >= r.hi)
+      break; /* done, or a fault outside the range: nothing to step over */
+    r.lo = ((fault - 1) & ~(uintptr_t)4095) + 4096;
+  }
+}
+
+static void propagate_cb(void *arg) { tt_scan_propagate(arg); }
+
+struct resume {
+  struct tt_scan *sc;
+  uintptr_t from;
+};
+
+static void resume_cb(void *arg) {
+  struct resume *r = arg;
+  tt_scan_resume_block(r->sc, r->from);
+}
+
+/* The mark, stepping over the pages of reachable blocks that fault (the
+ * program guarded or protected a page inside its block: a coroutine's
+ * stack): the rest of such a block is scanned from the next page on. */
+static void propagate_stepping_faults(struct tt_scan *sc) {
+  uintptr_t fault;
+  while ((fault = tt_os_call_catching_faults(propagate_cb, sc))) {
+    struct resume r = {sc, ((fault - 1) & ~(uintptr_t)4095) + 4096};
+    while ((fault = tt_os_call_catching_faults(resume_cb, &r)) && fault - 1 >= r.from)
+      r.from = ((fault - 1) & ~(uintptr_t)4095) + 4096;
+    sc->rescan = false;
+    sc->current = -1;
+  }
+}
+
+static void scan_root(struct tt_scan *sc, uintptr_t lo, uintptr_t hi) { tt_scan_root_range(sc, lo, hi); }
+static void scan_root_all(struct tt_scan *sc, uintptr_t lo, uintptr_t hi) {
+  tt_scan_root_range_all(sc, lo, hi);
+}
+
 static void root_cb(uintptr_t lo, uintptr_t hi, enum tt_root_kind kind, void *arg) {
   struct tt_scan *sc = arg;
   sc->root_kind = kind;
   if (kind == TT_ROOT_REGISTERS)
     tt_scan_root_words(sc, (const uintptr_t *)lo, (hi - lo) / sizeof(uintptr_t));
   else if (kind == TT_ROOT_USER)
-    tt_scan_root_range_all(sc, lo, hi);
+    readable_parts(sc, lo, hi, scan_root_all);
   else if (kind == TT_ROOT_OTHER && tt_scan_has_block_in(sc, lo, hi) &&
            !tt_scan_all_blocks_in(sc, lo, hi, mmapped_chunk_cb, &(struct chunk_ctx){lo, hi}))
     return; /* an allocator's own memory (jemalloc's, tcmalloc's arenas): its free
@@ -151,7 +208,7 @@ static void root_cb(uintptr_t lo, uintptr_t hi, enum tt_root_kind kind, void *ar
                glibc mapped alone are not that: the kernel merges their mappings
                with neighbours (CPython's arenas), which stay roots. */
   else
-    tt_scan_root_range(sc, lo, hi);
+    readable_parts(sc, lo, hi, scan_root);
 }
 
 static unsigned kind_bit(unsigned state);
@@ -357,7 +414,7 @@ static void stopped_world_cb(void *arg) {
     if (c->req->opts->leak_check != TT_LEAK_CHECK_NO || c->req->mode != TT_CHECK_EXIT) {
       struct tt_roots_input in = {c->req->opts, threads, others + 1, c->req->malloc_fn};
       tt_roots_enumerate(&in, root_cb, &c->sc);
-      tt_scan_propagate(&c->sc);
+      propagate_stepping_faults(&c->sc);
       tt_scan_suppress_ignored(&c->sc);
       tt_scan_classify(&c->sc);
       if (c->req->mode == TT_CHECK_FULL || c->req->mode == TT_CHECK_NEW)

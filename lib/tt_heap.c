@@ -1059,16 +1059,43 @@ static void sweep_granules(struct sweep *s, uintptr_t lo, uintptr_t hi, bool ask
   }
 }
 
+/* The sweep of the map's mappings, resumable after a fault: the mapping it
+ * is in and where in it to go on. */
+struct sweep_maps {
+  struct sweep *s;
+  const struct tt_maps *ms;
+  size_t i;
+  uintptr_t from;
+};
+
+static void sweep_maps_cb(void *arg) {
+  struct sweep_maps *w = arg;
+  for (; w->i < w->ms->n && !w->s->stopped; w->i++, w->from = 0) {
+    const struct tt_mapping *m = &w->ms->m[w->i];
+    if (sweepable(m) && w->from < m->hi)
+      sweep_granules(w->s, w->from > m->lo ? w->from : m->lo, m->hi, false);
+  }
+}
+
 /* Calls fn on every prefixed block, in address order, until it returns
  * false: sweeps the marked granules of readable anonymous memory (with
  * every lock held: nothing is mapped or unmapped meanwhile). */
 static void hdr_each(bool (*fn)(const struct tt_block *, void *), void *arg) {
   struct sweep s = {fn, arg, 0, false, false};
+  struct sweep_maps w = {&s, NULL, 0, 0};
   struct tt_maps ms;
   if (tt_os_maps_read(&ms) == 0) {
-    for (size_t i = 0; i < ms.n && !s.stopped; i++)
-      if (sweepable(&ms.m[i]))
-        sweep_granules(&s, ms.m[i].lo, ms.m[i].hi, false);
+    /* a page the map calls readable can still fault (a guard region):
+     * the sweep goes on after it */
+    w.ms = &ms;
+    for (;;) {
+      uintptr_t fault = tt_os_call_catching_faults(sweep_maps_cb, &w);
+      if (!fault || w.i >= ms.n || s.stopped)
+        break;
+      w.from = ((fault - 1) & ~(uintptr_t)4095) + 4096;
+      if (s.resume < w.from)
+        s.resume = w.from;
+    }
   } else {
     sweep_granules(&s, (uintptr_t)1 << GRAN_SHIFT, (uintptr_t)1 << 47, true);
   }

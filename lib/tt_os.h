@@ -138,6 +138,13 @@ struct tt_maps {
  * or no memory). tt_os_maps_free releases it in either case. */
 int tt_os_maps_read(struct tt_maps *ms) TT_HIDDEN;
 void tt_os_maps_free(struct tt_maps *ms) TT_HIDDEN;
+/* Runs fn(arg) so that a fault of the calling thread inside it (SIGSEGV or
+ * SIGBUS: reading a guard region the map calls readable, a file truncated
+ * under its mapping) returns here instead of ending the process: returns 0,
+ * or the faulting address plus one. A fault of another thread meanwhile
+ * goes to the handler that was there before. For checks with the world
+ * stopped; not reentrant. */
+uintptr_t tt_os_call_catching_faults(void (*fn)(void *), void *arg) TT_HIDDEN;
 /* Whether [lo, hi) can be read without a fault, asked of the kernel page by
  * page (process_vm_readv, or where a sandbox refuses it, a write into a
  * pipe), for when /proc/self/maps cannot be read: 1 yes, 0 no, -errno if

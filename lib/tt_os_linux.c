@@ -20,6 +20,7 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1378,6 +1379,59 @@ void tt_os_maps_free(struct tt_maps *ms) {
   tt_os_unmap(ms->buf, ms->buf_bytes);
   tt_os_unmap(ms->m, ms->m_bytes);
   memset(ms, 0, sizeof *ms);
+}
+
+/* ---- faults caught around a check's reads ---------------------------------- */
+
+static __thread sigjmp_buf *catch_jb __attribute__((tls_model("initial-exec")));
+static __thread uintptr_t catch_addr __attribute__((tls_model("initial-exec")));
+static struct sigaction catch_old[2]; /* SIGSEGV, SIGBUS as they were */
+
+static void catch_handler(int sig, siginfo_t *si, void *uc) {
+  if (catch_jb) {
+    catch_addr = (uintptr_t)si->si_addr + 1;
+    siglongjmp(*catch_jb, 1); /* SA_NODEFER: the mask is as it was */
+  }
+  /* another thread's fault (one the stop did not reach): the handler that
+   * was there takes it, or with none the fault happens again without us */
+  const struct sigaction *old = &catch_old[sig == SIGBUS];
+  if (old->sa_flags & SA_SIGINFO) {
+    if (old->sa_sigaction)
+      old->sa_sigaction(sig, si, uc);
+    return;
+  }
+  if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) {
+    old->sa_handler(sig);
+    return;
+  }
+  __sigaction(sig, old, NULL);
+}
+
+uintptr_t tt_os_call_catching_faults(void (*fn)(void *), void *arg) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = catch_handler;
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigemptyset(&sa.sa_mask);
+  int saved = errno;
+  if (__sigaction(SIGSEGV, &sa, &catch_old[0]) != 0) {
+    fn(arg);
+    return 0;
+  }
+  __sigaction(SIGBUS, &sa, &catch_old[1]);
+  sigjmp_buf jb;
+  volatile uintptr_t fault = 0;
+  if (sigsetjmp(jb, 0) == 0) {
+    catch_jb = &jb;
+    fn(arg);
+  } else {
+    fault = catch_addr;
+  }
+  catch_jb = NULL;
+  __sigaction(SIGBUS, &catch_old[1], NULL);
+  __sigaction(SIGSEGV, &catch_old[0], NULL);
+  errno = saved;
+  return fault;
 }
 
 /* A byte at addr, written into a pipe and read back: EFAULT if it cannot

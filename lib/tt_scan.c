@@ -121,6 +121,7 @@ static void build_directory(struct tt_scan *sc, uint32_t *dir) {
 
 void tt_scan_init(struct tt_scan *sc, const struct tt_block *blocks, size_t n, void *scratch) {
   memset(sc, 0, sizeof *sc);
+  sc->current = -1;
   sc->blocks = blocks;
   sc->n = n;
   /* the dense arrays first (tt_scan_dense_bytes), then those written
@@ -602,9 +603,22 @@ void tt_scan_propagate(struct tt_scan *sc) {
     bool definite = sc->state[i] == TT_STATE_REACHABLE;
     sc->rescan = sc->scanned[i / 8] & (1u << (i % 8));
     sc->scanned[i / 8] |= (uint8_t)(1u << (i % 8));
+    sc->current = (long)i;
+    sc->current_definite = definite;
     scan_words(sc, b->addr, b->addr + tt_block_size(b), definite, (long)i);
     sc->rescan = false;
   }
+  sc->current = -1;
+}
+
+void tt_scan_resume_block(struct tt_scan *sc, uintptr_t from) {
+  if (sc->current < 0)
+    return;
+  const struct tt_block *b = &sc->blocks[sc->current];
+  uintptr_t hi = b->addr + tt_block_size(b);
+  from = TT_ALIGN_UP(from, sizeof(uintptr_t));
+  if (from > b->addr && from < hi)
+    scan_words(sc, from, hi, sc->current_definite, sc->current);
 }
 
 /* ======================================================================== */

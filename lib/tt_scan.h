@@ -105,10 +105,17 @@ struct tt_scan {
   uintptr_t *via;     /* n: the address of that word (0 for a register) */
   uint8_t *via_kind;  /* n: the root kind, when a root reached it */
   bool rescan;        /* scanning a block a second time (Possible -> Reachable) */
+  long current;          /* the block tt_scan_propagate is scanning, or -1 */
+  bool current_definite; /* and whether a pointer from it is a definite one */
 };
 
 #define TT_SCAN_DANGLING_HEAP 0x100
 #define TT_SCAN_DANGLING_START_ONLY 0x200 /* only words equal to a block's start */
+
+/* Scans the rest of the block tt_scan_propagate was scanning, from from:
+ * after a fault inside it (a page the program protected), the words beyond
+ * that page. */
+void tt_scan_resume_block(struct tt_scan *sc, uintptr_t from) TT_HIDDEN;
 
 /* Bytes of scratch memory tt_scan_init needs for n blocks. */
 size_t tt_scan_scratch_bytes(size_t n) TT_HIDDEN;
