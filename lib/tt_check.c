@@ -112,6 +112,9 @@ struct ctx {
   struct tt_cycles cyc;     /* reference cycles among the lost blocks */
   struct tt_range *rodata;  /* modules' read-only data (vtables) */
   size_t nrodata, rodata_bytes;
+  struct tt_scan_limit *limits; /* blocks with a page that cannot be read */
+  size_t nlimits, limits_cap;
+  size_t probed;            /* the next block the probe looks at */
   struct tt_refcount *refc; /* the refcounted blocks, audited */
   size_t nrefc, refc_bytes;
   int rc;
@@ -142,19 +145,19 @@ static bool mmapped_chunk_cb(const struct tt_block *b, void *arg) {
  * MADV_GUARD_INSTALL; glibc 2.42 guards thread stacks so) or a truncated
  * file faults, and the check must not end the program. */
 struct root_part {
-  struct tt_scan *sc;
+  void *arg;
   uintptr_t lo, hi;
-  void (*fn)(struct tt_scan *, uintptr_t, uintptr_t);
+  void (*fn)(void *, uintptr_t, uintptr_t);
 };
 
 static void root_part_cb(void *arg) {
   struct root_part *r = arg;
-  r->fn(r->sc, r->lo, r->hi);
+  r->fn(r->arg, r->lo, r->hi);
 }
 
-static void readable_parts(struct tt_scan *sc, uintptr_t lo, uintptr_t hi,
-                           void (*fn)(struct tt_scan *, uintptr_t, uintptr_t)) {
-  struct root_part r = {sc, lo, hi, fn};
+static void readable_parts(void *arg, uintptr_t lo, uintptr_t hi,
+                           void (*fn)(void *, uintptr_t, uintptr_t)) {
+  struct root_part r = {arg, lo, hi, fn};
   while (r.lo < r.hi) {
     uintptr_t fault = tt_os_call_catching_faults(root_part_cb, &r);
     if (!fault || fault - 1 < r.lo || fault - 1 >= r.hi)
@@ -164,6 +167,49 @@ static void readable_parts(struct tt_scan *sc, uintptr_t lo, uintptr_t hi,
 }
 
 static void propagate_cb(void *arg) { tt_scan_propagate(arg); }
+
+/* The probe: one byte of every page of every block that the sweep has not
+ * shown readable already (a prefixed block's first page holds its header),
+ * so that the passes over lost blocks (cliques, cycles, the refcount
+ * audit), which have no way to step over a fault, read each block only up
+ * to its first page that cannot be read. Blocks of one page cost nothing. */
+static void probe_cb(void *arg) {
+  struct ctx *c = arg;
+  for (; c->probed < c->n; c->probed++) {
+    const struct tt_block *b = &c->blocks[c->probed];
+    size_t size = tt_block_size(b);
+    uintptr_t pg = b->addr & ~(uintptr_t)4095, end = b->addr + size;
+    if (tt_block_flags(b) & TT_BLOCK_PREFIXED && (b->addr & 4095) >= TT_HEAP_PREFIX)
+      pg += 4096; /* the header's page */
+    for (; pg < end; pg += 4096)
+      (void)*(volatile const char *)(pg > b->addr ? pg : b->addr);
+  }
+}
+
+static void probe_blocks(struct ctx *c) {
+  uintptr_t fault;
+  c->probed = 0;
+  while ((fault = tt_os_call_catching_faults(probe_cb, c))) {
+    uintptr_t at = (fault - 1) & ~(uintptr_t)4095;
+    const struct tt_block *b = &c->blocks[c->probed];
+    if (c->nlimits == c->limits_cap) {
+      size_t cap = c->limits_cap ? c->limits_cap * 2 : 4096;
+      struct tt_scan_limit *more = tt_os_map(cap * sizeof *more);
+      if (!more)
+        break; /* no room to remember: the probe stops, the passes read as before */
+      if (c->limits)
+        memcpy(more, c->limits, c->nlimits * sizeof *more);
+      tt_os_unmap(c->limits, c->limits_cap * sizeof *c->limits);
+      c->limits = more;
+      c->limits_cap = cap;
+    }
+    c->limits[c->nlimits].block = c->probed;
+    c->limits[c->nlimits].end = at > b->addr ? at : b->addr;
+    c->nlimits++;
+    c->probed++;
+  }
+  tt_scan_set_limits(&c->sc, c->limits, c->nlimits);
+}
 
 struct resume {
   struct tt_scan *sc;
@@ -189,8 +235,8 @@ static void propagate_stepping_faults(struct tt_scan *sc) {
   }
 }
 
-static void scan_root(struct tt_scan *sc, uintptr_t lo, uintptr_t hi) { tt_scan_root_range(sc, lo, hi); }
-static void scan_root_all(struct tt_scan *sc, uintptr_t lo, uintptr_t hi) {
+static void scan_root(void *sc, uintptr_t lo, uintptr_t hi) { tt_scan_root_range(sc, lo, hi); }
+static void scan_root_all(void *sc, uintptr_t lo, uintptr_t hi) {
   tt_scan_root_range_all(sc, lo, hi);
 }
 
@@ -239,15 +285,23 @@ struct count_roots {
   const struct tt_scan *sc;
   struct tt_refcount *refc;
   size_t n;
+  bool whole;
 };
+
+static void count_root_part(void *arg, uintptr_t lo, uintptr_t hi) {
+  struct count_roots *cr = arg;
+  tt_refcount_count_range(cr->sc, cr->refc, cr->n, lo, hi, cr->whole);
+}
 
 static void count_root_cb(uintptr_t lo, uintptr_t hi, enum tt_root_kind kind, void *arg) {
   struct count_roots *cr = arg;
-  if (kind == TT_ROOT_REGISTERS)
+  if (kind == TT_ROOT_REGISTERS) {
     tt_refcount_count_words(cr->sc, cr->refc, cr->n, (const uintptr_t *)lo,
                             (hi - lo) / sizeof(uintptr_t));
-  else
-    tt_refcount_count_range(cr->sc, cr->refc, cr->n, lo, hi, kind == TT_ROOT_USER);
+  } else {
+    cr->whole = kind == TT_ROOT_USER;
+    readable_parts(cr, lo, hi, count_root_part);
+  }
 }
 
 /* With the world stopped and every lock held: reads the count of every
@@ -278,7 +332,7 @@ static void refcount_audit_locked(struct ctx *c, const struct tt_roots_input *in
       r->count = v;
     }
   }
-  struct count_roots cr = {&c->sc, c->refc, c->nrefc};
+  struct count_roots cr = {&c->sc, c->refc, c->nrefc, false};
   tt_roots_enumerate(in, count_root_cb, &cr);
   tt_refcount_count_blocks(&c->sc, c->refc, c->nrefc);
 }
@@ -390,6 +444,7 @@ static void stopped_world_cb(void *arg) {
     tt_scan_set_own(&c->sc, c->oblocks, c->no);
     collect_rodata(c);
     tt_scan_set_heuristics(&c->sc, c->req->opts->leak_check_heuristics, c->rodata, c->nrodata);
+    probe_blocks(c);
     if (c->req->mode == TT_CHECK_OWNER) {
       c->parent_bytes = c->n * sizeof *c->parent;
       c->via_bytes = c->n * sizeof *c->via;
@@ -1319,6 +1374,7 @@ out:
   tt_os_unmap(recs, recs_bytes);
   tt_os_unmap(c.blocks, c.blocks_bytes);
   tt_os_unmap(c.scratch, c.scratch_bytes);
+  tt_os_unmap(c.limits, c.limits_cap * sizeof *c.limits);
   tt_os_unmap(c.qblocks, c.qbytes);
   tt_os_unmap(c.oblocks, c.obytes);
   tt_os_unmap(c.found, c.found_bytes);

@@ -75,7 +75,7 @@ void tt_cycles_free(struct tt_cycles *c) {
 #define FOR_EACH_EDGE(sc, b, self, node_of, w_off, target, BODY)                        \
   do {                                                                                \
     uintptr_t lo_ = TT_ALIGN_UP((b)->addr, sizeof(uintptr_t));                        \
-    uintptr_t hi_ = (b)->addr + tt_block_size(b);                                     \
+    uintptr_t hi_ = tt_scan_read_end((sc), (size_t)((b) - (sc)->blocks));             \
     for (const uintptr_t *p_ = (const uintptr_t *)lo_; (uintptr_t)(p_ + 1) <= hi_; p_++) { \
       long t_ = tt_scan_find((sc), *p_);                                              \
       if (t_ < 0 || (node_of)[t_] == NONE)                                            \
@@ -411,6 +411,6 @@ void tt_refcount_count_blocks(const struct tt_scan *sc, struct tt_refcount *rc, 
   for (size_t i = 0; i < sc->n; i++) {
     const struct tt_block *b = &sc->blocks[i];
     c.lost = is_lost(sc, i);
-    count_gap_cb(b->addr, b->addr + tt_block_size(b), &c);
+    count_gap_cb(b->addr, tt_scan_read_end(sc, i), &c);
   }
 }

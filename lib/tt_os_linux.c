@@ -1384,12 +1384,15 @@ void tt_os_maps_free(struct tt_maps *ms) {
 /* ---- faults caught around a check's reads ---------------------------------- */
 
 static __thread sigjmp_buf *catch_jb __attribute__((tls_model("initial-exec")));
-static __thread uintptr_t catch_addr __attribute__((tls_model("initial-exec")));
+/* The faulting address, complemented: this thread's TLS is a root of the
+ * very check that faulted, and the address itself would keep the block it
+ * is in alive. */
+static __thread uintptr_t catch_not_addr __attribute__((tls_model("initial-exec")));
 static struct sigaction catch_old[2]; /* SIGSEGV, SIGBUS as they were */
 
 static void catch_handler(int sig, siginfo_t *si, void *uc) {
   if (catch_jb) {
-    catch_addr = (uintptr_t)si->si_addr + 1;
+    catch_not_addr = ~(uintptr_t)si->si_addr;
     siglongjmp(*catch_jb, 1); /* SA_NODEFER: the mask is as it was */
   }
   /* another thread's fault (one the stop did not reach): the handler that
@@ -1425,7 +1428,8 @@ uintptr_t tt_os_call_catching_faults(void (*fn)(void *), void *arg) {
     catch_jb = &jb;
     fn(arg);
   } else {
-    fault = catch_addr;
+    fault = ~catch_not_addr + 1;
+    catch_not_addr = 0;
   }
   catch_jb = NULL;
   __sigaction(SIGBUS, &catch_old[1], NULL);

@@ -644,7 +644,7 @@ void tt_scan_suppress_ignored(struct tt_scan *sc) {
     size_t j = sc->work[--sc->nwork];
     const struct tt_block *b = &sc->blocks[j];
     uintptr_t lo = TT_ALIGN_UP(b->addr, sizeof(uintptr_t));
-    uintptr_t hi = b->addr + tt_block_size(b);
+    uintptr_t hi = tt_scan_read_end(sc, j);
     for (const uintptr_t *p = (const uintptr_t *)lo; (uintptr_t)(p + 1) <= hi; p++) {
       long k = tt_scan_find(sc, *p);
       if (k < 0 || (sc->state[k] != TT_STATE_UNREACHED && sc->state[k] != TT_STATE_POSSIBLE))
@@ -677,7 +677,7 @@ void tt_scan_classify(struct tt_scan *sc) {
       size_t j = sc->work[--sc->nwork];
       const struct tt_block *b = &sc->blocks[j];
       uintptr_t lo = TT_ALIGN_UP(b->addr, sizeof(uintptr_t));
-      uintptr_t hi = b->addr + tt_block_size(b);
+      uintptr_t hi = tt_scan_read_end(sc, j);
       for (const uintptr_t *p = (const uintptr_t *)lo; (uintptr_t)(p + 1) <= hi; p++) {
         long k = tt_scan_find(sc, *p);
         if (k < 0 || (size_t)k == leader || sc->state[k] != TT_STATE_UNREACHED)

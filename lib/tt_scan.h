@@ -107,7 +107,41 @@ struct tt_scan {
   bool rescan;        /* scanning a block a second time (Possible -> Reachable) */
   long current;          /* the block tt_scan_propagate is scanning, or -1 */
   bool current_definite; /* and whether a pointer from it is a definite one */
+  /* Blocks with a page that cannot be read (tt_scan_set_limits): each is
+   * read only up to that page. Sorted by block. */
+  const struct tt_scan_limit *limits;
+  size_t nlimits;
 };
+
+struct tt_scan_limit {
+  size_t block;
+  uintptr_t end; /* the first byte that cannot be read */
+};
+
+/* The blocks whose contents cannot be read whole (found by the caller). */
+static inline void tt_scan_set_limits(struct tt_scan *sc, const struct tt_scan_limit *l, size_t n) {
+  sc->limits = l;
+  sc->nlimits = n;
+}
+
+/* Where reading block i's contents ends: its end, or the first page that
+ * cannot be read. */
+static inline uintptr_t tt_scan_read_end(const struct tt_scan *sc, size_t i) {
+  uintptr_t end = sc->blocks[i].addr + tt_block_size(&sc->blocks[i]);
+  if (TT_UNLIKELY(sc->nlimits)) {
+    size_t a = 0, b = sc->nlimits;
+    while (a < b) {
+      size_t mid = a + (b - a) / 2;
+      if (sc->limits[mid].block < i)
+        a = mid + 1;
+      else
+        b = mid;
+    }
+    if (a < sc->nlimits && sc->limits[a].block == i && sc->limits[a].end < end)
+      end = sc->limits[a].end;
+  }
+  return end;
+}
 
 #define TT_SCAN_DANGLING_HEAP 0x100
 #define TT_SCAN_DANGLING_START_ONLY 0x200 /* only words equal to a block's start */
