@@ -115,6 +115,7 @@ struct ctx {
   struct tt_scan_limit *limits; /* blocks with a page that cannot be read */
   size_t nlimits, limits_cap;
   size_t probed;            /* the next block the probe looks at */
+  bool probe_reached;       /* it looks at reachable blocks (else at the rest) */
   struct tt_refcount *refc; /* the refcounted blocks, audited */
   size_t nrefc, refc_bytes;
   int rc;
@@ -168,14 +169,17 @@ static void readable_parts(void *arg, uintptr_t lo, uintptr_t hi,
 
 static void propagate_cb(void *arg) { tt_scan_propagate(arg); }
 
-/* The probe: one byte of every page of every block that the sweep has not
- * shown readable already (a prefixed block's first page holds its header),
- * so that the passes over lost blocks (cliques, cycles, the refcount
- * audit), which have no way to step over a fault, read each block only up
- * to its first page that cannot be read. Blocks of one page cost nothing. */
+/* The probe: one byte of every page of the blocks the passes after the
+ * mark will read (the lost ones; the reachable ones too for the refcount
+ * audit), beyond the page the sweep has shown readable already (a prefixed
+ * block's first page holds its header), so that those passes, which have
+ * no way to step over a fault, read each block only up to its first page
+ * that cannot be read. Blocks of one page cost nothing. */
 static void probe_cb(void *arg) {
   struct ctx *c = arg;
   for (; c->probed < c->n; c->probed++) {
+    if ((c->sc.state[c->probed] == TT_STATE_REACHABLE) != c->probe_reached)
+      continue;
     const struct tt_block *b = &c->blocks[c->probed];
     size_t size = tt_block_size(b);
     uintptr_t pg = b->addr & ~(uintptr_t)4095, end = b->addr + size;
@@ -186,9 +190,11 @@ static void probe_cb(void *arg) {
   }
 }
 
-static void probe_blocks(struct ctx *c) {
+static void probe_blocks(struct ctx *c, bool reached) {
   uintptr_t fault;
+  size_t before = c->nlimits;
   c->probed = 0;
+  c->probe_reached = reached;
   while ((fault = tt_os_call_catching_faults(probe_cb, c))) {
     uintptr_t at = (fault - 1) & ~(uintptr_t)4095;
     const struct tt_block *b = &c->blocks[c->probed];
@@ -208,6 +214,13 @@ static void probe_blocks(struct ctx *c) {
     c->nlimits++;
     c->probed++;
   }
+  /* a second probe's finds go in among the first's (by block: few) */
+  for (size_t i = before; i < c->nlimits && before; i++)
+    for (size_t j = i; j > 0 && c->limits[j - 1].block > c->limits[j].block; j--) {
+      struct tt_scan_limit t = c->limits[j];
+      c->limits[j] = c->limits[j - 1];
+      c->limits[j - 1] = t;
+    }
   tt_scan_set_limits(&c->sc, c->limits, c->nlimits);
 }
 
@@ -334,6 +347,7 @@ static void refcount_audit_locked(struct ctx *c, const struct tt_roots_input *in
   }
   struct count_roots cr = {&c->sc, c->refc, c->nrefc, false};
   tt_roots_enumerate(in, count_root_cb, &cr);
+  probe_blocks(c, true); /* it reads the reachable blocks as well */
   tt_refcount_count_blocks(&c->sc, c->refc, c->nrefc);
 }
 
@@ -444,7 +458,6 @@ static void stopped_world_cb(void *arg) {
     tt_scan_set_own(&c->sc, c->oblocks, c->no);
     collect_rodata(c);
     tt_scan_set_heuristics(&c->sc, c->req->opts->leak_check_heuristics, c->rodata, c->nrodata);
-    probe_blocks(c);
     if (c->req->mode == TT_CHECK_OWNER) {
       c->parent_bytes = c->n * sizeof *c->parent;
       c->via_bytes = c->n * sizeof *c->via;
@@ -470,6 +483,7 @@ static void stopped_world_cb(void *arg) {
       struct tt_roots_input in = {c->req->opts, threads, others + 1, c->req->malloc_fn};
       tt_roots_enumerate(&in, root_cb, &c->sc);
       propagate_stepping_faults(&c->sc);
+      probe_blocks(c, false);
       tt_scan_suppress_ignored(&c->sc);
       tt_scan_classify(&c->sc);
       if (c->req->mode == TT_CHECK_FULL || c->req->mode == TT_CHECK_NEW)

@@ -1,0 +1,52 @@
+// cyc_refcount_protected: the refcount audit reads every block, reachable ones too,
+// for references; a reachable block with a page the program protected (PROT_NONE)
+// is read up to that page, and the reference to the refcounted object from before
+// the page is counted: the count of 1 is right, no error, and the program ends
+// normally (before, it died of SIGSEGV in the audit).
+// TOOLS: tether
+// EXPECT definitely: 0 bytes in 0 blocks
+// EXPECT indirectly: 0 bytes in 0 blocks
+// EXPECT possibly: 0 bytes in 0 blocks
+// EXPECT reachable: 65,568 bytes in 2 blocks
+// EXPECT exit: 0
+// EXPECT errors: 0 from 0
+// EXPECT stdout: audited
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <tether.h>
+#include "case.h"
+
+struct obj {
+    uint64_t refs;
+    char pad[24];
+};
+
+static char *volatile holder;
+
+static NOINLINE struct obj *make(void)
+{
+    struct obj *o = calloc(1, sizeof *o);
+    o->refs = 1;
+    tether_refcounted(o, &o->refs, sizeof o->refs);
+    return o;
+}
+
+int main(void)
+{
+    char *h = aligned_alloc(4096, 65536);
+    if (!h)
+        return 1;
+    memset(h, 0, 65536);
+    *(struct obj **)(h + 64) = make(); /* the one reference, before the page */
+    if (mprotect(h + 8192, 4096, PROT_NONE) != 0) {
+        perror("mprotect");
+        return 1;
+    }
+    holder = h;
+    printf("audited\n");
+    scrub_stack();
+    return 0;
+}
