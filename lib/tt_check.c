@@ -115,7 +115,7 @@ struct ctx {
   struct tt_scan_limit *limits; /* blocks with a page that cannot be read */
   size_t nlimits, limits_cap;
   size_t probed;            /* the next block the probe looks at */
-  bool probe_reached;       /* it looks at reachable blocks (else at the rest) */
+  bool probe_all;           /* it looks at every block (else at those not reached) */
   struct tt_refcount *refc; /* the refcounted blocks, audited */
   size_t nrefc, refc_bytes;
   int rc;
@@ -178,9 +178,10 @@ static void propagate_cb(void *arg) { tt_scan_propagate(arg); }
 static void probe_cb(void *arg) {
   struct ctx *c = arg;
   for (; c->probed < c->n; c->probed++) {
-    if ((c->sc.state[c->probed] == TT_STATE_REACHABLE) != c->probe_reached)
-      continue;
     const struct tt_block *b = &c->blocks[c->probed];
+    if (c->probe_all ? tt_scan_read_end(&c->sc, c->probed) < b->addr + tt_block_size(b)
+                     : c->sc.state[c->probed] == TT_STATE_REACHABLE)
+      continue; /* limited already, or reached: the mark steps over faults */
     size_t size = tt_block_size(b);
     uintptr_t pg = b->addr & ~(uintptr_t)4095, end = b->addr + size;
     if (tt_block_flags(b) & TT_BLOCK_PREFIXED && (b->addr & 4095) >= TT_HEAP_PREFIX)
@@ -190,11 +191,11 @@ static void probe_cb(void *arg) {
   }
 }
 
-static void probe_blocks(struct ctx *c, bool reached) {
+static void probe_blocks(struct ctx *c, bool all) {
   uintptr_t fault;
   size_t before = c->nlimits;
   c->probed = 0;
-  c->probe_reached = reached;
+  c->probe_all = all;
   while ((fault = tt_os_call_catching_faults(probe_cb, c))) {
     uintptr_t at = (fault - 1) & ~(uintptr_t)4095;
     const struct tt_block *b = &c->blocks[c->probed];
@@ -347,7 +348,7 @@ static void refcount_audit_locked(struct ctx *c, const struct tt_roots_input *in
   }
   struct count_roots cr = {&c->sc, c->refc, c->nrefc, false};
   tt_roots_enumerate(in, count_root_cb, &cr);
-  probe_blocks(c, true); /* it reads the reachable blocks as well */
+  probe_blocks(c, true); /* it reads every block (ignored ones are no longer "reached") */
   tt_refcount_count_blocks(&c->sc, c->refc, c->nrefc);
 }
 

@@ -1388,12 +1388,17 @@ static __thread sigjmp_buf *catch_jb __attribute__((tls_model("initial-exec")));
  * very check that faulted, and the address itself would keep the block it
  * is in alive. */
 static __thread uintptr_t catch_not_addr __attribute__((tls_model("initial-exec")));
+static __thread int catch_sent; /* a SIGSEGV or SIGBUS another process sent meanwhile */
 static struct sigaction catch_old[2]; /* SIGSEGV, SIGBUS as they were */
 
 static void catch_handler(int sig, siginfo_t *si, void *uc) {
-  if (catch_jb) {
+  if (catch_jb && si->si_code > 0) { /* a fault (the kernel's codes are positive) */
     catch_not_addr = ~(uintptr_t)si->si_addr;
     siglongjmp(*catch_jb, 1); /* SA_NODEFER: the mask is as it was */
+  }
+  if (catch_jb) { /* sent (kill, tgkill): no fault of ours; raised again afterwards */
+    catch_sent = sig;
+    return;
   }
   /* another thread's fault (one the stop did not reach): the handler that
    * was there takes it, or with none the fault happens again without us */
@@ -1422,8 +1427,17 @@ uintptr_t tt_os_call_catching_faults(void (*fn)(void *), void *arg) {
     return 0;
   }
   __sigaction(SIGBUS, &sa, &catch_old[1]);
+  /* A fault while the signal is blocked ends the process whatever the
+   * handler: unblocked for the call (a check from inside a SIGSEGV handler,
+   * or from a thread that blocks every signal). */
+  sigset_t faults, mask;
+  sigemptyset(&faults);
+  sigaddset(&faults, SIGSEGV);
+  sigaddset(&faults, SIGBUS);
+  pthread_sigmask(SIG_UNBLOCK, &faults, &mask);
   sigjmp_buf jb;
   volatile uintptr_t fault = 0;
+  catch_sent = 0;
   if (sigsetjmp(jb, 0) == 0) {
     catch_jb = &jb;
     fn(arg);
@@ -1434,28 +1448,26 @@ uintptr_t tt_os_call_catching_faults(void (*fn)(void *), void *arg) {
   catch_jb = NULL;
   __sigaction(SIGBUS, &catch_old[1], NULL);
   __sigaction(SIGSEGV, &catch_old[0], NULL);
+  pthread_sigmask(SIG_SETMASK, &mask, NULL);
+  if (catch_sent) /* pending again, for the handler and mask the program had */
+    tt_os_raise(catch_sent);
   errno = saved;
   return fault;
 }
 
-/* A byte at addr, written into a pipe and read back: EFAULT if it cannot
- * be read. For when process_vm_readv is refused (a seccomp filter). */
-static int probe_pipe[2] = {-1, -1};
-static tt_spinlock_t probe_lock = TT_SPINLOCK_INIT;
-
+/* A byte at addr, written into a pipe: EFAULT if it cannot be read. For
+ * when process_vm_readv is refused (a seccomp filter). A pipe of its own
+ * each time: no lock (a check may stop a thread anywhere in here), and no
+ * descriptor kept open that a program closing all of its descriptors could
+ * get back for a file of its own. */
 static int readable_by_pipe(uintptr_t addr) {
-  tt_spin_lock(&probe_lock);
-  if (probe_pipe[0] < 0 && syscall(SYS_pipe2, probe_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-    probe_pipe[0] = probe_pipe[1] = -1;
-  int rc = -ENOSYS;
-  if (probe_pipe[1] >= 0) {
-    long n = syscall(SYS_write, probe_pipe[1], (const void *)addr, 1UL);
-    rc = n == 1 ? 1 : errno == EFAULT ? 0 : -errno;
-    char byte;
-    if (n == 1)
-      syscall(SYS_read, probe_pipe[0], &byte, 1UL);
-  }
-  tt_spin_unlock(&probe_lock);
+  int p[2];
+  if (syscall(SYS_pipe2, p, O_CLOEXEC | O_NONBLOCK) != 0)
+    return -errno;
+  long n = syscall(SYS_write, p[1], (const void *)addr, 1UL);
+  int rc = n == 1 ? 1 : errno == EFAULT ? 0 : -errno;
+  syscall(SYS_close, p[0]);
+  syscall(SYS_close, p[1]);
   return rc;
 }
 

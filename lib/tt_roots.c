@@ -90,7 +90,12 @@ void tt_roots_thread_start(void) {
   for (struct thread_rec *o = threads; o && !r; o = o->next) {
     if (!o->alive && o->lo < hi && lo < o->hi) {
       r = o;
-      r->alive = true; /* claimed under the lock */
+      /* claimed under the lock; whoever lists the live threads without it
+       * (no /proc) sees this thread's id and stack once it is alive */
+      r->lo = lo;
+      r->hi = hi;
+      r->tid = tt_os_gettid();
+      __atomic_store_n(&r->alive, true, __ATOMIC_RELEASE);
     }
   }
   tt_spin_unlock(&threads_lock);

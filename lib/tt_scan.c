@@ -56,7 +56,11 @@
  */
 #include "tt_scan.h"
 
+#include <errno.h>
+
 #include <string.h>
+
+#include "tt_os.h"
 
 /* ======================================================================== */
 /* set-up and sorting                                                        */
@@ -319,16 +323,44 @@ static bool vtable_like(const struct tt_scan *sc, uintptr_t v) {
   return (v & (sizeof(uintptr_t) - 1)) == 0 && v >= 4096 && in_rodata(sc, v);
 }
 
+/* The word at a, inside block b, read while another block or a root is
+ * being scanned: on the page of b's header, which the heap's sweep has read
+ * already, it is read where it is; elsewhere (a block without a header, a
+ * word further in) through the kernel, which fails instead of faulting on a
+ * page the program protected (a coroutine stack's guard page); where the
+ * kernel refuses, directly (the caller catches faults). */
+static bool block_word(const struct tt_block *b, uintptr_t a, uint64_t *out) {
+  if ((tt_block_flags(b) & TT_BLOCK_PREFIXED) && (b->addr & 4095) >= TT_HEAP_PREFIX &&
+      (a & ~(uintptr_t)4095) == (b->addr & ~(uintptr_t)4095)) {
+    *out = *(const uint64_t *)a;
+    return true;
+  }
+  if (tt_os_read_memory(a, out, sizeof *out))
+    return true;
+  if (errno == EFAULT)
+    return false;
+  *out = *(const uint64_t *)a;
+  return true;
+}
+
 /* Which heuristic, if any, explains the interior pointer w into block i
- * (the block is live and the world stopped: its words can be read). */
+ * (the block is live and the world stopped). */
 static unsigned heuristic_of(const struct tt_scan *sc, size_t i, uintptr_t w) {
   const struct tt_block *b = &sc->blocks[i];
   uintptr_t start = b->addr;
   size_t size = tt_block_size(b);
   unsigned set = sc->heuristics;
-  const uint64_t *word = (const uint64_t *)start; /* malloc's blocks are 16-aligned */
+  bool mi = (set & TT_HEUR_BIT(TT_HEUR_MULTIPLEINHERITANCE)) && sc->nrodata &&
+            (w & (sizeof(uintptr_t) - 1)) == 0 && w + sizeof(uintptr_t) <= start + size;
+  /* the first word is read only where some heuristic would look at it */
+  if (size < sizeof(uint64_t) ||
+      (!mi && w != start + sizeof(uint64_t) && w != start + 3 * sizeof(uint64_t)))
+    return TT_HEUR_NONE;
+  uint64_t word[2] = {0, 0}; /* malloc's blocks are 16-aligned */
+  if (!block_word(b, start, &word[0]))
+    return TT_HEUR_NONE;
   if ((set & TT_HEUR_BIT(TT_HEUR_STDSTRING)) && w == start + 3 * sizeof(uint64_t) &&
-      size >= 3 * sizeof(uint64_t)) {
+      size >= 3 * sizeof(uint64_t) && block_word(b, start + sizeof(uint64_t), &word[1])) {
     uint64_t length = word[0], capacity = word[1];
     if (3 * sizeof(uint64_t) + capacity + 1 == size && length <= capacity)
       return TT_HEUR_STDSTRING;
@@ -344,10 +376,9 @@ static unsigned heuristic_of(const struct tt_scan *sc, size_t i, uintptr_t w) {
     if (count > 0 && (size - sizeof(uint64_t)) % count == 0)
       return TT_HEUR_NEWARRAY;
   }
-  if ((set & TT_HEUR_BIT(TT_HEUR_MULTIPLEINHERITANCE)) && sc->nrodata &&
-      (w & (sizeof(uintptr_t) - 1)) == 0 && w + sizeof(uintptr_t) <= start + size &&
-      size >= sizeof(uintptr_t)) {
-    if (vtable_like(sc, *(const uintptr_t *)w) && vtable_like(sc, word[0]))
+  if (mi) {
+    uint64_t at_w;
+    if (vtable_like(sc, word[0]) && block_word(b, w, &at_w) && vtable_like(sc, at_w))
       return TT_HEUR_MULTIPLEINHERITANCE;
   }
   return TT_HEUR_NONE;

@@ -2,12 +2,14 @@
 // for references; a reachable block with a page the program protected (PROT_NONE)
 // is read up to that page, and the reference to the refcounted object from before
 // the page is counted: the count of 1 is right, no error, and the program ends
-// normally (before, it died of SIGSEGV in the audit).
+// normally (before, it died of SIGSEGV in the audit). A second such block is
+// tether_ignore()d (reachable at the mark, suppressed after it): read the same way.
 // TOOLS: tether
 // EXPECT definitely: 0 bytes in 0 blocks
 // EXPECT indirectly: 0 bytes in 0 blocks
 // EXPECT possibly: 0 bytes in 0 blocks
 // EXPECT reachable: 65,568 bytes in 2 blocks
+// EXPECT line: ^   +suppressed: 65,536 bytes in 1 blocks$
 // EXPECT exit: 0
 // EXPECT errors: 0 from 0
 // EXPECT stdout: audited
@@ -24,7 +26,7 @@ struct obj {
     char pad[24];
 };
 
-static char *volatile holder;
+static char *volatile holder, *volatile ignored;
 
 static NOINLINE struct obj *make(void)
 {
@@ -46,6 +48,14 @@ int main(void)
         return 1;
     }
     holder = h;
+    char *i = aligned_alloc(4096, 65536);
+    if (!i)
+        return 1;
+    memset(i, 0, 65536);
+    if (mprotect(i + 8192, 4096, PROT_NONE) != 0)
+        return 1;
+    tether_ignore(i);
+    ignored = i;
     printf("audited\n");
     scrub_stack();
     return 0;
