@@ -33,14 +33,9 @@ static NOINLINE void leak(void)
 
 int main(void)
 {
-    char *stack = aligned_alloc(4096, 65536);
+    char *stack = protected_block(65536, 8192);
     if (!stack)
         return 1;
-    memset(stack, 0, 65536);
-    if (mprotect(stack + 8192, 4096, PROT_NONE) != 0) {
-        perror("mprotect");
-        return 1;
-    }
     *(void **)(stack + 32768) = make(40);
     keep = stack;
     leak();

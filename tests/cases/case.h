@@ -42,4 +42,27 @@ static __attribute__((unused)) void no_core_dump(void)
     setrlimit(RLIMIT_CORE, &none);
 }
 
+/* (here, not at the top: the fatal-signal cases expect crash_null_write's
+ * line numbers above) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* A heap block of size bytes (page-aligned, zeroed) with the page at offset
+ * made unreadable (PROT_NONE), as a coroutine stack's guard page; NULL (and a
+ * message) if that cannot be done. */
+static NOINLINE __attribute__((unused)) char *protected_block(size_t size, size_t offset)
+{
+    char *b = (char *)aligned_alloc(4096, size);
+    if (!b)
+        return NULL;
+    memset(b, 0, size);
+    if (mprotect(b + offset, 4096, PROT_NONE) != 0) {
+        perror("mprotect");
+        return NULL;
+    }
+    return b;
+}
+
 #endif

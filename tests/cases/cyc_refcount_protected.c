@@ -38,21 +38,13 @@ static NOINLINE struct obj *make(void)
 
 int main(void)
 {
-    char *h = aligned_alloc(4096, 65536);
+    char *h = protected_block(65536, 8192);
     if (!h)
         return 1;
-    memset(h, 0, 65536);
     *(struct obj **)(h + 64) = make(); /* the one reference, before the page */
-    if (mprotect(h + 8192, 4096, PROT_NONE) != 0) {
-        perror("mprotect");
-        return 1;
-    }
     holder = h;
-    char *i = aligned_alloc(4096, 65536);
+    char *i = protected_block(65536, 8192);
     if (!i)
-        return 1;
-    memset(i, 0, 65536);
-    if (mprotect(i + 8192, 4096, PROT_NONE) != 0)
         return 1;
     tether_ignore(i);
     ignored = i;

@@ -33,14 +33,9 @@ static NOINLINE void *make(size_t n)
 
 int main(void)
 {
-    char *s = aligned_alloc(4096, 65536);
+    char *s = protected_block(65536, 0);
     if (!s)
         return 1;
-    memset(s, 0, 65536);
-    if (mprotect(s, 4096, PROT_NONE) != 0) {
-        perror("mprotect");
-        return 1;
-    }
     g.interior = s + 8;
     g.only = make(40);
     holder = make(16);
