@@ -206,6 +206,9 @@ static void probe_blocks(struct ctx *c, bool all) {
         break; /* no room to remember: the probe stops, the passes read as before */
       if (c->limits)
         memcpy(more, c->limits, c->nlimits * sizeof *more);
+      /* the probe itself looks up the limits found before it (sorted):
+       * the scan reads the new copy before the old one goes */
+      tt_scan_set_limits(&c->sc, more, before);
       tt_os_unmap(c->limits, c->limits_cap * sizeof *c->limits);
       c->limits = more;
       c->limits_cap = cap;
@@ -215,13 +218,25 @@ static void probe_blocks(struct ctx *c, bool all) {
     c->nlimits++;
     c->probed++;
   }
-  /* a second probe's finds go in among the first's (by block: few) */
-  for (size_t i = before; i < c->nlimits && before; i++)
-    for (size_t j = i; j > 0 && c->limits[j - 1].block > c->limits[j].block; j--) {
-      struct tt_scan_limit t = c->limits[j];
-      c->limits[j] = c->limits[j - 1];
-      c->limits[j - 1] = t;
-    }
+  /* a second probe's finds (in block order) merged with the first's */
+  size_t n = c->nlimits;
+  struct tt_scan_limit *merged = before && n > before ? tt_os_map(n * sizeof *merged) : NULL;
+  if (merged) {
+    size_t i = 0, j = before, k = 0;
+    while (i < before || j < n)
+      merged[k++] = j == n || (i < before && c->limits[i].block < c->limits[j].block)
+                        ? c->limits[i++]
+                        : c->limits[j++];
+    memcpy(c->limits, merged, n * sizeof *merged);
+    tt_os_unmap(merged, n * sizeof *merged);
+  } else {
+    for (size_t i = before; i < n && before; i++) /* no room: in place, slowly */
+      for (size_t j = i; j > 0 && c->limits[j - 1].block > c->limits[j].block; j--) {
+        struct tt_scan_limit t = c->limits[j];
+        c->limits[j] = c->limits[j - 1];
+        c->limits[j - 1] = t;
+      }
+  }
   tt_scan_set_limits(&c->sc, c->limits, c->nlimits);
 }
 
@@ -1209,6 +1224,7 @@ static int check_run_here(const struct tt_check_request *req, struct tt_leak_tot
   memset(&c, 0, sizeof c);
   c.req = req;
   tt_os_with_loader_locked(stopped_world_cb, &c);
+  tt_os_requeue_sent_faults(); /* a SIGSEGV sent meanwhile: the program's, now */
 
   struct tt_heap_stats hs;
   tt_heap_stats(&hs);

@@ -145,6 +145,11 @@ void tt_os_maps_free(struct tt_maps *ms) TT_HIDDEN;
  * goes to the handler that was there before. For checks with the world
  * stopped; not reentrant. */
 uintptr_t tt_os_call_catching_faults(void (*fn)(void *), void *arg) TT_HIDDEN;
+/* A SIGSEGV or SIGBUS another process sent while tt_os_call_catching_faults
+ * ran in this thread is kept (not a fault of ours); this queues it again,
+ * with its siginfo, for the program's handler and mask: call it once the
+ * world runs again and no lock of tether's is held. */
+void tt_os_requeue_sent_faults(void) TT_HIDDEN;
 /* Whether [lo, hi) can be read without a fault, asked of the kernel page by
  * page (process_vm_readv, or where a sandbox refuses it, a write into a
  * pipe), for when /proc/self/maps cannot be read: 1 yes, 0 no, -errno if

@@ -1388,7 +1388,12 @@ static __thread sigjmp_buf *catch_jb __attribute__((tls_model("initial-exec")));
  * very check that faulted, and the address itself would keep the block it
  * is in alive. */
 static __thread uintptr_t catch_not_addr __attribute__((tls_model("initial-exec")));
-static __thread int catch_sent; /* a SIGSEGV or SIGBUS another process sent meanwhile */
+/* A SIGSEGV or SIGBUS another process sent meanwhile, kept for
+ * tt_os_requeue_sent_faults; and the mask to restore (thread-local: it must
+ * survive the longjmp). */
+static __thread int catch_sent;
+static __thread siginfo_t catch_sent_info;
+static __thread sigset_t catch_mask;
 static struct sigaction catch_old[2]; /* SIGSEGV, SIGBUS as they were */
 
 static void catch_handler(int sig, siginfo_t *si, void *uc) {
@@ -1396,8 +1401,11 @@ static void catch_handler(int sig, siginfo_t *si, void *uc) {
     catch_not_addr = ~(uintptr_t)si->si_addr;
     siglongjmp(*catch_jb, 1); /* SA_NODEFER: the mask is as it was */
   }
-  if (catch_jb) { /* sent (kill, tgkill): no fault of ours; raised again afterwards */
-    catch_sent = sig;
+  if (catch_jb) { /* sent (kill, tgkill): no fault of ours; queued again afterwards */
+    if (!catch_sent) {
+      catch_sent = sig;
+      catch_sent_info = *si;
+    }
     return;
   }
   /* another thread's fault (one the stop did not reach): the handler that
@@ -1429,30 +1437,37 @@ uintptr_t tt_os_call_catching_faults(void (*fn)(void *), void *arg) {
   __sigaction(SIGBUS, &sa, &catch_old[1]);
   /* A fault while the signal is blocked ends the process whatever the
    * handler: unblocked for the call (a check from inside a SIGSEGV handler,
-   * or from a thread that blocks every signal). */
-  sigset_t faults, mask;
+   * or from a thread that blocks every signal), once the handler knows the
+   * call is under way, so that one sent earlier and pending is kept, not
+   * taken for a crash; blocked again before the handler goes. */
+  sigset_t faults;
   sigemptyset(&faults);
   sigaddset(&faults, SIGSEGV);
   sigaddset(&faults, SIGBUS);
-  pthread_sigmask(SIG_UNBLOCK, &faults, &mask);
   sigjmp_buf jb;
   volatile uintptr_t fault = 0;
-  catch_sent = 0;
   if (sigsetjmp(jb, 0) == 0) {
     catch_jb = &jb;
+    pthread_sigmask(SIG_UNBLOCK, &faults, &catch_mask);
     fn(arg);
   } else {
     fault = ~catch_not_addr + 1;
     catch_not_addr = 0;
   }
+  pthread_sigmask(SIG_SETMASK, &catch_mask, NULL);
   catch_jb = NULL;
   __sigaction(SIGBUS, &catch_old[1], NULL);
   __sigaction(SIGSEGV, &catch_old[0], NULL);
-  pthread_sigmask(SIG_SETMASK, &mask, NULL);
-  if (catch_sent) /* pending again, for the handler and mask the program had */
-    tt_os_raise(catch_sent);
   errno = saved;
   return fault;
+}
+
+void tt_os_requeue_sent_faults(void) {
+  if (!catch_sent)
+    return;
+  int sig = catch_sent;
+  catch_sent = 0;
+  tt_os_queue_signal_self(sig, &catch_sent_info); /* its sender's pid and all */
 }
 
 /* A byte at addr, written into a pipe: EFAULT if it cannot be read. For

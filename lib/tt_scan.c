@@ -324,20 +324,29 @@ static bool vtable_like(const struct tt_scan *sc, uintptr_t v) {
 }
 
 /* The word at a, inside block b, read while another block or a root is
- * being scanned: on the page of b's header, which the heap's sweep has read
- * already, it is read where it is; elsewhere (a block without a header, a
- * word further in) through the kernel, which fails instead of faulting on a
- * page the program protected (a coroutine stack's guard page); where the
- * kernel refuses, directly (the caller catches faults). */
-static bool block_word(const struct tt_block *b, uintptr_t a, uint64_t *out) {
+ * being scanned, so a fault there could not be stepped over: on the page of
+ * b's header, which the heap's sweep has read already, it is read where it
+ * is; elsewhere (a block without a header, a word further in) only once the
+ * kernel has said the page can be read (process_vm_readv, or where a
+ * sandbox refuses that, the pipe probe), remembered a page at a time: a
+ * C++ program keeps millions of interior pointers into a few aligned
+ * blocks. */
+static bool block_word(struct tt_scan *sc, const struct tt_block *b, uintptr_t a, uint64_t *out) {
+  uintptr_t page = a & ~(uintptr_t)4095;
   if ((tt_block_flags(b) & TT_BLOCK_PREFIXED) && (b->addr & 4095) >= TT_HEAP_PREFIX &&
-      (a & ~(uintptr_t)4095) == (b->addr & ~(uintptr_t)4095)) {
+      page == (b->addr & ~(uintptr_t)4095) && !(a >> 47)) {
     *out = *(const uint64_t *)a;
     return true;
   }
-  if (tt_os_read_memory(a, out, sizeof *out))
-    return true;
-  if (errno == EFAULT)
+  size_t slot = (page >> 12) % TT_SCAN_PAGE_CACHE;
+  if (sc->page_cache[slot] != (page | 1)) {
+    uint64_t probe;
+    bool ok = tt_os_read_memory(a, &probe, sizeof probe) ||
+              (errno != EFAULT && tt_os_readable(page, page + 1) > 0);
+    sc->page_cache[slot] = page | 1;
+    sc->page_ok[slot] = ok;
+  }
+  if (!sc->page_ok[slot])
     return false;
   *out = *(const uint64_t *)a;
   return true;
@@ -345,7 +354,7 @@ static bool block_word(const struct tt_block *b, uintptr_t a, uint64_t *out) {
 
 /* Which heuristic, if any, explains the interior pointer w into block i
  * (the block is live and the world stopped). */
-static unsigned heuristic_of(const struct tt_scan *sc, size_t i, uintptr_t w) {
+static unsigned heuristic_of(struct tt_scan *sc, size_t i, uintptr_t w) {
   const struct tt_block *b = &sc->blocks[i];
   uintptr_t start = b->addr;
   size_t size = tt_block_size(b);
@@ -357,10 +366,10 @@ static unsigned heuristic_of(const struct tt_scan *sc, size_t i, uintptr_t w) {
       (!mi && w != start + sizeof(uint64_t) && w != start + 3 * sizeof(uint64_t)))
     return TT_HEUR_NONE;
   uint64_t word[2] = {0, 0}; /* malloc's blocks are 16-aligned */
-  if (!block_word(b, start, &word[0]))
+  if (!block_word(sc, b, start, &word[0]))
     return TT_HEUR_NONE;
   if ((set & TT_HEUR_BIT(TT_HEUR_STDSTRING)) && w == start + 3 * sizeof(uint64_t) &&
-      size >= 3 * sizeof(uint64_t) && block_word(b, start + sizeof(uint64_t), &word[1])) {
+      size >= 3 * sizeof(uint64_t) && block_word(sc, b, start + sizeof(uint64_t), &word[1])) {
     uint64_t length = word[0], capacity = word[1];
     if (3 * sizeof(uint64_t) + capacity + 1 == size && length <= capacity)
       return TT_HEUR_STDSTRING;
@@ -378,7 +387,7 @@ static unsigned heuristic_of(const struct tt_scan *sc, size_t i, uintptr_t w) {
   }
   if (mi) {
     uint64_t at_w;
-    if (vtable_like(sc, word[0]) && block_word(b, w, &at_w) && vtable_like(sc, at_w))
+    if (vtable_like(sc, word[0]) && block_word(sc, b, w, &at_w) && vtable_like(sc, at_w))
       return TT_HEUR_MULTIPLEINHERITANCE;
   }
   return TT_HEUR_NONE;

@@ -54,6 +54,7 @@ struct tt_dangling {
  * lo + (p << shift), so a word's block is found among the few that start in
  * its page instead of by a binary search over every block. */
 #define TT_SCAN_MAX_SEGS 64
+#define TT_SCAN_PAGE_CACHE 64
 #define TT_SCAN_SEG_GAP ((uintptr_t)16 << 20)
 struct tt_scan_seg {
   uintptr_t lo, hi;     /* span of its blocks */
@@ -111,6 +112,10 @@ struct tt_scan {
    * read only up to that page. Sorted by block. */
   const struct tt_scan_limit *limits;
   size_t nlimits;
+  /* Pages the heuristics asked the kernel about: page | 1, and whether it
+   * can be read. */
+  uintptr_t page_cache[TT_SCAN_PAGE_CACHE];
+  bool page_ok[TT_SCAN_PAGE_CACHE];
 };
 
 struct tt_scan_limit {
