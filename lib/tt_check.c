@@ -27,6 +27,7 @@
 #include "tt_export.h"
 #include "tt_quarantine.h"
 #include "tt_heap.h"
+#include "tt_log.h"
 #include "tt_os.h"
 #include "tt_owners.h"
 #include "tt_roots.h"
@@ -1200,6 +1201,20 @@ static void check_call_cb(void *arg) {
 /* A check needs far more stack than a thread may have (libdw, the report):
  * it runs on a stack of its own. The program's stack is scanned from the
  * request's entry_sp up, as before. */
+
+void tt_check_verify_quarantine(void) {
+  /* check_lock: the fault catching is one process-wide handler */
+  while (!tt_spin_trylock(&check_lock))
+    tt_os_yield();
+  size_t unreadable = tt_quarantine_check_all();
+  tt_spin_unlock(&check_lock);
+  tt_os_requeue_sent_faults();
+  if (unreadable && tt_log_verbosity() > 0)
+    tt_log_line("tether: %zu freed block%s not verified for writes after free: the program "
+                "protected %s after freeing %s",
+                unreadable, unreadable == 1 ? "" : "s", unreadable == 1 ? "a page of it" : "pages of them",
+                unreadable == 1 ? "it" : "them");
+}
 
 int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *totals,
                  struct tt_check_result *res) {

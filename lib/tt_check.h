@@ -45,6 +45,11 @@ struct tt_check_result {
 int tt_check_run(const struct tt_check_request *req, struct tt_leak_totals *totals,
                  struct tt_check_result *res) TT_HIDDEN;
 
+/* At exit: looks for writes into the blocks still in the quarantine
+ * (tt_quarantine_check_all), one check at a time (waits for another
+ * thread's). */
+void tt_check_verify_quarantine(void) TT_HIDDEN;
+
 /* Whether a process with these totals and lifetime errors fails the gate
  * (what --error-exitcode acts on): lifetime errors, or leaks of a kind in
  * --errors-for-leak-kinds (not suppressed). */

@@ -915,7 +915,7 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status, const uintptr
 
   tt_preload_reopen_log_if_forked();
   tt_quarantine_flush_thread();
-  tt_quarantine_check_all(); /* writes after free still waiting to be found */
+  tt_check_verify_quarantine(); /* writes after free still waiting to be found */
   struct tt_out o;
   tt_out_init(&o, tt_log_fd());
   struct tt_check_request req = {&opts, &o, entry_sp, TT_CHECK_EXIT, opts.quiet,

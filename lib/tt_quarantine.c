@@ -17,6 +17,7 @@
 
 #include "tt_arena.h"
 #include "tt_heap.h"
+#include "tt_os.h"
 
 #define TT_QUARANTINE_SHARDS 8
 #define TT_QUARANTINE_EVICT_BATCH 64
@@ -258,11 +259,19 @@ void tt_quarantine_thread_exiting(void) {
   tt_quarantine_flush_thread();
 }
 
-void tt_quarantine_check_all(void) {
-  for (int i = 0; i < TT_QUARANTINE_SHARDS; i++) {
-    struct qshard *s = &shards[i];
-    tt_spin_lock(&s->lock);
-    for (size_t k = 0; k < s->len; k++) {
+/* Where tt_quarantine_check_all is: a fault in a block goes on from the
+ * next one. */
+struct check_pos {
+  int shard;
+  size_t k;
+};
+
+static void check_from(void *arg) {
+  struct check_pos *pos = arg;
+  for (; pos->shard < TT_QUARANTINE_SHARDS; pos->shard++, pos->k = 0) {
+    struct qshard *s = &shards[pos->shard];
+    for (; pos->k < s->len; pos->k++) {
+      size_t k = pos->k;
       struct entry e = s->ring[(s->head + k) % s->cap];
       if (k + TT_QUARANTINE_PREFETCH_AHEAD < s->len) { /* the blocks are cold */
         uintptr_t ahead = s->ring[(s->head + k + TT_QUARANTINE_PREFETCH_AHEAD) % s->cap].addr;
@@ -274,8 +283,23 @@ void tt_quarantine_check_all(void) {
       memset((void *)e.addr, TT_QUARANTINE_PATTERN,
              e.size < TT_QUARANTINE_FILL_MAX ? e.size : TT_QUARANTINE_FILL_MAX);
     }
-    tt_spin_unlock(&s->lock);
   }
+}
+
+/* A program may protect a page of a block after freeing it (mprotect on
+ * memory it no longer owns): the block's fill cannot be read or written
+ * then, and is passed over instead of ending the process at exit. Writes
+ * found are reported under the shard locks. */
+size_t tt_quarantine_check_all(void) {
+  struct check_pos pos = {0, 0};
+  size_t unreadable = 0;
+  tt_quarantine_lock_all();
+  while (tt_os_call_catching_faults(check_from, &pos)) {
+    unreadable++;
+    pos.k++;
+  }
+  tt_quarantine_unlock_all();
+  return unreadable;
 }
 
 void tt_quarantine_stats(size_t *bytes, size_t *blocks) {

@@ -36,8 +36,10 @@ void tt_quarantine_flush_thread(void) TT_HIDDEN;
  * every free at once (the program's own thread-exit destructors, and
  * glibc's, free after tether's). */
 void tt_quarantine_thread_exiting(void) TT_HIDDEN;
-/* Checks the pattern of every block still queued (at exit). */
-void tt_quarantine_check_all(void) TT_HIDDEN;
+/* Checks the pattern of every block still queued (at exit), with faults
+ * caught (tt_os_call_catching_faults: one check at a time, see
+ * tt_check_verify_quarantine); returns how many blocks could not be read. */
+size_t tt_quarantine_check_all(void) TT_HIDDEN;
 /* Bytes and blocks queued now. */
 void tt_quarantine_stats(size_t *bytes, size_t *blocks) TT_HIDDEN;
 

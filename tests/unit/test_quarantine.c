@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <CUnit/CUnit.h>
 
@@ -693,6 +694,46 @@ static void test_check_all(void) {
   q_reset(0);
 }
 
+/* A block whose page the program protected after freeing it is passed
+ * over (counted), not read: the check goes on with the others. */
+static void test_check_all_protected(void) {
+  q_reset(1 << 20);
+  char *none = aligned_alloc(4096, 4096);
+  CU_ASSERT_FATAL(none != NULL);
+  memset(none, 0, 4096);
+  uintptr_t before = block(64), after = block(64);
+  CU_ASSERT_TRUE(tt_quarantine_push(before, 64));
+  CU_ASSERT_TRUE(tt_quarantine_push((uintptr_t)none, 4096));
+  CU_ASSERT_TRUE(tt_quarantine_push(after, 64));
+  tt_quarantine_flush_thread();
+  CU_ASSERT_EQUAL(tt_quarantine_check_all(), 0);
+  none[1] = 0; /* seen only once the page can be read again */
+  CU_ASSERT_FATAL(mprotect(none, 4096, PROT_NONE) == 0);
+  ((unsigned char *)before)[3] = 0;
+  ((unsigned char *)after)[60] = 0;
+  CU_ASSERT_EQUAL(tt_quarantine_check_all(), 1);
+  CU_ASSERT_EQUAL_FATAL(rec.nmod, 2);
+  size_t seen = 0;
+  for (size_t k = 0; k < rec.nmod; k++) {
+    const struct modified_call *m = &rec.mod[k];
+    if (m->addr == before && m->first == 3 && m->last == 3)
+      seen |= 1;
+    else if (m->addr == after && m->first == 60 && m->last == 60)
+      seen |= 2;
+  }
+  CU_ASSERT_EQUAL(seen, 3);
+  rec.nmod = 0;
+  CU_ASSERT_EQUAL(tt_quarantine_check_all(), 1); /* the others were refilled */
+  CU_ASSERT_EQUAL(rec.nmod, 0);
+  CU_ASSERT_FATAL(mprotect(none, 4096, PROT_READ | PROT_WRITE) == 0);
+  CU_ASSERT_EQUAL(tt_quarantine_check_all(), 0);
+  CU_ASSERT_EQUAL_FATAL(rec.nmod, 1);
+  CU_ASSERT_EQUAL(rec.mod[0].addr, (uintptr_t)none);
+  CU_ASSERT_EQUAL(rec.mod[0].first, 1);
+  CU_ASSERT_EQUAL(rec.mod[0].last, 1);
+  q_reset(0);
+}
+
 /* Each thread's blocks leave in that thread's order, whichever shard they
  * share. */
 struct pusher {
@@ -770,5 +811,6 @@ CU_TestInfo quarantine_tests[] = {
     {"eviction of blocks not in the index", test_eviction_of_unindexed_blocks},
     {"modified is called on eviction", test_modified_on_eviction},
     {"check_all", test_check_all},
+    {"check_all over a protected page", test_check_all_protected},
     CU_TEST_INFO_NULL,
 };
