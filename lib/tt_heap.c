@@ -1370,76 +1370,54 @@ void tt_heap_fork_child(void) {
 
 /* ---- allocation kinds ----------------------------------------------------- */
 
-struct kind_info {
-  const char *name;
-  enum tt_alloc_family family;
-};
 
-static const struct kind_info kinds[TT_ALLOC_KIND_COUNT] = {
-    [TT_ALLOC_MALLOC] = {"malloc", TT_FAMILY_MALLOC},
-    [TT_ALLOC_CALLOC] = {"calloc", TT_FAMILY_MALLOC},
-    [TT_ALLOC_REALLOC] = {"realloc", TT_FAMILY_MALLOC},
-    [TT_ALLOC_REALLOCARRAY] = {"reallocarray", TT_FAMILY_MALLOC},
-    [TT_ALLOC_POSIX_MEMALIGN] = {"posix_memalign", TT_FAMILY_MALLOC},
-    [TT_ALLOC_ALIGNED_ALLOC] = {"aligned_alloc", TT_FAMILY_MALLOC},
-    [TT_ALLOC_MEMALIGN] = {"memalign", TT_FAMILY_MALLOC},
-    [TT_ALLOC_VALLOC] = {"valloc", TT_FAMILY_MALLOC},
-    [TT_ALLOC_PVALLOC] = {"pvalloc", TT_FAMILY_MALLOC},
-    [TT_ALLOC_NEW] = {"operator new(unsigned long)", TT_FAMILY_NEW},
-    [TT_ALLOC_NEW_NOTHROW] = {"operator new(unsigned long, std::nothrow_t const&)", TT_FAMILY_NEW},
-    [TT_ALLOC_NEW_ALIGNED] = {"operator new(unsigned long, std::align_val_t)", TT_FAMILY_NEW},
-    [TT_ALLOC_NEW_ALIGNED_NOTHROW] = {"operator new(unsigned long, std::align_val_t, "
+
+static const char *const kinds[TT_ALLOC_KIND_COUNT] = {
+    [TT_ALLOC_MALLOC] = "malloc",
+    [TT_ALLOC_CALLOC] = "calloc",
+    [TT_ALLOC_REALLOC] = "realloc",
+    [TT_ALLOC_REALLOCARRAY] = "reallocarray",
+    [TT_ALLOC_POSIX_MEMALIGN] = "posix_memalign",
+    [TT_ALLOC_ALIGNED_ALLOC] = "aligned_alloc",
+    [TT_ALLOC_MEMALIGN] = "memalign",
+    [TT_ALLOC_VALLOC] = "valloc",
+    [TT_ALLOC_PVALLOC] = "pvalloc",
+    [TT_ALLOC_NEW] = "operator new(unsigned long)",
+    [TT_ALLOC_NEW_NOTHROW] = "operator new(unsigned long, std::nothrow_t const&)",
+    [TT_ALLOC_NEW_ALIGNED] = "operator new(unsigned long, std::align_val_t)",
+    [TT_ALLOC_NEW_ALIGNED_NOTHROW] = "operator new(unsigned long, std::align_val_t, "
                                       "std::nothrow_t const&)",
-                                      TT_FAMILY_NEW},
-    [TT_ALLOC_NEW_ARRAY] = {"operator new[](unsigned long)", TT_FAMILY_NEW_ARRAY},
-    [TT_ALLOC_NEW_ARRAY_NOTHROW] = {"operator new[](unsigned long, std::nothrow_t const&)",
-                                    TT_FAMILY_NEW_ARRAY},
-    [TT_ALLOC_NEW_ARRAY_ALIGNED] = {"operator new[](unsigned long, std::align_val_t)",
-                                    TT_FAMILY_NEW_ARRAY},
-    [TT_ALLOC_NEW_ARRAY_ALIGNED_NOTHROW] = {"operator new[](unsigned long, std::align_val_t, "
+    [TT_ALLOC_NEW_ARRAY] = "operator new[](unsigned long)",
+    [TT_ALLOC_NEW_ARRAY_NOTHROW] = "operator new[](unsigned long, std::nothrow_t const&)",
+    [TT_ALLOC_NEW_ARRAY_ALIGNED] = "operator new[](unsigned long, std::align_val_t)",
+    [TT_ALLOC_NEW_ARRAY_ALIGNED_NOTHROW] = "operator new[](unsigned long, std::align_val_t, "
                                             "std::nothrow_t const&)",
-                                            TT_FAMILY_NEW_ARRAY},
 };
 
-static const struct kind_info releases[TT_RELEASE_KIND_COUNT] = {
-    [TT_RELEASE_FREE] = {"free", TT_FAMILY_MALLOC},
-    [TT_RELEASE_REALLOC] = {"realloc", TT_FAMILY_MALLOC},
-    [TT_RELEASE_DELETE] = {"operator delete(void*)", TT_FAMILY_NEW},
-    [TT_RELEASE_DELETE_SIZED] = {"operator delete(void*, unsigned long)", TT_FAMILY_NEW},
-    [TT_RELEASE_DELETE_NOTHROW] = {"operator delete(void*, std::nothrow_t const&)", TT_FAMILY_NEW},
-    [TT_RELEASE_DELETE_ALIGNED] = {"operator delete(void*, std::align_val_t)", TT_FAMILY_NEW},
-    [TT_RELEASE_DELETE_SIZED_ALIGNED] = {"operator delete(void*, unsigned long, std::align_val_t)",
-                                         TT_FAMILY_NEW},
-    [TT_RELEASE_DELETE_ALIGNED_NOTHROW] = {"operator delete(void*, std::align_val_t, "
+static const char *const releases[TT_RELEASE_KIND_COUNT] = {
+    [TT_RELEASE_FREE] = "free",
+    [TT_RELEASE_REALLOC] = "realloc",
+    [TT_RELEASE_DELETE] = "operator delete(void*)",
+    [TT_RELEASE_DELETE_SIZED] = "operator delete(void*, unsigned long)",
+    [TT_RELEASE_DELETE_NOTHROW] = "operator delete(void*, std::nothrow_t const&)",
+    [TT_RELEASE_DELETE_ALIGNED] = "operator delete(void*, std::align_val_t)",
+    [TT_RELEASE_DELETE_SIZED_ALIGNED] = "operator delete(void*, unsigned long, std::align_val_t)",
+    [TT_RELEASE_DELETE_ALIGNED_NOTHROW] = "operator delete(void*, std::align_val_t, "
                                            "std::nothrow_t const&)",
-                                           TT_FAMILY_NEW},
-    [TT_RELEASE_DELETE_ARRAY] = {"operator delete[](void*)", TT_FAMILY_NEW_ARRAY},
-    [TT_RELEASE_DELETE_ARRAY_SIZED] = {"operator delete[](void*, unsigned long)",
-                                       TT_FAMILY_NEW_ARRAY},
-    [TT_RELEASE_DELETE_ARRAY_NOTHROW] = {"operator delete[](void*, std::nothrow_t const&)",
-                                         TT_FAMILY_NEW_ARRAY},
-    [TT_RELEASE_DELETE_ARRAY_ALIGNED] = {"operator delete[](void*, std::align_val_t)",
-                                         TT_FAMILY_NEW_ARRAY},
-    [TT_RELEASE_DELETE_ARRAY_SIZED_ALIGNED] = {"operator delete[](void*, unsigned long, "
+    [TT_RELEASE_DELETE_ARRAY] = "operator delete[](void*)",
+    [TT_RELEASE_DELETE_ARRAY_SIZED] = "operator delete[](void*, unsigned long)",
+    [TT_RELEASE_DELETE_ARRAY_NOTHROW] = "operator delete[](void*, std::nothrow_t const&)",
+    [TT_RELEASE_DELETE_ARRAY_ALIGNED] = "operator delete[](void*, std::align_val_t)",
+    [TT_RELEASE_DELETE_ARRAY_SIZED_ALIGNED] = "operator delete[](void*, unsigned long, "
                                                "std::align_val_t)",
-                                               TT_FAMILY_NEW_ARRAY},
-    [TT_RELEASE_DELETE_ARRAY_ALIGNED_NOTHROW] = {"operator delete[](void*, std::align_val_t, "
+    [TT_RELEASE_DELETE_ARRAY_ALIGNED_NOTHROW] = "operator delete[](void*, std::align_val_t, "
                                                  "std::nothrow_t const&)",
-                                                 TT_FAMILY_NEW_ARRAY},
 };
-
-enum tt_alloc_family tt_release_family_of(enum tt_release_kind k) {
-  return k < TT_RELEASE_KIND_COUNT ? releases[k].family : TT_FAMILY_MALLOC;
-}
 
 const char *tt_release_kind_name(enum tt_release_kind k) {
-  return k < TT_RELEASE_KIND_COUNT ? releases[k].name : "free";
-}
-
-enum tt_alloc_family tt_alloc_family_of(enum tt_alloc_kind k) {
-  return k < TT_ALLOC_KIND_COUNT ? kinds[k].family : TT_FAMILY_MALLOC;
+  return k < TT_RELEASE_KIND_COUNT ? releases[k] : "free";
 }
 
 const char *tt_alloc_kind_name(enum tt_alloc_kind k) {
-  return k < TT_ALLOC_KIND_COUNT ? kinds[k].name : "malloc";
+  return k < TT_ALLOC_KIND_COUNT ? kinds[k] : "malloc";
 }

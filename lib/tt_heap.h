@@ -50,10 +50,24 @@ enum tt_release_kind {
 
 /* Allocator families: a block must be released by its own family. */
 enum tt_alloc_family { TT_FAMILY_MALLOC, TT_FAMILY_NEW, TT_FAMILY_NEW_ARRAY };
-enum tt_alloc_family tt_alloc_family_of(enum tt_alloc_kind k) TT_HIDDEN;
+/* Inline (every free asks): the enums list malloc's kinds, then new's, then
+ * new[]'s; anything else counts as malloc's. */
+static inline enum tt_alloc_family tt_alloc_family_of(enum tt_alloc_kind k) {
+  unsigned u = (unsigned)k;
+  return u >= TT_ALLOC_KIND_COUNT  ? TT_FAMILY_MALLOC
+         : u >= TT_ALLOC_NEW_ARRAY ? TT_FAMILY_NEW_ARRAY
+         : u >= TT_ALLOC_NEW       ? TT_FAMILY_NEW
+                                   : TT_FAMILY_MALLOC;
+}
 /* The allocation function as Valgrind names it, e.g. "operator new[](unsigned long)". */
 const char *tt_alloc_kind_name(enum tt_alloc_kind k) TT_HIDDEN;
-enum tt_alloc_family tt_release_family_of(enum tt_release_kind k) TT_HIDDEN;
+static inline enum tt_alloc_family tt_release_family_of(enum tt_release_kind k) {
+  unsigned u = (unsigned)k;
+  return u >= TT_RELEASE_KIND_COUNT      ? TT_FAMILY_MALLOC
+         : u >= TT_RELEASE_DELETE_ARRAY ? TT_FAMILY_NEW_ARRAY
+         : u >= TT_RELEASE_DELETE       ? TT_FAMILY_NEW
+                                        : TT_FAMILY_MALLOC;
+}
 /* e.g. "operator delete(void*, unsigned long)" */
 const char *tt_release_kind_name(enum tt_release_kind k) TT_HIDDEN;
 

@@ -289,7 +289,8 @@ static void set_debuginfo_cache(void) {
 /* free() and every operator delete: how says which (for reports and the
  * family check). A bad release never reaches the real allocator. */
 static TT_NOINLINE void release_checked(void *p, enum tt_release_kind how) {
-  bool quarantine = tt_quarantine_volume() != 0 && !in_freeres;
+  size_t volume = tt_quarantine_volume();
+  bool quarantine = volume != 0 && !in_freeres;
   /* The index slot, and with a quarantine the block tether is about to fill,
    * are often cold: start loading them now, the stack capture below takes
    * long enough to hide the misses. */
@@ -306,7 +307,7 @@ static TT_NOINLINE void release_checked(void *p, enum tt_release_kind how) {
   enum tt_free_status st;
   if (quarantine) {
     st = tt_heap_mark_freed((uintptr_t)p, stack, how, &b);
-  } else if (tt_quarantine_volume() != 0 && tt_heap_lookup((uintptr_t)p, &b) &&
+  } else if (volume != 0 && tt_heap_lookup((uintptr_t)p, &b) &&
              tt_block_quarantined(&b)) {
     /* the C runtime's frees at exit skip the quarantine, but a block
      * already in it is freed twice, and only the quarantine releases it */
@@ -316,9 +317,9 @@ static TT_NOINLINE void release_checked(void *p, enum tt_release_kind how) {
     st = tt_heap_remove((uintptr_t)p, &b) ? TT_FREE_LIVE : TT_FREE_UNKNOWN;
     if (st == TT_FREE_LIVE && (tt_block_flags(&b) & TT_BLOCK_UNTRACKED))
       st = TT_FREE_UNTRACKED;
-    bool mismatch = st == TT_FREE_LIVE && tt_alloc_family_of((enum tt_alloc_kind)tt_block_kind(&b)) !=
-                                              tt_release_family_of(how);
-    if (mismatch || st == TT_FREE_UNKNOWN)
+    if (st == TT_FREE_UNKNOWN ||
+        (st == TT_FREE_LIVE &&
+         tt_alloc_family_of((enum tt_alloc_kind)tt_block_kind(&b)) != tt_release_family_of(how)))
       stack = capture_stack();
   }
   switch (st) {

@@ -366,41 +366,44 @@ static TT_NOINLINE void fill(struct thread_cache *tc, struct capture_entry *e, u
   *hit_key_of(tc, e) = ra_slot;
 }
 
-uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintptr_t skip_hi) {
-  if (max > TT_MAX_FRAMES)
-    max = TT_MAX_FRAMES;
-  if (max < 1)
-    max = 1;
+/* Whether entry c's frames are on the stack at ra_slot. Where every slot
+ * the entry names lies inside this thread's stack (the usual case), the
+ * frames after the first are read and compared without a branch a frame;
+ * otherwise frame by frame, stopping at the first that differs: frames
+ * that matched so far are the same calls, so the next slot is still inside
+ * the stack. */
+static inline TT_NO_ASAN bool entry_matches(const struct capture_entry *c, uintptr_t ra_slot) {
+  int n = c->n;
+  /* the first frame tells apart the paths that share a slot address (a
+   * malloc and a free from one function): decided on it alone */
+  if (TT_UNLIKELY(n == 0) || *(const uintptr_t *)(ra_slot + c->off[0]) != c->pcs[0])
+    return false;
+  if (TT_LIKELY(ra_slot >= stack_lo && ra_slot + c->off[n - 1] < stack_hi)) {
+    uintptr_t diff = 0;
+    for (int i = 1; i < n; i++)
+      diff |= *(const uintptr_t *)(ra_slot + c->off[i]) ^ c->pcs[i];
+    return diff == 0;
+  }
+  int i = 1;
+  while (i < n && *(const uintptr_t *)(ra_slot + c->off[i]) == c->pcs[i])
+    i++;
+  return i == n;
+}
+
+/* A capture the cache cannot answer: the frame walk, and maybe a fill.
+ * Not inlined: its array of frames stays off the hit's path. */
+static TT_NOINLINE uint32_t capture_slow(struct thread_cache *tc, uintptr_t ra_slot, int max,
+                                         uintptr_t skip_lo, uintptr_t skip_hi) {
   uintptr_t pcs[max]; /* --num-callers' frames, not TT_MAX_FRAMES: stacks may be small */
-  if (max > TT_CAPTURE_FRAMES || !ra_slot) {
+  bool cacheable = max <= TT_CAPTURE_FRAMES && ra_slot;
+  if (!cacheable || TT_UNLIKELY(!tc)) {
+    if (cacheable) /* no cache: out of memory, or the thread is exiting */
+      __atomic_fetch_add(&cache_misses, 1, __ATOMIC_RELAXED);
     int n = tt_unwind_capture(pcs, max, skip_lo, skip_hi);
     return tt_stacks_intern(pcs, n);
   }
-  /* TT_CAPTURE_WAYS ways a set. One key (the slot address) can serve several call
-   * paths (malloc from a() and free from b(), both called from main at the
-   * same depth): all entries of the key are checked. */
-  unsigned set = (unsigned)((ra_slot * 0x9E3779B97F4A7C15ull) >> 40) % TT_CAPTURE_SETS; /* mixed bits */
-  struct thread_cache *tc = thread_cache();
-  if (TT_UNLIKELY(!tc)) { /* out of memory, or the thread is exiting */
-    __atomic_fetch_add(&cache_misses, 1, __ATOMIC_RELAXED);
-    int n = tt_unwind_capture(pcs, max, skip_lo, skip_hi);
-    return tt_stacks_intern(pcs, n);
-  }
+  unsigned set = (unsigned)((ra_slot * 0x9E3779B97F4A7C15ull) >> 40) % TT_CAPTURE_SETS;
   struct capture_entry *way = &tc->ccache[set * TT_CAPTURE_WAYS];
-  const uintptr_t *keys = tc->ckeys[set];
-  for (int w = 0; w < TT_CAPTURE_WAYS; w++) {
-    if (keys[w] != ra_slot)
-      continue;
-    struct capture_entry *c = &way[w];
-    int i = 0;
-    while (i < c->n && *(const uintptr_t *)(ra_slot + c->off[i]) == c->pcs[i])
-      i++;
-    if (i == c->n) {
-      c->fails = 0;
-      __atomic_store_n(&tc->hits, tc->hits + 1, __ATOMIC_RELAXED); /* one writer */
-      return c->id;
-    }
-  }
   __atomic_fetch_add(&cache_misses, 1, __ATOMIC_RELAXED);
   int n = tt_unwind_capture(pcs, max, skip_lo, skip_hi);
   uint32_t id = tt_stacks_intern(pcs, n);
@@ -433,6 +436,33 @@ uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintpt
     }
   }
   return id;
+}
+
+uint32_t tt_stacks_capture(uintptr_t ra_slot, int max, uintptr_t skip_lo, uintptr_t skip_hi) {
+  if (max > TT_MAX_FRAMES)
+    max = TT_MAX_FRAMES;
+  if (max < 1)
+    max = 1;
+  struct thread_cache *tc = NULL;
+  if (TT_LIKELY(max <= TT_CAPTURE_FRAMES && ra_slot)) {
+    /* TT_CAPTURE_WAYS ways a set. One key (the slot address) can serve
+     * several call paths (malloc from a() and free from b(), both called
+     * from main at the same depth): all entries of the key are checked. */
+    unsigned set = (unsigned)((ra_slot * 0x9E3779B97F4A7C15ull) >> 40) % TT_CAPTURE_SETS; /* mixed bits */
+    tc = thread_cache();
+    if (TT_LIKELY(tc)) {
+      struct capture_entry *way = &tc->ccache[set * TT_CAPTURE_WAYS];
+      const uintptr_t *keys = tc->ckeys[set];
+      for (int w = 0; w < TT_CAPTURE_WAYS; w++) {
+        if (keys[w] != ra_slot || !entry_matches(&way[w], ra_slot))
+          continue;
+        way[w].fails = 0;
+        __atomic_store_n(&tc->hits, tc->hits + 1, __ATOMIC_RELAXED); /* one writer */
+        return way[w].id;
+      }
+    }
+  }
+  return capture_slow(tc, ra_slot, max, skip_lo, skip_hi);
 }
 
 void tt_stacks_capture_stats(struct tt_capture_stats *st) {
