@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -79,6 +80,8 @@ static int proc_pid;
 
 static __thread int guard __attribute__((tls_model("initial-exec")));
 static __thread bool thread_known __attribute__((tls_model("initial-exec")));
+/* Inside pthread_getattr_np (see there). */
+static __thread int in_getattr_np __attribute__((tls_model("initial-exec")));
 
 static void init(void);
 
@@ -158,7 +161,7 @@ static inline bool should_record(void) {
  * tether's frames while libunwind walks: tether must not leave copies of the
  * program's pointers in dead stack memory that a later scan reads. */
 static TT_NOINLINE uint32_t capture_stack_at(uintptr_t ra_slot) {
-  if (TT_UNLIKELY(!thread_known)) {
+  if (TT_UNLIKELY(!thread_known) && !in_getattr_np) {
     thread_known = true;
     tt_roots_thread_start();
     uintptr_t lo, hi;
@@ -1132,6 +1135,28 @@ static tt_sighandler_t signal_like(int which, int sig, tt_sighandler_t handler) 
   return tt_fatal_signal_via(sig, handler, sig_fns[which]);
 }
 
+/* pthread_getattr_np: glibc holds the thread's own lock in it and grows a
+ * CPU set with realloc. tether learns a thread's stack at the thread's
+ * first allocation, with pthread_getattr_np: not while one is under way in
+ * the thread, which would wait for that lock forever (the JVM's threads ask
+ * for their stack before they allocate anything: java hung at start). A
+ * later allocation learns it. */
+static int (*real_getattr_np)(pthread_t, pthread_attr_t *);
+
+TT_EXPORT int pthread_getattr_np(pthread_t thread, pthread_attr_t *attr) {
+  if (TT_UNLIKELY(!real_getattr_np)) { /* before tether's start-up */
+    guard++;
+    real_getattr_np = (int (*)(pthread_t, pthread_attr_t *))tt_os_dlsym_next("pthread_getattr_np");
+    guard--;
+    if (!real_getattr_np)
+      return ENOSYS;
+  }
+  in_getattr_np++;
+  int rc = real_getattr_np(thread, attr);
+  in_getattr_np--;
+  return rc;
+}
+
 /* abort(): when a handler the program set for SIGABRT returns, glibc's
  * abort puts SIG_DFL back itself (through its internal sigaction, which
  * tether does not see) and raises again: the process ended with no
@@ -1296,6 +1321,9 @@ static void init(void) {
   tt_export_init();
   resolve_signal_fns();
   real_abort = (void (*)(void))tt_os_dlsym_next("abort");
+  if (!real_getattr_np)
+    real_getattr_np =
+        (int (*)(pthread_t, pthread_attr_t *))tt_os_dlsym_next("pthread_getattr_np");
   if (opts.report_fatal_signals)
     tt_fatal_install(fatal_handler, opts.check_signal); /* that one is tether's own */
   /* --trace-children=no: what this process execs runs without tether (a
