@@ -178,7 +178,10 @@ static const Dwfl_Callbacks callbacks = {
     .debuginfo_path = &debuginfo_path,
 };
 
+static void drop_indexes_locked(void);
+
 static void rebuild_locked(void) {
+  drop_indexes_locked();
   if (dwfl)
     dwfl_end(dwfl);
   dwfl = dwfl_begin(&callbacks);
@@ -223,21 +226,270 @@ static const char *demangle(const char *name) {
   return tt_arena_strdup(name);
 }
 
+/* ---- a module's symbols, sorted -------------------------------------------- */
+
+/* dwfl_module_addrinfo reads every symbol of the module at each call: a
+ * C++ library of 50,000 symbols (libjvm) took milliseconds a lookup, and a
+ * java process's report 6 s. Each module's symbols are read once instead,
+ * into an array sorted by address, and a lookup picks what libdw would (its
+ * rules, from dwfl_module_addrsym.c: only symbols whose range holds the
+ * address; globals first, locals only if no global holds it; the closest
+ * start, then the stronger binding, then the smaller size). What the array
+ * does not model (symbols without a size, hand-written assembly) is left to
+ * libdw. */
+struct sym_ent {
+  GElf_Addr value; /* load bias included */
+  GElf_Xword size;
+  const char *name; /* libdw's, valid until the session ends */
+  uint32_t ndx;     /* in the symbol table: libdw's order */
+  uint8_t bind, type;
+};
+
+struct sym_index {
+  UT_hash_handle hh;
+  Dwfl_Module *mod; /* the key */
+  struct sym_ent *e; /* sorted by value, then ndx */
+  GElf_Addr *max_end; /* max_end[j]: the highest end of e[0..j] */
+  size_t n, bytes;
+  int first_global; /* dwfl_module_getsymtab_first_global */
+  bool usable;
+  /* libdw's answers for addresses no symbol with a size holds (a stripped
+   * program's own functions, between its exported ones): the same for every
+   * address after the start of gap j (between e[j - 1] and e[j]) in one
+   * section. n + 1 of them, mapped at the first. */
+  struct gap_memo *gaps;
+  size_t gaps_bytes;
+};
+
+struct gap_memo {
+  const char *name; /* NULL: no symbol */
+  GElf_Addr value;  /* the symbol's start */
+  GElf_Addr sec_lo, sec_hi; /* the section the answer holds for; empty: none yet */
+};
+static struct sym_index *sym_indexes;
+
+static void drop_indexes_locked(void) {
+  struct sym_index *x, *tmp;
+  HASH_ITER(hh, sym_indexes, x, tmp) {
+    HASH_DEL(sym_indexes, x);
+    if (x->e)
+      tt_os_unmap(x->e, x->bytes);
+    if (x->gaps)
+      tt_os_unmap(x->gaps, x->gaps_bytes);
+    tt_arena_free(x, sizeof *x);
+  }
+}
+
+static int sym_ent_cmp(const void *a, const void *b) {
+  const struct sym_ent *x = a, *y = b;
+  if (x->value != y->value)
+    return x->value < y->value ? -1 : 1;
+  return x->ndx < y->ndx ? -1 : x->ndx > y->ndx;
+}
+
+static struct sym_index *index_of(Dwfl_Module *mod) {
+  struct sym_index *x = NULL;
+  HASH_FIND_PTR(sym_indexes, &mod, x);
+  if (x)
+    return x;
+  x = tt_arena_alloc(sizeof *x);
+  if (!x)
+    return NULL;
+  memset(x, 0, sizeof *x);
+  x->mod = mod;
+  HASH_ADD_PTR(sym_indexes, mod, x);
+  int n = dwfl_module_getsymtab(mod);
+  x->first_global = dwfl_module_getsymtab_first_global(mod);
+  if (n <= 1 || x->first_global < 0)
+    return x;
+  x->bytes = TT_ALIGN_UP((size_t)n * (sizeof(struct sym_ent) + sizeof(GElf_Addr)), 4096);
+  x->e = tt_os_map(x->bytes);
+  if (!x->e)
+    return x;
+  x->max_end = (GElf_Addr *)(x->e + n);
+  size_t k = 0;
+  for (int i = 1; i < n; i++) {
+    GElf_Sym sym;
+    GElf_Addr value = 0;
+    const char *name = dwfl_module_getsym_info(mod, i, &sym, &value, NULL, NULL, NULL);
+    int type = GELF_ST_TYPE(sym.st_info);
+    if (!name || !name[0] || sym.st_shndx == SHN_UNDEF || type == STT_SECTION ||
+        type == STT_FILE || type == STT_TLS)
+      continue;
+    x->e[k++] = (struct sym_ent){value, sym.st_size, name, (uint32_t)i,
+                                 (uint8_t)GELF_ST_BIND(sym.st_info), (uint8_t)type};
+  }
+  qsort(x->e, k, sizeof *x->e, sym_ent_cmp);
+  GElf_Addr end = 0;
+  for (size_t j = 0; j < k; j++) {
+    if (x->e[j].value + x->e[j].size > end)
+      end = x->e[j].value + x->e[j].size;
+    x->max_end[j] = end;
+  }
+  x->n = k;
+  x->usable = true;
+  return x;
+}
+
+static int binding_rank(int bind) {
+  return bind == STB_GLOBAL ? 3 : bind == STB_WEAK ? 2 : bind == STB_LOCAL ? 1 : 0;
+}
+
+/* libdw's choice among the symbols holding addr, in table order: a closer
+ * start, or a stronger binding, replaces; at the same start, a smaller size
+ * with no weaker binding, or the same size with a stronger one. */
+static const struct sym_ent *choose(const struct sym_ent *const *c, int nc) {
+  const struct sym_ent *best = NULL;
+  for (int i = 0; i < nc; i++) {
+    const struct sym_ent *s = c[i];
+    if (!best || best->value < s->value || binding_rank(best->bind) < binding_rank(s->bind))
+      best = s;
+    else if (best->value == s->value &&
+             ((best->size > s->size && binding_rank(best->bind) <= binding_rank(s->bind)) ||
+              (best->size >= s->size && binding_rank(best->bind) < binding_rank(s->bind))))
+      best = s;
+  }
+  return best;
+}
+
+#define TT_SYM_CANDIDATES 32
+
+/* The symbol dwfl_module_addrinfo gives for addr, from the index; NULL when
+ * the index cannot tell (no symbol with a size holds addr, or too many do):
+ * the caller asks libdw. */
+static const struct sym_ent *index_lookup(const struct sym_index *x, GElf_Addr addr,
+                                          size_t *gap) {
+  *gap = SIZE_MAX; /* set where no symbol with a size holds addr */
+  if (!x || !x->usable || !x->n)
+    return NULL;
+  size_t lo = 0, hi = x->n; /* the first entry whose value is above addr */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (x->e[mid].value <= addr)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  size_t first_global = x->first_global > 1 ? (size_t)x->first_global : 1;
+  const struct sym_ent *glob[TT_SYM_CANDIDATES], *loc[TT_SYM_CANDIDATES];
+  int ng = 0, nl = 0;
+  bool sizeless_global_at = false;
+  for (size_t j = lo; j-- > 0 && x->max_end[j] > addr;) {
+    const struct sym_ent *s = &x->e[j];
+    bool global = s->ndx >= first_global;
+    if (!s->size) {
+      sizeless_global_at |= global && s->value == addr;
+      continue;
+    }
+    if (addr - s->value >= s->size)
+      continue;
+    if (global ? ng == TT_SYM_CANDIDATES : nl == TT_SYM_CANDIDATES)
+      return NULL;
+    if (global)
+      glob[ng++] = s;
+    else
+      loc[nl++] = s;
+  }
+  /* libdw reads the table in order: the candidates were found backwards by
+   * address; put them in table order */
+  const struct sym_ent **sets[2] = {glob, loc};
+  int counts[2] = {ng, nl};
+  for (int t = 0; t < 2; t++)
+    for (int i = 1; i < counts[t]; i++)
+      for (int k = i; k > 0 && sets[t][k - 1]->ndx > sets[t][k]->ndx; k--) {
+        const struct sym_ent *tmp = sets[t][k];
+        sets[t][k] = sets[t][k - 1];
+        sets[t][k - 1] = tmp;
+      }
+  if (ng)
+    return choose(glob, ng);
+  if (sizeless_global_at)
+    return NULL; /* libdw would not look at the locals */
+  if (x->first_global > 1 && nl)
+    return choose(loc, nl);
+  *gap = lo;
+  return NULL;
+}
+
+/* The symbol holding at, as dwfl_module_addrinfo finds it: its name (NULL:
+ * none) and start. */
+static const char *resolve(Dwfl_Module *mod, struct sym_index *x, GElf_Addr at,
+                           GElf_Addr *value) {
+  size_t gap;
+  const struct sym_ent *hit = index_lookup(x, at, &gap);
+  if (hit) {
+    *value = hit->value;
+    return hit->name;
+  }
+  struct gap_memo *g = NULL;
+  /* every address after a gap's start gets the same answer (libdw looks at
+   * the same symbols, none holding it), within one section */
+  if (gap != SIZE_MAX && (gap == 0 || at > x->e[gap - 1].value)) {
+    if (!x->gaps) {
+      x->gaps_bytes = TT_ALIGN_UP((x->n + 1) * sizeof *x->gaps, 4096);
+      x->gaps = tt_os_map(x->gaps_bytes); /* zero: nothing known */
+    }
+    g = x->gaps ? &x->gaps[gap] : NULL;
+    if (g && at >= g->sec_lo && at < g->sec_hi) {
+      *value = g->value;
+      return g->name;
+    }
+  }
+  GElf_Sym sym;
+  GElf_Off off = 0;
+  const char *name = dwfl_module_addrinfo(mod, at, &off, &sym, NULL, NULL, NULL);
+  *value = at - off; /* the symbol's start, load bias included */
+  Dwarf_Addr rel = at, bias = 0;
+  Elf_Scn *scn = g ? dwfl_module_address_section(mod, &rel, &bias) : NULL;
+  GElf_Shdr shdr;
+  if (scn && gelf_getshdr(scn, &shdr)) {
+    g->name = name;
+    g->value = *value;
+    g->sec_lo = at - rel;
+    g->sec_hi = g->sec_lo + shdr.sh_size;
+  }
+  return name;
+}
+
 /* The name Valgrind would show for the function containing at: where
  * several symbols share its address (glibc's strdup and __strdup), the one
  * with the fewest leading underscores, then a global over a weak one. */
 static const char *best_name(Dwfl_Module *mod, uintptr_t at) {
-  GElf_Sym sym;
-  GElf_Off off = 0;
-  const char *name = dwfl_module_addrinfo(mod, at, &off, &sym, NULL, NULL, NULL);
+  struct sym_index *x = index_of(mod);
+  GElf_Addr value = 0;
+  const char *name = resolve(mod, x, at, &value);
   if (!name)
     return NULL;
-  GElf_Addr value = at - off; /* the symbol's start, load bias included */
-  int n = dwfl_module_getsymtab(mod);
   const char *best = name;
   int best_us = 0;
   while (best[best_us] == '_')
     best_us++;
+  if (!best_us)
+    return best;
+  if (x && x->usable) { /* the functions at the same start, in table order */
+    size_t lo = 0, hi = x->n;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (x->e[mid].value < value)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    for (size_t j = lo; j < x->n && x->e[j].value == value && best_us > 0; j++) {
+      const struct sym_ent *s = &x->e[j];
+      if (s->type != STT_FUNC)
+        continue;
+      int us = 0;
+      while (s->name[us] == '_')
+        us++;
+      if (us < best_us) {
+        best = s->name;
+        best_us = us;
+      }
+    }
+    return best;
+  }
+  int n = dwfl_module_getsymtab(mod);
   for (int i = 1; i < n && best_us > 0; i++) {
     GElf_Sym s2;
     GElf_Addr addr2 = 0;
@@ -414,6 +666,45 @@ void tt_symbolize(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) {
   struct tt_frame_info chain[TT_MAX_INLINED];
   int n = tt_symbolize_inlined(pc, caller_pc, chain, TT_MAX_INLINED);
   *out = chain[n > 0 ? n - 1 : 0];
+}
+
+size_t tt_symbolize_check_index(uintptr_t in_module, size_t max_probes, size_t *probes,
+                                size_t *answered) {
+  size_t bad = 0;
+  *probes = *answered = 0;
+  tt_spin_lock(&sym_lock);
+  if (dwfl_stale || !dwfl)
+    rebuild_locked();
+  Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, in_module) : NULL;
+  struct sym_index *x = mod ? index_of(mod) : NULL;
+  int n = mod ? dwfl_module_getsymtab(mod) : 0;
+  size_t step = n > 0 && max_probes ? (size_t)n * 5 / max_probes + 1 : 1;
+  for (int i = 1; x && i < n; i += (int)step) {
+    GElf_Sym sym;
+    GElf_Addr value = 0;
+    const char *name = dwfl_module_getsym_info(mod, i, &sym, &value, NULL, NULL, NULL);
+    if (!name || !sym.st_size || GELF_ST_TYPE(sym.st_info) != STT_FUNC)
+      continue;
+    /* inside, and just around it (often in no symbol: the gaps) */
+    const GElf_Addr at[5] = {value, value + sym.st_size / 2, value + sym.st_size - 1,
+                             value + sym.st_size, value - 1};
+    for (int k = 0; k < 5; k++) {
+      GElf_Sym want;
+      GElf_Off off = 0;
+      const char *w = dwfl_module_addrinfo(mod, at[k], &off, &want, NULL, NULL, NULL);
+      size_t gap;
+      ++*probes;
+      *answered += index_lookup(x, at[k], &gap) != NULL;
+      for (int pass = 0; pass < 2; pass++) { /* the second from the gaps' memo */
+        GElf_Addr got_value = 0;
+        const char *got = resolve(mod, x, at[k], &got_value);
+        if ((w == NULL) != (got == NULL) || (w && (strcmp(w, got) != 0 || at[k] - off != got_value)))
+          bad++;
+      }
+    }
+  }
+  tt_spin_unlock(&sym_lock);
+  return bad;
 }
 
 bool tt_symbolize_data(uintptr_t addr, const char **name, size_t *offset) {

@@ -44,6 +44,16 @@ int tt_symbolize_inlined(uintptr_t pc, bool caller_pc, struct tt_frame_info *out
  * a report does not show, which suppressions still match by name. */
 void tt_symbolize_name(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) TT_HIDDEN;
 
+/* For the unit tests: looks up about max_probes addresses in and around the
+ * functions of the module containing in_module both with libdw's
+ * dwfl_module_addrinfo and with tether's sorted copy of the module's
+ * symbols (twice: the second time from what the first remembered); counts
+ * the probes and those the copy answered by itself (it leaves addresses no
+ * symbol with a size holds to libdw), and returns how many answers
+ * differed. */
+size_t tt_symbolize_check_index(uintptr_t in_module, size_t max_probes, size_t *probes,
+                                size_t *answered) TT_HIDDEN;
+
 /* The data symbol (a global or static variable) containing addr: its name
  * and addr's offset in it; false if none is known. */
 bool tt_symbolize_data(uintptr_t addr, const char **name, size_t *offset) TT_HIDDEN;

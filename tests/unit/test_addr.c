@@ -2,6 +2,7 @@
 /* Address classification for error reports: whose stack an address is on
  * (tt_roots_thread_of) and which global variable holds it
  * (tt_symbolize_data). */
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,6 +329,28 @@ static void test_symbolize_name_only(void) {
   CU_ASSERT_PTR_NOT_NULL(full.file);
 }
 
+/* tether's sorted copy of a module's symbols answers as libdw's
+ * dwfl_module_addrinfo does, in and around functions (between them, where
+ * libdw's answer is remembered): in this test program (local symbols,
+ * static functions), libc, libdw and libelf; and answers most probes by
+ * itself. */
+static void test_symbolize_index_agrees(void) {
+  const uintptr_t in[] = {
+      (uintptr_t)&stain_stack,
+      (uintptr_t)dlsym(RTLD_DEFAULT, "qsort"),
+      (uintptr_t)dlsym(RTLD_DEFAULT, "dwfl_begin"),
+      (uintptr_t)dlsym(RTLD_DEFAULT, "elf_begin"),
+  };
+  for (size_t m = 0; m < sizeof in / sizeof in[0]; m++) {
+    CU_ASSERT_FATAL(in[m] != 0);
+    size_t probes = 0, answered = 0;
+    size_t bad = tt_symbolize_check_index(in[m], 3000, &probes, &answered);
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(probes >= 100);
+    CU_ASSERT(answered * 2 >= probes); /* the ones around a function may be in none */
+  }
+}
+
 CU_TestInfo addr_tests[] = {
     {"thread_of: the main thread's stack", test_thread_of_main_stack},
     {"thread_of: heap, globals, code", test_thread_of_heap_and_global},
@@ -340,5 +363,6 @@ CU_TestInfo addr_tests[] = {
     {"the blocks starting in a range, every list", test_scan_all_blocks_in},
     {"own registers: nothing stale from the stack", test_saved_registers_not_stale},
     {"symbolize_name: no file:line", test_symbolize_name_only},
+    {"symbolize: the sorted symbols answer as libdw does", test_symbolize_index_agrees},
     CU_TEST_INFO_NULL,
 };
