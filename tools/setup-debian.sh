@@ -12,6 +12,8 @@ if [ "${1:-}" = "--tests" ]; then
   pkgs="$pkgs python3 python3-jsonschema perl git sqlite3 bash coreutils time openssl xz-utils jq libjemalloc2 gdb"
   # a Rust compiler for the Rust cases, unless one is on the PATH already (rustup)
   command -v rustc >/dev/null 2>&1 || pkgs="$pkgs rustc"
+  # a JDK for the Java program, unless java and javac are there already
+  { command -v java && command -v javac; } >/dev/null 2>&1 || pkgs="$pkgs default-jdk-headless"
 fi
 
 missing=""

@@ -5,7 +5,7 @@
 # usage: run_real.sh [options] PROGRAM TETHER_CMD [TETHER_ARGS...]
 #        run_real.sh [options] [all] TETHER_CMD [TETHER_ARGS...]     (every program)
 #   PROGRAM: python3 python3-malloc perl git sqlite3 bash make cmake
-#            cmake-project sort awk openssl gcc g++ xz jq rust jemalloc gdb
+#            cmake-project sort awk openssl gcc g++ xz jq rust jemalloc gdb java
 #   TETHER_CMD: the tether command (build/bin/tether); it is run as
 #       TETHER_CMD [TETHER_ARGS...] --log-file=DIR/r.%p.txt PROGRAM ARGS...
 #   --no-report-check  skip the report-file checks and do not pass --log-file
@@ -22,7 +22,7 @@
 # "SKIP: <program> not installed" and exits 0.
 set -u -o pipefail
 
-PROGRAMS="python3 python3-malloc perl git sqlite3 bash make cmake cmake-project sort awk openssl gcc g++ xz jq rust jemalloc gdb"
+PROGRAMS="python3 python3-malloc perl git sqlite3 bash make cmake cmake-project sort awk openssl gcc g++ xz jq rust jemalloc gdb java"
 # The programs whose every process Valgrind finds nothing definitely or
 # indirectly lost in: tether must not either.
 ZERO_LOST="python3 python3-malloc sqlite3 cmake awk openssl xz rust jemalloc"
@@ -590,6 +590,44 @@ wl_rust() {
   (ulimit -c 0; run "$IN/rsover"); echo "[rsover: status $?]" # 134 expected: not "[exit" (a failure)
 }
 
+# A Java program on the JVM (C++, a dozen threads of its own, its own
+# SIGSEGV handlers), compiled with javac natively, once: collections,
+# strings, a NullPointerException, a thread pool. Each JVM thread asks for its
+# stack (pthread_getattr_np) before it allocates anything: java hung at
+# start under tether until 6d62a21.
+JAVA_SRC='import java.util.*;
+import java.util.concurrent.*;
+public class Work {
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        Map<String, List<Integer>> m = new TreeMap<>();
+        for (int i = 0; i < n; i++) m.computeIfAbsent("k" + (i % 997), k -> new ArrayList<>()).add(i);
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, List<Integer>> e : m.entrySet()) if (e.getValue().size() % 7 == 0) sb.append(e.getKey()).append(",");
+        Object none = args.length > 5 ? args : null;
+        try { none.hashCode(); } catch (NullPointerException e) { System.out.println("npe caught"); }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<Long>> parts = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            final int id = t;
+            parts.add(pool.submit(() -> { long s = 0; for (int i = id; i < n; i += 4) s += Integer.toString(i).hashCode() % 1000; return s; }));
+        }
+        long total = 0;
+        for (Future<Long> f : parts) total += f.get();
+        pool.shutdown();
+        System.out.println(m.size() + " keys, " + sb.length() + " chars, total " + total);
+    }
+}
+'
+wl_java() {
+  if [ ! -f "$IN/Work.class" ]; then   # compiled natively, once (the native run comes first)
+    printf '%s' "$JAVA_SRC" >"$IN/Work.java"
+    "$JAVAC_BIN" -d "$IN" "$IN/Work.java" >"$IN/javac.log" 2>&1 ||
+      { cat "$IN/javac.log" >&2; echo "javac failed"; return 1; }
+  fi
+  run "$JAVA_BIN" -XX:+UseSerialGC -Xmx256m -cp "$IN" Work "$(sz 200000)"; st
+}
+
 # A program that brings its own allocator: jemalloc preloaded. The tether
 # command puts libtether.so first in LD_PRELOAD and keeps jemalloc after it,
 # so tether sits on top of jemalloc. python3 with PYTHONMALLOC=malloc (every
@@ -690,6 +728,9 @@ check_one() { # NAME -> 0 pass / 1 fail; prints PASS/FAIL/SKIP
     gdb) GDB_BIN=$(prog_path gdb); need=$GDB_BIN
       if [ -n "$need" ] && ! command -v cc >/dev/null 2>&1; then
         echo "SKIP: gdb needs a C compiler (cc), not installed"; return 0; fi;;
+    java) JAVA_BIN=$(prog_path java); JAVAC_BIN=$(prog_path javac); need=$JAVA_BIN
+      if [ -n "$need" ] && [ -z "$JAVAC_BIN" ]; then
+        echo "SKIP: java needs javac (a JDK), not installed"; return 0; fi;;
     jemalloc) JEMALLOC_LIB=$(jemalloc_lib); need=$JEMALLOC_LIB
       PY=$(prog_path python3); SQLITE3=$(prog_path sqlite3)
       if [ -n "$need" ] && { [ -z "$PY" ] || [ -z "$SQLITE3" ]; }; then
