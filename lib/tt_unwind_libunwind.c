@@ -9,7 +9,12 @@
 
 #include <libunwind.h>
 
-#define TT_UNWIND_SLACK 3 /* tether's own frames that may precede the caller's */
+/* tether's own frames that may precede the caller's: this one, the
+ * capture's slow path and the capture (one frame when the compiler makes
+ * the calls jumps, three when it does not: a build without optimisation),
+ * the entry point (malloc). Fewer, and such a build's stacks lost their
+ * outermost frames. */
+#define TT_UNWIND_SLACK 4
 #define TT_UNWIND_MAX 256
 
 void tt_unwind_init(void) {
