@@ -44,10 +44,26 @@ static __attribute__((unused)) void no_core_dump(void)
 
 /* (here, not at the top: the fatal-signal cases expect crash_null_write's
  * line numbers above) */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+
+/* Gives the calling thread an alternate signal stack of bytes bytes below a
+ * guard page, as Rust gives every thread one (8 KB); false if it cannot. */
+static NOINLINE __attribute__((unused)) int small_altstack(size_t bytes)
+{
+    char *m = (char *)mmap(NULL, 4096 + bytes, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED || mprotect(m, 4096, PROT_NONE) != 0) /* the guard page */
+        return 0;
+    stack_t ss;
+    memset(&ss, 0, sizeof ss);
+    ss.ss_sp = m + 4096;
+    ss.ss_size = bytes;
+    return sigaltstack(&ss, NULL) == 0;
+}
 
 /* A heap block of size bytes (page-aligned, zeroed) with the page at offset
  * made unreadable (PROT_NONE), as a coroutine stack's guard page; NULL (and a

@@ -24,12 +24,8 @@ static NOINLINE void leak_forty(void)
 int main(void)
 {
     no_core_dump();
-    char *m = mmap(NULL, 4096 + ALT_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED)
+    if (!small_altstack(ALT_BYTES))
         return 2;
-    mprotect(m, 4096, PROT_NONE); /* the guard page */
-    stack_t ss = {.ss_sp = m + 4096, .ss_size = ALT_BYTES, .ss_flags = 0};
-    sigaltstack(&ss, NULL);
     leak_forty();
     scrub_stack();
     abort();
