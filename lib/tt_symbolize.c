@@ -683,7 +683,8 @@ size_t tt_symbolize_check_index(uintptr_t in_module, size_t max_probes, size_t *
     GElf_Sym sym;
     GElf_Addr value = 0;
     const char *name = dwfl_module_getsym_info(mod, i, &sym, &value, NULL, NULL, NULL);
-    if (!name || !sym.st_size || GELF_ST_TYPE(sym.st_info) != STT_FUNC)
+    int type = GELF_ST_TYPE(sym.st_info);
+    if (!name || !sym.st_size || (type != STT_FUNC && type != STT_OBJECT))
       continue;
     /* inside, and just around it (often in no symbol: the gaps) */
     const GElf_Addr at[5] = {value, value + sym.st_size / 2, value + sym.st_size - 1,
@@ -720,7 +721,15 @@ bool tt_symbolize_data(uintptr_t addr, const char **name, size_t *offset) {
       mod = dwfl ? dwfl_addrmodule(dwfl, addr) : NULL;
     }
   }
-  if (mod) {
+  size_t gap;
+  const struct sym_ent *hit = mod ? index_lookup(index_of(mod), addr, &gap) : NULL;
+  if (hit) { /* a symbol with a size holds addr */
+    if (hit->type == STT_OBJECT) {
+      *name = tt_arena_strdup(hit->name);
+      *offset = addr - hit->value;
+      ok = *name != NULL;
+    }
+  } else if (mod) {
     GElf_Sym sym;
     GElf_Off off = 0;
     const char *n = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);

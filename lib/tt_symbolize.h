@@ -45,7 +45,7 @@ int tt_symbolize_inlined(uintptr_t pc, bool caller_pc, struct tt_frame_info *out
 void tt_symbolize_name(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) TT_HIDDEN;
 
 /* For the unit tests: looks up about max_probes addresses in and around the
- * functions of the module containing in_module both with libdw's
+ * functions and variables of the module containing in_module both with libdw's
  * dwfl_module_addrinfo and with tether's sorted copy of the module's
  * symbols (twice: the second time from what the first remembered); counts
  * the probes and those the copy answered by itself (it leaves addresses no
