@@ -211,6 +211,21 @@ struct capture_entry {
   uintptr_t pcs[TT_CAPTURE_FRAMES];
 };
 
+/* A recursion reaches one slot address by more call paths than a set has
+ * ways (a tree built by a function calling itself from two places: 2^depth
+ * paths; manylive unwound 655,000 of its 2 million captures). Such paths
+ * share their frames' layout: the slots a filled entry of the key names
+ * hold each path's return addresses, which tell the paths apart. A second,
+ * bigger table keeps them by a hash of those words, 4 ways a set; an entry
+ * hits only as every entry does, its own slots holding its own stack. */
+#define TT_CAPTURE_OV_SETS 512
+#define TT_CAPTURE_OV_WAYS 4
+struct capture_overflow {
+  uint64_t tag[TT_CAPTURE_OV_SETS][TT_CAPTURE_OV_WAYS]; /* 0: empty */
+  uint8_t victim[TT_CAPTURE_OV_SETS];
+  struct capture_entry e[TT_CAPTURE_OV_SETS * TT_CAPTURE_OV_WAYS];
+};
+
 /* Each thread's caches live in a block of tether's arena, not in TLS: TLS
  * comes out of every thread's stack, and 57 KB of it made pthread_create
  * fail (EINVAL) for programs that ask for 16 or 32 KB stacks. A thread
@@ -232,6 +247,7 @@ struct thread_cache {
   uint8_t victim[TT_CAPTURE_SETS];
   struct tcache_entry tcache[TT_DEPOT_TCACHE]; /* the depot's */
   struct capture_entry ccache[TT_CAPTURE_CACHE];
+  struct capture_overflow *ov; /* made at the first slot with too many paths */
 };
 static struct thread_cache *thread_caches;
 static __thread struct thread_cache *my_cache __attribute__((tls_model("initial-exec")));
@@ -390,8 +406,86 @@ static inline TT_NO_ASAN bool entry_matches(const struct capture_entry *c, uintp
   return i == n;
 }
 
-/* A capture the cache cannot answer: the frame walk, and maybe a fill.
- * Not inlined: its array of frames stays off the hit's path. */
+/* A filled entry of key ra_slot in its set, whose slots all lie in this
+ * thread's known stack (their words can be read), or NULL. */
+static const struct capture_entry *layout_of(const struct capture_entry *way, uintptr_t ra_slot) {
+  for (int w = 0; w < TT_CAPTURE_WAYS; w++) {
+    const struct capture_entry *c = &way[w];
+    if (c->key == ra_slot && c->n && ra_slot >= stack_lo && ra_slot + c->off[c->n - 1] < stack_hi)
+      return c;
+  }
+  return NULL;
+}
+
+/* The overflow table's tag of the path on the stack at ra_slot, read at
+ * the layout's slots (never 0). */
+static TT_NO_ASAN uint64_t path_tag(const struct capture_entry *layout, uintptr_t ra_slot) {
+  uint64_t h = ra_slot * 0x9E3779B97F4A7C15ull;
+  for (int i = 0; i < layout->n; i++)
+    h = (h ^ *(const uintptr_t *)(ra_slot + layout->off[i])) * 0xff51afd7ed558ccdull;
+  return (h ^ (h >> 29)) | 1;
+}
+
+/* How many of the set's ways hold key ra_slot. */
+static int ways_of(const struct capture_entry *way, uintptr_t ra_slot) {
+  int k = 0;
+  for (int w = 0; w < TT_CAPTURE_WAYS; w++)
+    k += way[w].key == ra_slot;
+  return k;
+}
+
+/* Keeps the path pcs[0..n) (interned as id) in the overflow table, where it
+ * has the layout's frames: its return addresses at the layout's slots. */
+static TT_NO_ASAN bool overflow_keep(struct thread_cache *tc, const struct capture_entry *layout,
+                                     uintptr_t ra_slot, const uintptr_t *pcs, int n, uint32_t id) {
+  if (n != layout->n)
+    return false;
+  for (int i = 0; i < n; i++)
+    if (*(const uintptr_t *)(ra_slot + layout->off[i]) != pcs[i])
+      return false;
+  if (!tc->ov) {
+    void *raw = tt_arena_alloc(sizeof *tc->ov + 64); /* never freed: aligned by hand */
+    if (!raw)
+      return false;
+    tc->ov = (struct capture_overflow *)TT_ALIGN_UP((uintptr_t)raw, 64);
+    memset(tc->ov, 0, sizeof *tc->ov);
+  }
+  struct capture_overflow *ov = tc->ov;
+  uint64_t tag = path_tag(layout, ra_slot);
+  unsigned set = (unsigned)(tag >> 32) % TT_CAPTURE_OV_SETS;
+  int w = 0;
+  while (w < TT_CAPTURE_OV_WAYS && ov->tag[set][w] && ov->tag[set][w] != tag)
+    w++;
+  if (w == TT_CAPTURE_OV_WAYS)
+    w = ov->victim[set]++ % TT_CAPTURE_OV_WAYS;
+  struct capture_entry *e = &ov->e[set * TT_CAPTURE_OV_WAYS + w];
+  *e = *layout;
+  for (int i = 0; i < n; i++)
+    e->pcs[i] = pcs[i];
+  e->id = id;
+  e->fails = 0;
+  ov->tag[set][w] = tag;
+  return true;
+}
+
+/* The overflow table's entry for the path on the stack at ra_slot. */
+static const struct capture_entry *overflow_hit(const struct thread_cache *tc,
+                                                const struct capture_entry *layout,
+                                                uintptr_t ra_slot) {
+  const struct capture_overflow *ov = tc->ov;
+  uint64_t tag = path_tag(layout, ra_slot);
+  unsigned set = (unsigned)(tag >> 32) % TT_CAPTURE_OV_SETS;
+  for (int w = 0; w < TT_CAPTURE_OV_WAYS; w++) {
+    const struct capture_entry *e = &ov->e[set * TT_CAPTURE_OV_WAYS + w];
+    if (ov->tag[set][w] == tag && e->key == ra_slot && entry_matches(e, ra_slot))
+      return e;
+  }
+  return NULL;
+}
+
+/* A capture the cache cannot answer: the overflow table, else the frame
+ * walk, and maybe a fill. Not inlined: its array of frames stays off the
+ * hit's path. */
 static TT_NOINLINE uint32_t capture_slow(struct thread_cache *tc, uintptr_t ra_slot, int max,
                                          uintptr_t skip_lo, uintptr_t skip_hi) {
   uintptr_t pcs[max]; /* --num-callers' frames, not TT_MAX_FRAMES: stacks may be small */
@@ -404,9 +498,23 @@ static TT_NOINLINE uint32_t capture_slow(struct thread_cache *tc, uintptr_t ra_s
   }
   unsigned set = (unsigned)((ra_slot * 0x9E3779B97F4A7C15ull) >> 40) % TT_CAPTURE_SETS;
   struct capture_entry *way = &tc->ccache[set * TT_CAPTURE_WAYS];
+  const struct capture_entry *layout = layout_of(way, ra_slot);
+  if (layout && tc->ov) {
+    const struct capture_entry *e = overflow_hit(tc, layout, ra_slot);
+    if (e) {
+      __atomic_store_n(&tc->hits, tc->hits + 1, __ATOMIC_RELAXED); /* one writer */
+      return e->id;
+    }
+  }
   __atomic_fetch_add(&cache_misses, 1, __ATOMIC_RELAXED);
   int n = tt_unwind_capture(pcs, max, skip_lo, skip_hi);
   uint32_t id = tt_stacks_intern(pcs, n);
+  /* A slot that half the ways hold has paths to spare: a path with the
+   * layout's frames goes to the overflow table, and the ways stay as they
+   * are (the filled entry that gives the layout among them). */
+  bool crowded = id && n > 0 && ways_of(way, ra_slot) >= TT_CAPTURE_WAYS / 2;
+  if (crowded && layout && overflow_keep(tc, layout, ra_slot, pcs, n, id))
+    return id;
   if (id && n > 0) {
     /* An entry is one path: its slot address and its stack. A path seen
      * here before is worth a fill (two calls from different sites of one
@@ -433,6 +541,12 @@ static TT_NOINLINE uint32_t capture_slow(struct thread_cache *tc, uintptr_t ra_s
       *hit_key_of(tc, e) = 0;
       e->id = id;
       e->fails = 0;
+      /* a crowded slot without a layout yet: one now, for the paths to come
+       * (in a rotation of many paths none comes back before it is evicted) */
+      if (crowded && !layout) {
+        e->fails = 1;
+        fill(tc, e, ra_slot, max, skip_lo, skip_hi, pcs, n, id);
+      }
     }
   }
   return id;
