@@ -542,8 +542,10 @@ static TT_NOINLINE uint32_t capture_slow(struct thread_cache *tc, uintptr_t ra_s
       e->id = id;
       e->fails = 0;
       /* a crowded slot without a layout yet: one now, for the paths to come
-       * (in a rotation of many paths none comes back before it is evicted) */
-      if (crowded && !layout) {
+       * (in a rotation of many paths none comes back before it is evicted);
+       * only where the fill reads the known stack (a frame walk costs
+       * microseconds, and its slots would not serve as a layout anyway) */
+      if (crowded && !layout && ra_slot >= stack_lo && ra_slot < stack_hi) {
         e->fails = 1;
         fill(tc, e, ra_slot, max, skip_lo, skip_hi, pcs, n, id);
       }
