@@ -166,12 +166,12 @@ void tt_scan_init(struct tt_scan *sc, const struct tt_block *blocks, size_t n, v
 
 static void radix_sort(struct tt_block *blocks, size_t n, struct tt_block *tmp);
 
-/* The snapshot lists blocks by slot, which is mostly allocation order, and
- * the allocator hands out ascending addresses while it carves fresh
- * memory: the blocks are often sorted but for a few. Those few are taken
- * out in one pass (every block below the last one kept), sorted alone and
- * merged back from the end; only input with many of them is radix-sorted
- * whole. */
+/* The snapshot lists the headers' blocks in address order (the sweep reads
+ * the memory map upward) and then the index's (blocks without a header:
+ * aligned ones, tether's own), which are few: the blocks are sorted but for
+ * a few. Those few are taken out in one pass (every block below the last
+ * one kept), sorted alone and merged back from the end; only input with
+ * many of them is radix-sorted whole. Sorted input leaves tmp untouched. */
 void tt_scan_sort_blocks(struct tt_block *blocks, size_t n, struct tt_block *tmp) {
   if (n < 2)
     return;
