@@ -750,6 +750,19 @@ void tt_export_init(void) {
   tt_fmt(run_dir, sizeof run_dir, "%s", dir ? dir : "");
 }
 
+void tt_export_started(void) {
+  if (!run_dir[0])
+    return;
+  char cmd[4096], path[TT_OPT_PATH_MAX + 32];
+  size_t n = tt_os_cmdline(cmd, sizeof cmd);
+  tt_fmt(path, sizeof path, "%s/%d.started", run_dir, tt_os_getpid());
+  int fd = tt_os_open_write(path);
+  if (fd < 0)
+    return; /* the summary then misses this process only if it writes no report */
+  tt_os_write(fd, cmd, n);
+  tt_os_close(fd);
+}
+
 bool tt_export_wanted(const struct tt_options *opts) {
   return opts->json[0] || opts->sarif[0] || opts->xml || run_dir[0];
 }

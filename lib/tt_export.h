@@ -28,6 +28,11 @@ struct tt_export {
 
 /* At start-up: remembers $TETHER_RUN_DIR (the environment is gone by exit). */
 void tt_export_init(void) TT_HIDDEN;
+/* At start-up under the tether command: leaves PID.started (the command
+ * line, NUL-separated words) in its run directory, so that its summary can
+ * name a process that ends before its check writes a report (killed by
+ * SIGKILL, or an exec into a program tether cannot follow). */
+void tt_export_started(void) TT_HIDDEN;
 /* Whether the options (or the run directory) ask for any of these reports. */
 bool tt_export_wanted(const struct tt_options *opts) TT_HIDDEN;
 /* Writes every report the options (and $TETHER_RUN_DIR) ask for. A file

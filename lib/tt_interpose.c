@@ -1319,6 +1319,7 @@ static void init(void) {
   print_banner();
   load_suppressions();
   tt_export_init();
+  tt_export_started();
   resolve_signal_fns();
   real_abort = (void (*)(void))tt_os_dlsym_next("abort");
   if (!real_getattr_np)

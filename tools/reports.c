@@ -15,8 +15,6 @@
 
 /* The format number this command reads (docs/json-format.md). */
 #define TT_REPORT_FORMAT 1
-/* The command column of the summary table is cut to this many bytes. */
-#define TT_SUMMARY_COMMAND_MAX 72
 
 /* ======================================================================== */
 /* loading                                                                  */

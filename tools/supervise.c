@@ -61,12 +61,39 @@ static void remove_run_dir(const char *dir, int verbose) {
 }
 
 /* "1234.json" -> 1234; -1 for any other name (a writer's temporary file). */
-static long report_name_pid(const char *name) {
+/* The pid in a run directory's file name PID<suffix>, or -1. */
+static long name_pid(const char *name, const char *suffix) {
   char *end;
   if (!isdigit((unsigned char)name[0]))
     return -1;
   long pid = strtol(name, &end, 10);
-  return strcmp(end, ".json") == 0 ? pid : -1;
+  return strcmp(end, suffix) == 0 ? pid : -1;
+}
+
+static long report_name_pid(const char *name) { return name_pid(name, ".json"); }
+
+/* PID.started, which every process leaves at its start (tt_export_started):
+ * its command line, NUL-separated words, as a row's command text. */
+static char *started_command(const char *dir, const char *name) {
+  char *path = NULL, buf[4096];
+  if (asprintf(&path, "%s/%s", dir, name) < 0)
+    return NULL;
+  FILE *f = fopen(path, "rb");
+  free(path);
+  if (!f)
+    return NULL;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  json_t *words = json_array();
+  for (size_t i = 0; words && i < n;) {
+    size_t len = strnlen(buf + i, n - i);
+    json_array_append_new(words, json_stringn(buf + i, len));
+    i += len + 1;
+  }
+  char *text = words && json_array_size(words) ? tt_cli_command_text(words, TT_SUMMARY_COMMAND_MAX)
+                                               : NULL;
+  json_decref(words);
+  return text;
 }
 
 /* ======================================================================== */
@@ -263,6 +290,31 @@ static bool summarize(const char *dir, const struct tt_cli_run *run, const struc
     row->pid = reaped[i].pid;
     tt_cli_wait_status_text(reaped[i].status, row->status, sizeof row->status);
   }
+  /* Every process that started under tether left PID.started: one that
+   * wrote no report (killed with SIGKILL by a parent tether cannot see, an
+   * exec into a program tether cannot follow) gets a row, with its command;
+   * and a reaped one without a report gets its command. */
+  d = opendir(dir);
+  while (d && (e = readdir(d))) {
+    long pid = name_pid(e->d_name, ".started");
+    if (pid < 0)
+      continue;
+    struct tt_cli_row *row = NULL;
+    for (size_t k = 0; k < n && !row; k++)
+      if (rows[k].pid == pid)
+        row = &rows[k];
+    if (row && (row->has_report || row->command))
+      continue;
+    if (!row) {
+      row = new_row(&rows, &n, &cap);
+      row->pid = pid;
+      snprintf(row->status, sizeof row->status, "?");
+      files++; /* a process tether checked the start of */
+    }
+    row->command = started_command(dir, e->d_name);
+  }
+  if (d)
+    closedir(d);
   if (files > 1 && (!run->quiet || gate_failed)) {
     FILE *out = open_destination(run->log_file);
     tt_cli_print_summary(out, (long)getpid(), rows, n);

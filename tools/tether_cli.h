@@ -22,6 +22,8 @@
  * format only ever adds keys. */
 json_t *tt_cli_load_report(const char *path, char *err, size_t errsize);
 
+/* The command column of the summary table is cut to this many bytes. */
+#define TT_SUMMARY_COMMAND_MAX 72
 /* Shell-like text of a "command" array ("./prog --flag 'two words'"), cut to
  * at most max bytes with "..." (max 0: no limit). Returns malloc'd text. */
 char *tt_cli_command_text(const json_t *command, size_t max);

@@ -160,6 +160,9 @@ check "tree: summary at the end of --log-file" '! grep -q "processes checked" "$
 "$T" --log-file="$tmp/tree.%p.log" sh -c "$(w leaky 999901); $(w clean 999902)" >/dev/null 2>"$tmp/e"
 check "tree: with %p in --log-file, the summary on stderr" 'grep -q "processes checked" "$tmp/e"'
 
+"$T" sh -c 'sh -c "kill -9 \$\$"; exit 0' >/dev/null 2>"$tmp/e"; rc=$?
+check "tree: a process killed before its check is a row, with its command" '[ $rc -eq 0 ] && grep -q "^==[0-9]*== *[0-9]* *? *- *-  no report: sh -c .kill -9" "$tmp/e" && grep -q "(1 wrote no report)" "$tmp/e"'
+
 "$T" "$EX" >/dev/null 2>"$tmp/e"; rc=$?
 check "one process: no combined summary" '[ $rc -eq 0 ] && ! grep -q "processes checked" "$tmp/e"'
 
