@@ -1109,9 +1109,17 @@ TT_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *
 /* libc's signal(), bsd_signal(), ssignal(), sysv_signal(), __sysv_signal(),
  * looked up at start-up (a first call may come from a signal handler,
  * where dlsym may not run). */
-enum { SIG_FN_SIGNAL, SIG_FN_BSD, SIG_FN_SSIGNAL, SIG_FN_SYSV, SIG_FN___SYSV, SIG_FN_COUNT };
-static const char *const sig_fn_names[SIG_FN_COUNT] = {"signal", "bsd_signal", "ssignal",
-                                                       "sysv_signal", "__sysv_signal"};
+enum {
+  SIG_FN_SIGNAL,
+  SIG_FN_BSD,
+  SIG_FN_SSIGNAL,
+  SIG_FN_SYSV,
+  SIG_FN___SYSV,
+  SIG_FN_SIGSET,
+  SIG_FN_COUNT
+};
+static const char *const sig_fn_names[SIG_FN_COUNT] = {
+    "signal", "bsd_signal", "ssignal", "sysv_signal", "__sysv_signal", "sigset"};
 static tt_sighandler_t (*sig_fns[SIG_FN_COUNT])(int, tt_sighandler_t);
 
 static void resolve_signal_fns(void) {
@@ -1120,19 +1128,53 @@ static void resolve_signal_fns(void) {
       sig_fns[i] = (tt_sighandler_t(*)(int, tt_sighandler_t))tt_os_dlsym_next(sig_fn_names[i]);
 }
 
+/* Resolves libc's functions before tether's start-up; false (ENOSYS) if
+ * which cannot be found. */
+static bool signal_like_ready(int which) {
+  guard++;
+  resolve_signal_fns();
+  guard--;
+  if (sig_fns[which])
+    return true;
+  errno = ENOSYS;
+  return false;
+}
+
 static tt_sighandler_t signal_like(int which, int sig, tt_sighandler_t handler) {
-  if (TT_UNLIKELY(!sig_fns[which])) { /* before tether's start-up */
-    guard++;
-    resolve_signal_fns();
-    guard--;
-    if (!sig_fns[which]) {
-      errno = ENOSYS;
-      return SIG_ERR;
-    }
-  }
+  if (TT_UNLIKELY(!sig_fns[which]) && !signal_like_ready(which))
+    return SIG_ERR;
   if (!tt_fatal_is_reported(sig) || !opts.report_fatal_signals || !init_done)
     return sig_fns[which](sig, handler);
   return tt_fatal_signal_via(sig, handler, sig_fns[which]);
+}
+
+/* sigset (System V): like signal, and also SIG_HOLD, which blocks the
+ * signal and leaves its disposition alone; the answer is SIG_HOLD where the
+ * signal was blocked, else the disposition as the program sees it. glibc's
+ * goes through its internal sigaction, which tether does not see: SIG_DFL
+ * took tether's handler out (a crash ended with no report), and the answer
+ * named tether's handler. */
+TT_EXPORT tt_sighandler_t sigset(int sig, tt_sighandler_t disposition) {
+  if (disposition != SIG_HOLD) {
+    sigset_t mask;
+    bool held = pthread_sigmask(SIG_BLOCK, NULL, &mask) == 0 && sigismember(&mask, sig) == 1;
+    tt_sighandler_t was = signal_like(SIG_FN_SIGSET, sig, disposition);
+    if (was == SIG_ERR)
+      return SIG_ERR;
+    /* glibc's unblocks it, but signal_like puts the caller's mask back */
+    sigset_t one;
+    sigemptyset(&one);
+    sigaddset(&one, sig);
+    pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+    return held ? SIG_HOLD : was;
+  }
+  if (TT_UNLIKELY(!sig_fns[SIG_FN_SIGSET]) && !signal_like_ready(SIG_FN_SIGSET))
+    return SIG_ERR;
+  tt_sighandler_t was = sig_fns[SIG_FN_SIGSET](sig, SIG_HOLD);
+  struct sigaction view;
+  if (was == SIG_HOLD || was == SIG_ERR || tt_fatal_sigaction(sig, NULL, &view) != 0)
+    return was;
+  return view.sa_handler;
 }
 
 /* pthread_getattr_np: glibc holds the thread's own lock in it and grows a
