@@ -7,8 +7,10 @@
  *   check_lock -> depot shards -> depot ids -> quarantine shards -> arena
  *   -> thread registry -> heap shards
  * The full order, which fork's handlers take whole (tt_check_fork_prepare):
- *   depot -> quarantine -> errors -> symbolizer -> owners -> arena
- *   -> thread registry -> heap shards -> log
+ *   check_lock -> depot -> quarantine -> errors -> symbolizer -> owners
+ *   -> arena -> thread registry -> heap shards -> log
+ * (check_lock first: a fork waits for a check under way, whose loader lock
+ * a child would inherit held)
  * (an error report holds the errors lock while it symbolizes and looks up
  * the index; the quarantine's exit-time check reports under its own lock).
  * and only then stops the other threads, so none of them is stopped holding
@@ -60,6 +62,10 @@ void tt_check_unlock_all(void) {
 }
 
 void tt_check_fork_prepare(void) {
+  /* A check under way first ends: it holds the dynamic linker's lock
+   * (dl_iterate_phdr's), which glibc 2.36's fork does not reset in the
+   * child, so a child forked meanwhile hung in its own exit check. */
+  tt_spin_lock(&check_lock);
   tt_stacks_lock_all();
   tt_quarantine_lock_all();
   tt_errors_lock();
@@ -81,12 +87,12 @@ void tt_check_fork_parent(void) {
   tt_errors_unlock();
   tt_quarantine_unlock_all();
   tt_stacks_unlock_all();
+  tt_spin_unlock(&check_lock);
 }
 
 void tt_check_fork_child(void) {
   tt_check_fork_parent();
   tt_heap_fork_child();
-  tt_spin_unlock(&check_lock); /* the checking thread is not in the child */
 }
 
 struct ctx {
