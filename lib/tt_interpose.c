@@ -82,6 +82,9 @@ static __thread int guard __attribute__((tls_model("initial-exec")));
 static __thread bool thread_known __attribute__((tls_model("initial-exec")));
 /* Inside pthread_getattr_np (see there). */
 static __thread int in_getattr_np __attribute__((tls_model("initial-exec")));
+/* Inside dlclose (see there), and the dynamic linker's text. */
+static __thread int in_dlclose __attribute__((tls_model("initial-exec")));
+static uintptr_t ldso_lo, ldso_hi;
 
 static void init(void);
 
@@ -161,6 +164,14 @@ static inline bool should_record(void) {
  * tether's frames while libunwind walks: tether must not leave copies of the
  * program's pointers in dead stack memory that a later scan reads. */
 static TT_NOINLINE uint32_t capture_stack_at(uintptr_t ra_slot) {
+  if (TT_UNLIKELY(in_dlclose)) {
+    /* the dynamic linker's own free inside dlclose, under its write lock:
+     * no unwinding (libunwind takes a lock of its own around
+     * dl_iterate_phdr, which waits for that one: two threads deadlocked) */
+    uintptr_t ra = *(const uintptr_t *)ra_slot;
+    if (ra - ldso_lo < ldso_hi - ldso_lo)
+      return tt_stacks_intern(&ra, 1);
+  }
   if (TT_UNLIKELY(!thread_known) && !in_getattr_np) {
     thread_known = true;
     tt_roots_thread_start();
@@ -733,6 +744,11 @@ TT_DELETE(_ZdaPvSt11align_val_tRKSt9nothrow_t, (void *p, size_t al, const void *
 /* dlclose: keep the module known for symbols                                */
 /* ======================================================================== */
 
+/* Also marks the thread as inside dlclose: the dynamic linker frees there
+ * under its write lock, and a stack capture must not unwind with libunwind
+ * then (capture_stack_at). (No dlopen wrapper: glibc's dlopen takes its
+ * caller's address to pick the search path, RUNPATH and $ORIGIN.) */
+
 TT_EXPORT int dlclose(void *handle) {
   static int (*real_dlclose)(void *);
   if (!real_dlclose)
@@ -742,7 +758,10 @@ TT_EXPORT int dlclose(void *handle) {
     tt_symbolize_retain_modules();
     guard--;
   }
-  return real_dlclose ? real_dlclose(handle) : -1;
+  in_dlclose++;
+  int rc = real_dlclose ? real_dlclose(handle) : -1;
+  in_dlclose--;
+  return rc;
 }
 
 /* ======================================================================== */
@@ -1367,6 +1386,9 @@ static void init(void) {
   if (!real_getattr_np)
     real_getattr_np =
         (int (*)(pthread_t, pthread_attr_t *))tt_os_dlsym_next("pthread_getattr_np");
+  void *in_ldso = tt_os_dlsym_next("__tls_get_addr"); /* the dynamic linker exports it */
+  if (!in_ldso || !tt_os_module_span((uintptr_t)in_ldso, &ldso_lo, &ldso_hi, NULL, 0))
+    ldso_lo = ldso_hi = 0;
   if (opts.report_fatal_signals)
     tt_fatal_install(fatal_handler, opts.check_signal); /* that one is tether's own */
   /* --trace-children=no: what this process execs runs without tether (a
