@@ -1196,6 +1196,13 @@ TT_EXPORT tt_sighandler_t sigset(int sig, tt_sighandler_t disposition) {
   return view.sa_handler;
 }
 
+void *tt_preload_next(const char *name) {
+  guard++;
+  void *fn = tt_os_dlsym_next(name);
+  guard--;
+  return fn;
+}
+
 /* pthread_getattr_np: glibc holds the thread's own lock in it and grows a
  * CPU set with realloc. tether learns a thread's stack at the thread's
  * first allocation, with pthread_getattr_np: not while one is under way in

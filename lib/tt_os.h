@@ -200,6 +200,17 @@ void tt_os_park_sleepers(void) TT_HIDDEN;
  * process has ended by then. */
 void tt_os_unpark_in(unsigned ms) TT_HIDDEN;
 #define TT_PARK_SECONDS 30
+/* Waits the kernel never restarts after a signal handler (sleeps, pause,
+ * poll, select...), wrapped by the preload (tt_sleep.c) so that the stop
+ * signal of an on-demand check does not cut them short: the wrapper calls
+ * tt_os_wait_begin before the call (it returns the thread's count of cuts)
+ * and tt_os_wait_end after it. When the call fails with EINTR,
+ * tt_os_wait_cut says whether the check alone cut it (then the wrapper
+ * calls again for the time left): the stop handler kept the program's
+ * signals out from its return until this look, and lets them in. */
+unsigned tt_os_wait_begin(void) TT_HIDDEN;
+bool tt_os_wait_cut(unsigned *cuts) TT_HIDDEN;
+void tt_os_wait_end(void) TT_HIDDEN;
 /* Saves the caller's own registers into st (for scanning). */
 void tt_os_save_own_registers(struct tt_thread_state *st) TT_HIDDEN;
 

@@ -93,7 +93,8 @@ long tt_os_write(int fd, const void *buf, size_t len) {
   if (rc == -EPIPE && !had_own) {
     static const struct timespec now = {0, 0};
     int saved_errno = errno;
-    sigtimedwait(&pipe_only, NULL, &now); /* ours: the write's */
+    /* ours: the write's (the system call: not the preload's wrapper) */
+    syscall(SYS_rt_sigtimedwait, &pipe_only, NULL, &now, (size_t)8);
     errno = saved_errno;
   }
   pthread_sigmask(SIG_SETMASK, &saved, NULL);
@@ -925,6 +926,76 @@ void tt_os_unpark_in(unsigned ms) {
   errno = saved;
 }
 
+/* Waits the preload wraps (tt_sleep.c), cut short by an on-demand check:
+ * the calling thread's count of them, how many such waits it is in, and
+ * the signal mask its stop handler held back (see tt_os_wait_cut). */
+static __thread unsigned check_cuts __attribute__((tls_model("initial-exec")));
+static __thread int in_wait __attribute__((tls_model("initial-exec")));
+static __thread bool mask_held __attribute__((tls_model("initial-exec")));
+static __thread sigset_t held_mask __attribute__((tls_model("initial-exec")));
+static __thread uintptr_t wait_sp __attribute__((tls_model("initial-exec")));
+/* How far below tt_os_wait_begin's frame the wrapped call's system call
+ * may sit: libc's wrapper between (a few hundred bytes at most). A
+ * program's handler that interrupted the wait runs below a signal frame
+ * (over a kilobyte, with its vector registers): a system call of its own
+ * that the stop signal cuts short is its own business. */
+#define TT_WAIT_DEPTH 768
+
+TT_NOINLINE unsigned tt_os_wait_begin(void) {
+  in_wait++;
+  wait_sp = (uintptr_t)__builtin_frame_address(0);
+  return __atomic_load_n(&check_cuts, __ATOMIC_RELAXED);
+}
+
+void tt_os_wait_end(void) { in_wait--; }
+
+bool tt_os_wait_cut(unsigned *cuts) {
+  unsigned now = __atomic_load_n(&check_cuts, __ATOMIC_RELAXED);
+  if (now == *cuts)
+    return false;
+  *cuts = now;
+  if (!mask_held)
+    return false;
+  /* A signal the program would take now arrived while the thread was
+   * stopped or since: it is let in, and the call ends as it would have. */
+  int saved = errno;
+  sigset_t pend;
+  bool due = sigpending(&pend) != 0;
+  for (int s = 1; s < 65 && !due; s++)
+    due = s != TT_STOP_SIGNAL && sigismember(&pend, s) == 1 && sigismember(&held_mask, s) != 1;
+  mask_held = false;
+  pthread_sigmask(SIG_SETMASK, &held_mask, NULL);
+  errno = saved;
+  return !due;
+}
+
+/* The stop signal took the thread out of a wait the preload wraps: the
+ * handler's return keeps every signal blocked but the stop signal and the
+ * faults, until the wrapper has looked for one due (tt_os_wait_cut). Else
+ * a program's signal that came just after the check would find the wait's
+ * EINTR taken for the check's, and the call would wait again. */
+static bool in_wait_call(const void *uctx) {
+#if defined(__x86_64__)
+  const ucontext_t *uc = uctx;
+  uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+  return sp < wait_sp + 64 && wait_sp - sp < TT_WAIT_DEPTH;
+#else
+  (void)uctx;
+  return false; /* taken_out_of_sleep knows x86-64 only */
+#endif
+}
+
+static void hold_signals(void *uctx) {
+  ucontext_t *uc = uctx;
+  held_mask = uc->uc_sigmask;
+  mask_held = true;
+  sigfillset(&uc->uc_sigmask);
+  static const int faults[] = {TT_STOP_SIGNAL, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS};
+  for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
+    sigdelset(&uc->uc_sigmask, faults[i]);
+  __atomic_store_n(&check_cuts, check_cuts + 1, __ATOMIC_RELAXED);
+}
+
 static void stop_handler(int sig, siginfo_t *si, void *uctx) {
   int saved_errno = errno;
   int gen = __atomic_load_n(&g_stop.gen, __ATOMIC_ACQUIRE);
@@ -956,8 +1027,12 @@ static void stop_handler(int sig, siginfo_t *si, void *uctx) {
   while (__atomic_load_n(&g_stop.gen, __ATOMIC_ACQUIRE) == gen)
     futex(&g_stop.gen, FUTEX_WAIT_PRIVATE, gen);
   __atomic_fetch_sub(&g_stop.inside, 1, __ATOMIC_ACQ_REL);
-  if (__atomic_load_n(&g_stop.park, __ATOMIC_ACQUIRE) && taken_out_of_sleep(uctx))
-    park_until_unparked();
+  if (taken_out_of_sleep(uctx)) {
+    if (__atomic_load_n(&g_stop.park, __ATOMIC_ACQUIRE))
+      park_until_unparked();
+    else if (in_wait && !mask_held && in_wait_call(uctx))
+      hold_signals(uctx);
+  }
   errno = saved_errno;
 }
 
@@ -1615,7 +1690,14 @@ void tt_os_queue_signal_self(int sig, const void *siginfo) {
   syscall(SYS_rt_tgsigqueueinfo, tt_os_getpid(), tt_os_gettid(), sig, &copy);
 }
 
-void tt_os_pause(void) { pause(); }
+/* The system call: the preload's pause would go on after a check. */
+void tt_os_pause(void) {
+#ifdef SYS_pause
+  syscall(SYS_pause);
+#else
+  syscall(SYS_ppoll, NULL, 0, NULL, NULL, (size_t)8);
+#endif
+}
 
 int tt_os_stop_signal(void) { return TT_STOP_SIGNAL; }
 

@@ -24,6 +24,10 @@ void *tt_preload_real_malloc(void) TT_HIDDEN;
  * name carries its pid and has not done so (a check runs in the child). */
 void tt_preload_reopen_log_if_forked(void) TT_HIDDEN;
 
+/* The next definition of name after tether's (RTLD_NEXT), looked up with
+ * the guard up: dlsym may allocate. */
+void *tt_preload_next(const char *name) TT_HIDDEN;
+
 /* The API's part of start-up and fork (tt_api.c): the --check-signal thread. */
 void tt_api_init(const struct tt_options *opts) TT_HIDDEN;
 void tt_api_fork_child(void) TT_HIDDEN;

@@ -208,11 +208,14 @@ def parse_report(path):
         m = SUMMARY_RE.search(l)
         if m:
             errors = (int(m.group(1).replace(",", "")), int(m.group(2).replace(",", "")))
+    # The exit report's figures: what follows the last HEAP SUMMARY (the
+    # LEAK SUMMARYs of on-demand checks come before it).
+    last_heap = max(i for i, l in enumerate(lines) if "HEAP SUMMARY:" in l)
     cats = {}
-    if any("All heap blocks were freed -- no leaks are possible" in l for l in lines):
+    if any("All heap blocks were freed -- no leaks are possible" in l for l in lines[last_heap:]):
         cats = {c: (0, 0) for c, _ in CATEGORIES}
     in_summary = False
-    for l in lines:
+    for l in lines[last_heap:]:
         if "LEAK SUMMARY:" in l:
             in_summary = True
             continue

@@ -3,9 +3,13 @@
  * program's view of its dispositions with tether's handler hidden, the
  * watchdog timer, and the stack captured from a signal's context. */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -388,6 +392,89 @@ static void test_capture_context(void) {
   CU_ASSERT_EQUAL(tt_unwind_capture_context(trap_pcs, 16, NULL), 0);
 }
 
+/* ---- waits the stop signal cuts short (tt_os_wait_*) ---------------------- */
+
+static volatile int waiter_tid, waiter_in, usr1_seen;
+static volatile long waiter_rc, waiter_errno;
+static volatile int waiter_cut, waiter_mask_same;
+static volatile int send_usr1; /* the stopper sends SIGUSR1 while the world is stopped */
+
+static void on_usr1(int sig) {
+  (void)sig;
+  usr1_seen++;
+}
+
+/* One wait of 5 s as a wrapper makes it: the system call right below. */
+static void *waiter(void *arg) {
+  (void)arg;
+  sigset_t before, after;
+  pthread_sigmask(SIG_SETMASK, NULL, &before);
+  waiter_tid = tt_os_gettid();
+  unsigned cuts = tt_os_wait_begin();
+  waiter_in = 1;
+  struct timespec ts = {5, 0};
+  long rc = syscall(SYS_nanosleep, &ts, NULL);
+  waiter_errno = errno;
+  waiter_rc = rc;
+  waiter_cut = tt_os_wait_cut(&cuts);
+  tt_os_wait_end();
+  pthread_sigmask(SIG_SETMASK, NULL, &after);
+  waiter_mask_same = sigismember(&after, SIGUSR1) == sigismember(&before, SIGUSR1) &&
+                     sigismember(&after, SIGTERM) == sigismember(&before, SIGTERM);
+  return NULL;
+}
+
+/* Whether thread tid sleeps in a system call now (state S in its stat). */
+static int sleeping(int tid) {
+  char path[64], buf[512];
+  snprintf(path, sizeof path, "/proc/self/task/%d/stat", tid);
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return 0;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  const char *paren = strrchr(buf, ')');
+  return paren && paren[1] == ' ' && paren[2] == 'S';
+}
+
+static void cut_once(int with_usr1) {
+  waiter_tid = waiter_in = usr1_seen = 0;
+  waiter_cut = -1;
+  pthread_t t;
+  CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, waiter, NULL), 0);
+  for (int i = 0; i < 5000 && !(waiter_in && sleeping(waiter_tid)); i++)
+    usleep(1000);
+  struct tt_thread_state st[8];
+  int n = tt_os_stop_world(st, 8);
+  if (with_usr1)
+    pthread_kill(t, SIGUSR1); /* pending: the stopped thread blocks it in the handler */
+  tt_os_resume_world();
+  CU_ASSERT_TRUE(n >= 1);
+  pthread_join(t, NULL);
+  CU_ASSERT_EQUAL(waiter_rc, -1);
+  CU_ASSERT_EQUAL(waiter_errno, EINTR);
+  /* the check alone cut the sleep: a wrapper sleeps again; with SIGUSR1
+   * due, its handler ran and the wait ends as it would have */
+  CU_ASSERT_EQUAL(waiter_cut, !with_usr1);
+  CU_ASSERT_EQUAL(usr1_seen, with_usr1);
+  CU_ASSERT_TRUE(waiter_mask_same);
+}
+
+static void test_wait_cut(void) {
+  struct sigaction act, old;
+  memset(&act, 0, sizeof act);
+  act.sa_handler = on_usr1;
+  sigaction(SIGUSR1, &act, &old);
+  cut_once(0);
+  cut_once(1);
+  sigaction(SIGUSR1, &old, NULL);
+  /* no cut: a call that ended by itself is not called again */
+  unsigned cuts = tt_os_wait_begin();
+  CU_ASSERT_FALSE(tt_os_wait_cut(&cuts));
+  tt_os_wait_end();
+}
+
 int fatal_init(void) { return 0; }
 int fatal_cleanup(void) { return 0; }
 
@@ -400,5 +487,6 @@ CU_TestInfo fatal_tests[] = {
     {"signal(): libc's flags, tether hidden", test_signal_via},
     {"SA_RESETHAND: once, then tether's again", test_one_shot},
     {"capture from a signal's context", test_capture_context},
+    {"a wait the stop signal cut: again, unless a signal is due", test_wait_cut},
     CU_TEST_INFO_NULL,
 };
