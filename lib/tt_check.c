@@ -42,6 +42,11 @@
 #define TT_CHECK_MAX_DANGLING 4096 /* findings kept from one scan */
 
 static tt_spinlock_t check_lock = TT_SPINLOCK_INIT;
+/* Forks waiting for check_lock: a new check waits for them first. The lock
+ * is not fair, and a thread that checks back to back took it again each
+ * time before a forking thread's yield let it look (the fork waited for
+ * ever). */
+static int fork_waiters;
 
 void tt_check_lock_all(void) {
   tt_stacks_lock_all();
@@ -65,7 +70,9 @@ void tt_check_fork_prepare(void) {
   /* A check under way first ends: it holds the dynamic linker's lock
    * (dl_iterate_phdr's), which glibc 2.36's fork does not reset in the
    * child, so a child forked meanwhile hung in its own exit check. */
+  __atomic_fetch_add(&fork_waiters, 1, __ATOMIC_ACQ_REL);
   tt_spin_lock(&check_lock);
+  __atomic_fetch_sub(&fork_waiters, 1, __ATOMIC_ACQ_REL);
   tt_stacks_lock_all();
   tt_quarantine_lock_all();
   tt_errors_lock();
@@ -1238,8 +1245,8 @@ static int check_run_here(const struct tt_check_request *req, struct tt_leak_tot
     res = &scratch_res;
   memset(res, 0, sizeof *res);
   memset(totals, 0, sizeof *totals);
-  if (!tt_spin_trylock(&check_lock))
-    return -16; /* EBUSY: another check is running */
+  if (__atomic_load_n(&fork_waiters, __ATOMIC_ACQUIRE) || !tt_spin_trylock(&check_lock))
+    return -16; /* EBUSY: another check is running, or a fork waits for one to end */
 
   struct ctx c;
   memset(&c, 0, sizeof c);

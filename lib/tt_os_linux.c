@@ -956,13 +956,21 @@ bool tt_os_wait_cut(unsigned *cuts) {
   *cuts = now;
   if (!mask_held)
     return false;
-  /* A signal the program would take now arrived while the thread was
-   * stopped or since: it is let in, and the call ends as it would have. */
+  /* A signal whose handler the program would run now arrived while the
+   * thread was stopped or since: it is let in, and the call ends as it
+   * would have. One ignored, or whose default action is taken (a
+   * SIGCHLD nobody handles), interrupts nothing natively: it was only
+   * kept pending by the hold. */
   int saved = errno;
   sigset_t pend;
   bool due = sigpending(&pend) != 0;
-  for (int s = 1; s < 65 && !due; s++)
-    due = s != TT_STOP_SIGNAL && sigismember(&pend, s) == 1 && sigismember(&held_mask, s) != 1;
+  for (int s = 1; s < 65 && !due; s++) {
+    struct sigaction sa;
+    due = s != TT_STOP_SIGNAL && sigismember(&pend, s) == 1 &&
+          sigismember(&held_mask, s) != 1 &&
+          (__sigaction(s, NULL, &sa) != 0 ||
+           (sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN));
+  }
   mask_held = false;
   pthread_sigmask(SIG_SETMASK, &held_mask, NULL);
   errno = saved;

@@ -47,8 +47,8 @@ carry the same PID (a process's lines in another's file fail the case). The *mai
 report, to which the category, line, no-line, errors, seq and next expectations
 apply, is the one written by the process the checker started (its PID equals the PID
 of the spawned tool process, as Valgrind and an exec-in-place launcher keep it); if
-no report has that PID, it is the report with the lowest PID (the parent of a
-fork/exec family, barring PID wrap-around). "All heap blocks were freed -- no leaks
+no report has that PID, it is the report with the first PID handed out after the
+tool's (the parent of a fork/exec family; PIDs wrap around at pid_max). "All heap blocks were freed -- no leaks
 are possible" means every category is "0 bytes in 0 blocks". A report with a HEAP
 SUMMARY but neither a LEAK SUMMARY nor that line (e.g. --leak-check=no) cannot
 satisfy the category expectations.
@@ -62,6 +62,7 @@ import os
 import re
 import shlex
 import subprocess
+import signal
 import sys
 
 CATEGORIES = [  # directive name, LEAK SUMMARY label
@@ -269,13 +270,20 @@ def main():
     print("check_case: running: " + " ".join(shlex.quote(c) for c in cmd))
 
     try:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=workdir)
+        # a session of its own: at a timeout the whole tree is killed, not
+        # only the launcher (a case left behind would hold the pipes open
+        # and spin on, slowing every test after it)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=workdir,
+                                start_new_session=True)
     except OSError as e:
         die("cannot run %s: %s" % (cmd[0], e))
     try:
         out, err = proc.communicate(timeout=a.timeout)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            proc.kill()
         out, err = proc.communicate()
         print("check_case: FAIL: timed out after %gs" % a.timeout)
         sys.stdout.write(err.decode(errors="replace"))
@@ -286,7 +294,14 @@ def main():
                            sorted(glob.glob(os.path.join(workdir, "report.*.txt")))) if r]
     main_rep = next((r for r in reports if r["pid"] == proc.pid), None)
     if main_rep is None and reports:
-        main_rep = min(reports, key=lambda r: r["pid"])
+        # The first PID handed out after the launcher's: PIDs go up, and wrap
+        # at pid_max (a child of a parent near the top gets a low one).
+        try:
+            with open("/proc/sys/kernel/pid_max") as f:
+                pid_max = int(f.read())
+        except (OSError, ValueError):
+            pid_max = 1 << 22
+        main_rep = min(reports, key=lambda r: (r["pid"] - proc.pid) % pid_max)
     others = [r for r in reports if r is not main_rep]
 
     fails = []
