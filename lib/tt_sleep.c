@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Blocking calls the kernel never restarts after a signal handler (sleeps,
- * pause, poll, select, epoll_wait, sigwait): when the stop signal of an
- * on-demand check alone cut one short, it is called again for the time
- * left, so the program never sees the check. Only the preload has them. */
+ * pause, poll, select, epoll_wait, sigwait, a semaphore's timed wait): when
+ * the stop signal of an on-demand check alone cut one short, it is called
+ * again for the time left, so the program never sees the check. Only the
+ * preload has them. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -47,7 +49,11 @@ static long long now_ns(void) {
 }
 
 /* A deadline for a wait of ms milliseconds (negative: none). */
-static long long deadline_ms(int ms) { return ms < 0 ? -1 : now_ns() + (long long)ms * 1000000ll; }
+static long long deadline_ms(int ms) {
+  if (ms <= 0) /* 0: already passed (a poll that does not wait asks no clock) */
+    return ms < 0 ? -1 : 0;
+  return now_ns() + (long long)ms * 1000000ll;
+}
 
 /* The milliseconds left before deadline, rounded up (-1: no deadline). */
 static int ms_left(long long deadline) {
@@ -306,6 +312,46 @@ TT_EXPORT int epoll_pwait(int fd, struct epoll_event *ev, int max, int timeout,
   int rc = real_epoll_pwait(fd, ev, max, timeout, mask);
   while (cut_by_check(rc, &cuts))
     rc = real_epoll_pwait(fd, ev, max, ms_left(deadline), mask);
+  tt_os_wait_end();
+  return rc;
+}
+
+TT_EXPORT int epoll_pwait2(int fd, struct epoll_event *ev, int max, const struct timespec *timeout,
+                           const sigset_t *mask) {
+  REAL(epoll_pwait2)
+  long long deadline = deadline_ts(timeout);
+  unsigned cuts = tt_os_wait_begin();
+  int rc = real_epoll_pwait2(fd, ev, max, timeout, mask);
+  struct timespec left;
+  while (cut_by_check(rc, &cuts))
+    rc = real_epoll_pwait2(fd, ev, max, ts_left(deadline, &left), mask);
+  tt_os_wait_end();
+  return rc;
+}
+
+/* ======================================================================== */
+/* semaphores                                                                */
+/* ======================================================================== */
+
+/* A futex wait with a time limit, which the kernel never restarts (sem_wait
+ * has none, and SA_RESTART restarts it). The limit is absolute: the same
+ * call again. */
+TT_EXPORT int sem_timedwait(sem_t *sem, const struct timespec *abstime) {
+  REAL(sem_timedwait)
+  unsigned cuts = tt_os_wait_begin();
+  int rc = real_sem_timedwait(sem, abstime);
+  while (cut_by_check(rc, &cuts))
+    rc = real_sem_timedwait(sem, abstime);
+  tt_os_wait_end();
+  return rc;
+}
+
+TT_EXPORT int sem_clockwait(sem_t *sem, clockid_t clk, const struct timespec *abstime) {
+  REAL(sem_clockwait)
+  unsigned cuts = tt_os_wait_begin();
+  int rc = real_sem_clockwait(sem, clk, abstime);
+  while (cut_by_check(rc, &cuts))
+    rc = real_sem_clockwait(sem, clk, abstime);
   tt_os_wait_end();
   return rc;
 }

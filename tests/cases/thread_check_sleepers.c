@@ -27,6 +27,9 @@
 // EXPECT stdout: pselect: ok
 // EXPECT stdout: epoll_wait: ok
 // EXPECT stdout: epoll_pwait: ok
+// EXPECT stdout: epoll_pwait2: ok
+// EXPECT stdout: sem_timedwait: ok
+// EXPECT stdout: sem_clockwait: ok
 // EXPECT stdout: sigtimedwait: ok
 // EXPECT stdout: sigwaitinfo: ok
 // EXPECT stdout: sigsuspend: ok
@@ -36,6 +39,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -242,6 +246,24 @@ int main(void)
     epoll_ctl(ep, EPOLL_CTL_ADD, fds[0], &ev);
     TIMED("epoll_wait", 0, epoll_wait(ep, &ev, 1, WAIT_MS));
     TIMED("epoll_pwait", 0, epoll_pwait(ep, &ev, 1, WAIT_MS, NULL));
+    TIMED("epoll_pwait2", 0, epoll_pwait2(ep, &ev, 1, &ts, NULL));
+    sem_t sem;
+    sem_init(&sem, 0, 0);
+    struct timespec at;
+    clock_gettime(CLOCK_REALTIME, &at);
+    at.tv_nsec += WAIT_MS * 1000000L;
+    if (at.tv_nsec >= 1000000000L) {
+        at.tv_sec++;
+        at.tv_nsec -= 1000000000L;
+    }
+    TIMED("sem_timedwait", -1, sem_timedwait(&sem, &at));
+    clock_gettime(CLOCK_MONOTONIC, &at);
+    at.tv_nsec += WAIT_MS * 1000000L;
+    if (at.tv_nsec >= 1000000000L) {
+        at.tv_sec++;
+        at.tv_nsec -= 1000000000L;
+    }
+    TIMED("sem_clockwait", -1, sem_clockwait(&sem, CLOCK_MONOTONIC, &at));
     sigset_t usr2;
     sigemptyset(&usr2);
     sigaddset(&usr2, SIGUSR2);
