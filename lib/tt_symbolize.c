@@ -29,6 +29,7 @@ struct module_rec {
   struct module_rec *next;
   uintptr_t base, lo, hi;
   char *path;
+  char *given; /* the name the loader has (relative: resolved into path) */
   bool loaded_now;
 };
 
@@ -57,6 +58,16 @@ void tt_symbolize_set_cache_dir(const char *dir) {
 
 /* ---- the module list ------------------------------------------------------ */
 
+/* Reads of the memory map for a module's file (tt_symbolize_map_reads). */
+static size_t map_reads;
+
+size_t tt_symbolize_map_reads(void) {
+  tt_spin_lock(&sym_lock);
+  size_t n = map_reads;
+  tt_spin_unlock(&sym_lock);
+  return n;
+}
+
 static int retain_cb(const struct tt_module *m, void *arg) {
   (void)arg;
   const char *path = m->path;
@@ -66,20 +77,29 @@ static int retain_cb(const struct tt_module *m, void *arg) {
     path = exe_path;
   }
   char resolved[4096];
+  const char *given = NULL;
   if (path[0] != '/') {
-    /* loaded by a relative name: ask the memory map for the file */
-    if (!tt_os_mapped_file(m->lo, resolved, sizeof resolved))
-      return 0; /* the vdso and other modules with no file */
-    path = resolved;
+    given = path;
+    /* loaded by a relative name: ask the memory map for the file, once
+     * (reading the map on every dlclose made a loop of dlopen and dlclose
+     * 150 times slower) */
+    for (struct module_rec *r = modules; r; r = r->next)
+      if (r->base == m->base && r->lo == m->lo && r->given && strcmp(r->given, path) == 0)
+        return 0;
+    /* the vdso and other modules with no file are remembered with none */
+    map_reads++;
+    path = tt_os_mapped_file(m->lo, resolved, sizeof resolved) ? resolved : NULL;
+  } else {
+    for (struct module_rec *r = modules; r; r = r->next)
+      if (r->base == m->base && r->lo == m->lo && r->path && strcmp(r->path, path) == 0)
+        return 0;
   }
-  for (struct module_rec *r = modules; r; r = r->next)
-    if (r->base == m->base && r->lo == m->lo && strcmp(r->path, path) == 0)
-      return 0;
   struct module_rec *r = tt_arena_alloc(sizeof *r);
   if (!r)
     return 1;
-  r->path = tt_arena_strdup(path);
-  if (!r->path) {
+  r->path = path ? tt_arena_strdup(path) : NULL;
+  r->given = given ? tt_arena_strdup(given) : NULL;
+  if ((path && !r->path) || (given && !r->given)) {
     tt_arena_free(r, sizeof *r);
     return 1;
   }
@@ -88,7 +108,8 @@ static int retain_cb(const struct tt_module *m, void *arg) {
   r->hi = m->hi;
   r->next = modules;
   modules = r;
-  dwfl_stale = true;
+  if (r->path)
+    dwfl_stale = true;
   return 0;
 }
 
@@ -192,9 +213,9 @@ static void rebuild_locked(void) {
   /* Newest first in the list: where two modules overlap (an address reused
    * after dlclose), the one loaded last wins and the older is skipped. */
   for (struct module_rec *r = modules; r; r = r->next) {
-    bool shadowed = false;
+    bool shadowed = !r->path; /* a module with no file: nothing to read */
     for (struct module_rec *q = modules; q != r && !shadowed; q = q->next)
-      shadowed = q->lo < r->hi && r->lo < q->hi;
+      shadowed = q->path && q->lo < r->hi && r->lo < q->hi;
     if (!shadowed) {
       int fd = module_fd(r->path);
       if (!dwfl_report_elf(dwfl, r->path, r->path, fd, r->base, false) && fd >= 0)

@@ -23,6 +23,9 @@ struct tt_frame_info {
  * it is unloaded. Call before dlclose and before the C runtime unloads its
  * own modules. */
 void tt_symbolize_retain_modules(void) TT_HIDDEN;
+/* How many times tt_symbolize_retain_modules read the memory map for the
+ * file of a module loaded by a relative name (the vdso too): once each. */
+size_t tt_symbolize_map_reads(void) TT_HIDDEN;
 /* Where the debug information cache keeps its files (tt_debugcache.h); NULL
  * or "" for none. */
 void tt_symbolize_set_cache_dir(const char *dir) TT_HIDDEN;
