@@ -95,6 +95,19 @@ static void verdict(const char *name, long rc, long want, double t0, int checks0
 
 static void on_usr1(int sig) { (void)sig; }
 
+/* WAIT_MS from now on clock clk, for the waits with an absolute end. */
+static struct timespec wait_end(clockid_t clk)
+{
+    struct timespec at;
+    clock_gettime(clk, &at);
+    at.tv_nsec += WAIT_MS * 1000000L;
+    if (at.tv_nsec >= 1000000000L) {
+        at.tv_sec++;
+        at.tv_nsec -= 1000000000L;
+    }
+    return at;
+}
+
 /* The waits for a signal: a thread sends SIGUSR2 to main after WAIT_MS. */
 static pthread_t main_thread;
 static void *send_later(void *arg)
@@ -218,13 +231,7 @@ int main(void)
     struct timespec ts = {0, WAIT_MS * 1000000L}, rem;
     TIMED("nanosleep", 0, nanosleep(&ts, &rem));
     TIMED("clock_nanosleep", 0, clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL));
-    struct timespec end;
-    clock_gettime(CLOCK_MONOTONIC, &end);
-    end.tv_nsec += WAIT_MS * 1000000L;
-    if (end.tv_nsec >= 1000000000L) {
-        end.tv_sec++;
-        end.tv_nsec -= 1000000000L;
-    }
+    struct timespec end = wait_end(CLOCK_MONOTONIC);
     TIMED("clock_nanosleep absolute", 0,
           clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &end, NULL));
     int fds[2];
@@ -249,20 +256,9 @@ int main(void)
     TIMED("epoll_pwait2", 0, epoll_pwait2(ep, &ev, 1, &ts, NULL));
     sem_t sem;
     sem_init(&sem, 0, 0);
-    struct timespec at;
-    clock_gettime(CLOCK_REALTIME, &at);
-    at.tv_nsec += WAIT_MS * 1000000L;
-    if (at.tv_nsec >= 1000000000L) {
-        at.tv_sec++;
-        at.tv_nsec -= 1000000000L;
-    }
+    struct timespec at = wait_end(CLOCK_REALTIME);
     TIMED("sem_timedwait", -1, sem_timedwait(&sem, &at));
-    clock_gettime(CLOCK_MONOTONIC, &at);
-    at.tv_nsec += WAIT_MS * 1000000L;
-    if (at.tv_nsec >= 1000000000L) {
-        at.tv_sec++;
-        at.tv_nsec -= 1000000000L;
-    }
+    at = wait_end(CLOCK_MONOTONIC);
     TIMED("sem_clockwait", -1, sem_clockwait(&sem, CLOCK_MONOTONIC, &at));
     sigset_t usr2;
     sigemptyset(&usr2);
