@@ -5,6 +5,8 @@
  * symbolizer's cache, which the text report has filled already. */
 #include "tt_export.h"
 
+#include <errno.h>
+
 #include <string.h>
 
 #include "tether.h"
@@ -723,11 +725,18 @@ void tt_export_xml(struct tt_out *o, const struct tt_export *x) {
 /* files                                                                     */
 /* ======================================================================== */
 
+/* Read at start-up: glibc's __libc_freeres clears the environment before
+ * the exit check runs. */
+static char run_dir[TT_OPT_PATH_MAX];
+static char run_json_tmpl[TT_OPT_PATH_MAX + 16];
+
 static void write_file(const char *tmpl, const char *what, const struct tt_export *x,
                        void (*writer)(struct tt_out *, const struct tt_export *)) {
   char path[TT_OPT_PATH_MAX + 64];
   tt_log_expand_path(tmpl, path, sizeof path);
   int fd = tt_os_open_write(path);
+  if (fd == -ENOENT && tmpl == run_json_tmpl)
+    return; /* the tether command ended before this process (a daemon): nobody reads it */
   if (fd < 0) {
     /* shown with -q too: the user asked for this file */
     tt_log_line("Warning: cannot write the %s report '%s' (errno %d); it is not written", what,
@@ -741,9 +750,6 @@ static void write_file(const char *tmpl, const char *what, const struct tt_expor
   tt_os_close(fd);
 }
 
-/* Read at start-up: glibc's __libc_freeres clears the environment before
- * the exit check runs. */
-static char run_dir[TT_OPT_PATH_MAX];
 
 void tt_export_init(void) {
   const char *dir = tt_os_getenv("TETHER_RUN_DIR");
@@ -781,10 +787,8 @@ void tt_export_write(const struct tt_export *x) {
   }
   /* The tether command's run directory: one JSON report per process, for
    * its combined summary. */
-  const char *dir = run_dir;
-  if (dir[0]) {
-    char tmpl[TT_OPT_PATH_MAX];
-    tt_fmt(tmpl, sizeof tmpl, "%s/%%p.json", dir);
-    write_file(tmpl, "run directory JSON", x, json_summary);
+  if (run_dir[0]) {
+    tt_fmt(run_json_tmpl, sizeof run_json_tmpl, "%s/%%p.json", run_dir);
+    write_file(run_json_tmpl, "run directory JSON", x, json_summary);
   }
 }

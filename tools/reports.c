@@ -269,16 +269,20 @@ static int by_pid(const void *a, const void *b) {
 
 int tt_cli_print_summary(FILE *out, long p, struct tt_cli_row *rows, size_t n) {
   qsort(rows, n, sizeof *rows, by_pid);
-  int failed = 0, missing = 0;
+  int failed = 0, missing = 0, running = 0;
   fprintf(out, "==%ld== \n==%ld== tether: %zu process%s checked\n", p, p, n, n == 1 ? "" : "es");
   fprintf(out, "==%ld== %9s %8s %14s %7s  %s\n", p, "pid", "status", "lost bytes", "errors",
           "command");
   for (size_t i = 0; i < n; i++) {
     const struct tt_cli_row *r = &rows[i];
     if (!r->has_report) {
-      missing++;
-      fprintf(out, "==%ld== %9ld %8s %14s %7s  no report%s%s\n", p, r->pid, r->status, "-", "-",
-              r->command ? ": " : "", r->command ? r->command : "");
+      /* a process the supervisor left running (tt_cli_supervise) */
+      bool left = strcmp(r->status, "running") == 0;
+      missing += !left;
+      running += left;
+      fprintf(out, "==%ld== %9ld %8s %14s %7s  %s%s%s\n", p, r->pid, r->status, "-", "-",
+              left ? "not waited for" : "no report", r->command ? ": " : "",
+              r->command ? r->command : "");
       continue;
     }
     char lost[32], errors[32];
@@ -288,8 +292,12 @@ int tt_cli_print_summary(FILE *out, long p, struct tt_cli_row *rows, size_t n) {
             r->command);
   }
   fprintf(out, "==%ld== %d of %zu process%s failed the gate", p, failed, n, n == 1 ? "" : "es");
-  if (missing)
+  if (missing && running)
+    fprintf(out, " (%d wrote no report; %d still running)", missing, running);
+  else if (missing)
     fprintf(out, " (%d wrote no report)", missing);
+  else if (running)
+    fprintf(out, " (%d still running)", running);
   fprintf(out, "\n==%ld== \n", p);
   return failed;
 }

@@ -26,6 +26,12 @@ static const int forwarded[] = {SIGINT,  SIGTERM, SIGHUP,   SIGQUIT, SIGUSR1,
                                 SIGUSR2, SIGALRM, SIGWINCH, SIGCONT};
 #define TT_NFORWARDED (sizeof forwarded / sizeof forwarded[0])
 
+/* After the program's end, how long tether waits for the processes it
+ * left in tether's session (a background job, a server a test forgot); and
+ * how many left running it lists. */
+#define TT_LINGER_SECONDS 10
+#define TT_MAX_LEFT 256
+
 /* A process tether waited for: the program, and every orphan it adopted. */
 struct reaped {
   pid_t pid;
@@ -166,6 +172,48 @@ static void signal_children(int sig) {
   closedir(d);
 }
 
+/* The processes still running as tether's children (the orphans it
+ * adopted), at most max into pids; *attached: how many of them are in
+ * tether's own session. One that called setsid() is a daemon, which the
+ * program started on purpose to outlive it. */
+static size_t still_running(pid_t *pids, size_t max, size_t *attached) {
+  size_t n = 0;
+  *attached = 0;
+  DIR *d = opendir("/proc");
+  if (!d)
+    return 0;
+  pid_t self = getpid(), sid = getsid(0);
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!isdigit((unsigned char)e->d_name[0]))
+      continue;
+    char path[300], buf[512];
+    snprintf(path, sizeof path, "/proc/%.200s/stat", e->d_name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+      continue;
+    ssize_t got = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (got <= 0)
+      continue;
+    buf[got] = '\0';
+    char *close_paren = strrchr(buf, ')');
+    long ppid = -1, pgrp = -1, session = -1;
+    char state;
+    if (!close_paren ||
+        sscanf(close_paren + 1, " %c %ld %ld %ld", &state, &ppid, &pgrp, &session) != 4 ||
+        ppid != self || state == 'Z')
+      continue;
+    if (session == sid)
+      (*attached)++;
+    if (n < max)
+      pids[n] = (pid_t)atol(e->d_name);
+    n++;
+  }
+  closedir(d);
+  return n < max ? n : max;
+}
+
 static void forward(int sig, const siginfo_t *si, pid_t child) {
   /* The terminal sends SIGINT, SIGQUIT, SIGWINCH, SIGHUP and SIGCONT to the
    * whole foreground process group, the program included: it already has
@@ -243,7 +291,7 @@ static struct tt_cli_row *new_row(struct tt_cli_row **rows, size_t *n, size_t *c
 /* Reads every report in dir, prints the summary when more than one process
  * wrote one, and says whether any failed the gate. */
 static bool summarize(const char *dir, const struct tt_cli_run *run, const struct reaped *reaped,
-                      size_t nreaped) {
+                      size_t nreaped, const pid_t *left, size_t nleft) {
   struct tt_cli_row *rows = NULL;
   size_t n = 0, cap = 0, files = 0;
   bool gate_failed = false;
@@ -289,6 +337,20 @@ static bool summarize(const char *dir, const struct tt_cli_run *run, const struc
     struct tt_cli_row *row = new_row(&rows, &n, &cap);
     row->pid = reaped[i].pid;
     tt_cli_wait_status_text(reaped[i].status, row->status, sizeof row->status);
+  }
+  /* The processes left running (daemons, and stragglers after the
+   * linger): no report yet, whatever they write later. */
+  for (size_t i = 0; i < nleft; i++) {
+    struct tt_cli_row *row = NULL;
+    for (size_t k = 0; k < n && !row; k++)
+      if (rows[k].pid == left[i])
+        row = &rows[k];
+    if (!row) {
+      row = new_row(&rows, &n, &cap);
+      row->pid = left[i];
+      files++;
+    }
+    snprintf(row->status, sizeof row->status, "running");
   }
   /* Every process that started under tether left PID.started: one that
    * wrote no report (killed with SIGKILL by a parent tether cannot see, an
@@ -410,6 +472,9 @@ int tt_cli_supervise(const struct tt_cli_run *run) {
   size_t nreaped = 0, cap = 0;
   int child_status = 0;
   bool child_alive = true;
+  struct timespec ended = {0, 0};
+  pid_t left[TT_MAX_LEFT];
+  size_t nleft = 0;
   for (;;) {
     pid_t pid;
     int st;
@@ -428,6 +493,19 @@ int tt_cli_supervise(const struct tt_cli_run *run) {
     }
     if (pid < 0 && errno == ECHILD)
       break;
+    if (!child_alive) {
+      /* The program has ended: daemons it started (another session) are
+       * not waited for, and the rest only TT_LINGER_SECONDS, as a program
+       * run natively would not wait for them either. */
+      struct timespec now;
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      if (!ended.tv_sec)
+        ended = now;
+      size_t attached;
+      nleft = still_running(left, TT_MAX_LEFT, &attached);
+      if (nleft && (!attached || now.tv_sec - ended.tv_sec >= TT_LINGER_SECONDS))
+        break;
+    }
     siginfo_t si;
     /* The timeout only guards against a lost SIGCHLD. */
     struct timespec tick = {1, 0};
@@ -436,7 +514,7 @@ int tt_cli_supervise(const struct tt_cli_run *run) {
       forward(sig, &si, child_alive ? child : 0);
   }
 
-  bool gate_failed = summarize(dir, run, reaped, nreaped);
+  bool gate_failed = summarize(dir, run, reaped, nreaped, left, nleft);
   remove_run_dir(dir, run->verbose);
   free(reaped);
 

@@ -163,6 +163,17 @@ check "tree: with %p in --log-file, the summary on stderr" 'grep -q "processes c
 "$T" sh -c 'sh -c "kill -9 \$\$"; exit 0' >/dev/null 2>"$tmp/e"; rc=$?
 check "tree: a process killed before its check is a row, with its command" '[ $rc -eq 0 ] && grep -q "^==[0-9]*== *[0-9]* *? *- *-  no report: sh -c .kill -9" "$tmp/e" && grep -q "(1 wrote no report)" "$tmp/e"'
 
+# A daemon the program starts (setsid: a session of its own) outlives it,
+# natively as under tether, which does not wait for it (gpg and its agent
+# hung here until killed); a background job in tether's session that ends
+# soon is waited for, and its report counted.
+timeout 30 "$T" sh -c 'setsid sleep 60 >/dev/null 2>&1 </dev/null & echo started' >"$tmp/o" 2>"$tmp/e"; rc=$?
+daemon=$(sed -n 's/^==[0-9]*== *\([0-9]*\) *running .*not waited for: sleep 60$/\1/p' "$tmp/e")
+[ -n "$daemon" ] && kill "$daemon" 2>/dev/null
+check "tree: a daemon is not waited for" '[ $rc -eq 0 ] && [ "$(cat "$tmp/o")" = started ] && [ -n "$daemon" ] && grep -q "(1 still running)" "$tmp/e"'
+timeout 30 "$T" sh -c '(sleep 1; exit 0) & echo started' >"$tmp/o" 2>"$tmp/e"; rc=$?
+check "tree: a background job that ends is waited for" '[ $rc -eq 0 ] && grep -q "^==[0-9]*== 0 of [3-9] processes failed the gate$" "$tmp/e" && grep -q "^==[0-9]*== *[0-9]* *0 *0 *0  sleep 1$" "$tmp/e"'
+
 "$T" "$EX" >/dev/null 2>"$tmp/e"; rc=$?
 check "one process: no combined summary" '[ $rc -eq 0 ] && ! grep -q "processes checked" "$tmp/e"'
 
