@@ -781,9 +781,15 @@ static void print_banner(void) {
 
 /* Opens the report destination for this process (again after a fork when
  * the log file name carries the pid). */
+/* What the report's descriptor referred to when tether opened it, and
+ * stderr then (see ensure_log). */
+static uint64_t log_id[2], stderr_id[2];
+static bool log_id_known, stderr_id_known;
+
 static void open_log(void) {
   int fd = -1;
   log_pid = tt_os_getpid();
+  stderr_id_known = tt_os_fd_identity(2, stderr_id);
   if (opts.log_file[0]) {
     char path[TT_OPT_PATH_MAX + 64];
     tt_log_expand_path(opts.log_file, path, sizeof path);
@@ -797,6 +803,32 @@ static void open_log(void) {
     fd = tt_os_dup_high(2);
   }
   tt_log_set_fd(fd);
+  log_id_known = tt_os_fd_identity(fd, log_id);
+}
+
+/* The report's descriptor is no longer what tether opened: the program
+ * closed it with a raw system call (the wrappers of close and its kin keep
+ * it), or closed it and opened something else at that number. The log file
+ * is opened again, appending; a report to stderr takes a new copy of fd 2
+ * if that is still the stderr of the start. */
+static void ensure_log(void) {
+  uint64_t now[2];
+  int fd = tt_log_fd();
+  if (!log_id_known || (tt_os_fd_identity(fd, now) && now[0] == log_id[0] && now[1] == log_id[1]))
+    return;
+  int fresh = -1;
+  if (opts.log_file[0]) {
+    char path[TT_OPT_PATH_MAX + 64];
+    tt_log_expand_path(opts.log_file, path, sizeof path);
+    fresh = tt_os_reopen_log(path);
+  } else if (stderr_id_known && tt_os_fd_identity(2, now) && now[0] == stderr_id[0] &&
+             now[1] == stderr_id[1]) {
+    fresh = tt_os_dup_high(2);
+  }
+  if (fresh < 0)
+    return; /* nowhere to write: the report is lost, as before */
+  tt_log_set_fd(fresh);
+  log_id_known = tt_os_fd_identity(fresh, log_id);
 }
 
 /* ======================================================================== */
@@ -824,7 +856,9 @@ void tt_preload_reopen_log_if_forked(void) {
   if (tt_os_getpid() != log_pid && opts.log_file[0] && strstr(opts.log_file, "%p")) {
     open_log();
     print_banner();
+    return;
   }
+  ensure_log();
 }
 
 /* Reads one suppression file; false (with the message logged) when it is

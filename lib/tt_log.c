@@ -93,7 +93,18 @@ void tt_log_set_fd(int fd) {
   tt_spin_unlock(&log_lock);
 }
 
-int tt_log_fd(void) { return log_fd; }
+int tt_log_fd(void) { return __atomic_load_n(&log_fd, __ATOMIC_RELAXED); }
+
+bool tt_log_move_fd(void) {
+  tt_spin_lock(&log_lock);
+  int old = log_fd, moved = old >= 0 ? tt_os_dup_high(old) : -1;
+  if (moved >= 0) {
+    __atomic_store_n(&log_fd, moved, __ATOMIC_RELAXED);
+    tt_os_close(old);
+  }
+  tt_spin_unlock(&log_lock);
+  return moved >= 0;
+}
 void tt_log_lock(void) { tt_spin_lock(&log_lock); }
 void tt_log_unlock(void) { tt_spin_unlock(&log_lock); }
 void tt_log_set_verbosity(int v) { verbosity = v; }

@@ -28,6 +28,9 @@ void tt_out_flush(struct tt_out *o) TT_HIDDEN;
  * logged before that wait in a static buffer. */
 void tt_log_set_fd(int fd) TT_HIDDEN;
 int tt_log_fd(void) TT_HIDDEN;
+/* Moves the report's descriptor to another number (the program is about to
+ * dup2 onto it); false if no other could be had. */
+bool tt_log_move_fd(void) TT_HIDDEN;
 /* "==PID== " */
 void tt_log_prefix(char *buf, size_t size) TT_HIDDEN;
 void tt_log_set_verbosity(int v) TT_HIDDEN;

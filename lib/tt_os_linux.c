@@ -122,6 +122,20 @@ int tt_os_open_log(const char *path) {
   return move_high(fd);
 }
 
+int tt_os_reopen_log(const char *path) {
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  return fd < 0 ? -errno : move_high(fd);
+}
+
+bool tt_os_fd_identity(int fd, uint64_t id[2]) {
+  struct stat st;
+  if (fd < 0 || syscall(SYS_fstat, fd, &st) != 0)
+    return false;
+  id[0] = (uint64_t)st.st_dev;
+  id[1] = (uint64_t)st.st_ino;
+  return true;
+}
+
 int tt_os_dup_high(int fd) {
   int hi = (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 1000);
   if (hi < 0)

@@ -27,6 +27,18 @@ void tt_preload_reopen_log_if_forked(void) TT_HIDDEN;
 /* The next definition of name after tether's (RTLD_NEXT), looked up with
  * the guard up: dlsym may allocate. */
 void *tt_preload_next(const char *name) TT_HIDDEN;
+/* In a wrapper returning -1 and errno: real_NAME, libc's NAME, asked for
+ * once (the pointer is written by whichever thread gets there first, all
+ * with the same value); ENOSYS if there is none. */
+#define TT_PRELOAD_REAL(name)                                              \
+  static __typeof__(&name) real_##name;                                    \
+  if (TT_UNLIKELY(!real_##name)) {                                         \
+    real_##name = (__typeof__(&name))tt_preload_next(#name);               \
+    if (!real_##name) {                                                    \
+      errno = ENOSYS;                                                      \
+      return -1;                                                           \
+    }                                                                      \
+  }
 
 /* The API's part of start-up and fork (tt_api.c): the --check-signal thread. */
 void tt_api_init(const struct tt_options *opts) TT_HIDDEN;

@@ -20,18 +20,6 @@
 #include "tt_os.h"
 #include "tt_preload.h"
 
-/* Each wrapper asks for the next definition once (libc's): the pointer is
- * written by whichever thread gets there first, all with the same value. */
-#define REAL(name)                                                         \
-  static __typeof__(&name) real_##name;                                  \
-  if (TT_UNLIKELY(!real_##name)) {                                       \
-    real_##name = (__typeof__(&name))tt_preload_next(#name);             \
-    if (!real_##name) {                                                  \
-      errno = ENOSYS;                                                    \
-      return -1;                                                         \
-    }                                                                    \
-  }
-
 /* After each call of a wrapped wait: whether the check alone cut it short
  * (it failed with EINTR and tt_os_wait_cut says so); then the caller calls
  * again for the time left. */
@@ -188,7 +176,7 @@ TT_EXPORT int usleep(useconds_t usec) {
 /* ======================================================================== */
 
 TT_EXPORT int pause(void) {
-  REAL(pause)
+  TT_PRELOAD_REAL(pause)
   unsigned cuts = tt_os_wait_begin();
   int rc = real_pause();
   while (cut_by_check(rc, &cuts))
@@ -198,7 +186,7 @@ TT_EXPORT int pause(void) {
 }
 
 TT_EXPORT int sigsuspend(const sigset_t *mask) {
-  REAL(sigsuspend)
+  TT_PRELOAD_REAL(sigsuspend)
   unsigned cuts = tt_os_wait_begin();
   int rc = real_sigsuspend(mask);
   while (cut_by_check(rc, &cuts))
@@ -208,7 +196,7 @@ TT_EXPORT int sigsuspend(const sigset_t *mask) {
 }
 
 TT_EXPORT int sigwaitinfo(const sigset_t *set, siginfo_t *info) {
-  REAL(sigwaitinfo)
+  TT_PRELOAD_REAL(sigwaitinfo)
   unsigned cuts = tt_os_wait_begin();
   int rc = real_sigwaitinfo(set, info);
   while (cut_by_check(rc, &cuts))
@@ -218,7 +206,7 @@ TT_EXPORT int sigwaitinfo(const sigset_t *set, siginfo_t *info) {
 }
 
 TT_EXPORT int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *timeout) {
-  REAL(sigtimedwait)
+  TT_PRELOAD_REAL(sigtimedwait)
   long long deadline = deadline_ts(timeout);
   unsigned cuts = tt_os_wait_begin();
   int rc = real_sigtimedwait(set, info, timeout);
@@ -234,7 +222,7 @@ TT_EXPORT int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct ti
 /* ======================================================================== */
 
 TT_EXPORT int poll(struct pollfd *fds, nfds_t n, int timeout) {
-  REAL(poll)
+  TT_PRELOAD_REAL(poll)
   long long deadline = deadline_ms(timeout);
   unsigned cuts = tt_os_wait_begin();
   int rc = real_poll(fds, n, timeout);
@@ -246,7 +234,7 @@ TT_EXPORT int poll(struct pollfd *fds, nfds_t n, int timeout) {
 
 TT_EXPORT int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *timeout,
                     const sigset_t *mask) {
-  REAL(ppoll)
+  TT_PRELOAD_REAL(ppoll)
   long long deadline = deadline_ts(timeout);
   unsigned cuts = tt_os_wait_begin();
   int rc = real_ppoll(fds, n, timeout, mask);
@@ -261,7 +249,7 @@ TT_EXPORT int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *timeout
  * left into *tv: the same call again, with the time left to the deadline
  * (the kernel's figure leaves out the check), waits the rest. */
 TT_EXPORT int select(int n, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv) {
-  REAL(select)
+  TT_PRELOAD_REAL(select)
   long long deadline = -1;
   if (tv && tv->tv_sec >= 0 && tv->tv_usec >= 0 && tv->tv_sec < 1000000000ll * 3600)
     deadline = now_ns() + (long long)tv->tv_sec * 1000000000ll + (long long)tv->tv_usec * 1000;
@@ -282,7 +270,7 @@ TT_EXPORT int select(int n, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 /* glibc's pselect keeps the program's timeout as it was. */
 TT_EXPORT int pselect(int n, fd_set *r, fd_set *w, fd_set *e, const struct timespec *timeout,
                       const sigset_t *mask) {
-  REAL(pselect)
+  TT_PRELOAD_REAL(pselect)
   long long deadline = deadline_ts(timeout);
   unsigned cuts = tt_os_wait_begin();
   int rc = real_pselect(n, r, w, e, timeout, mask);
@@ -294,7 +282,7 @@ TT_EXPORT int pselect(int n, fd_set *r, fd_set *w, fd_set *e, const struct times
 }
 
 TT_EXPORT int epoll_wait(int fd, struct epoll_event *ev, int max, int timeout) {
-  REAL(epoll_wait)
+  TT_PRELOAD_REAL(epoll_wait)
   long long deadline = deadline_ms(timeout);
   unsigned cuts = tt_os_wait_begin();
   int rc = real_epoll_wait(fd, ev, max, timeout);
@@ -306,7 +294,7 @@ TT_EXPORT int epoll_wait(int fd, struct epoll_event *ev, int max, int timeout) {
 
 TT_EXPORT int epoll_pwait(int fd, struct epoll_event *ev, int max, int timeout,
                           const sigset_t *mask) {
-  REAL(epoll_pwait)
+  TT_PRELOAD_REAL(epoll_pwait)
   long long deadline = deadline_ms(timeout);
   unsigned cuts = tt_os_wait_begin();
   int rc = real_epoll_pwait(fd, ev, max, timeout, mask);
@@ -318,7 +306,7 @@ TT_EXPORT int epoll_pwait(int fd, struct epoll_event *ev, int max, int timeout,
 
 TT_EXPORT int epoll_pwait2(int fd, struct epoll_event *ev, int max, const struct timespec *timeout,
                            const sigset_t *mask) {
-  REAL(epoll_pwait2)
+  TT_PRELOAD_REAL(epoll_pwait2)
   long long deadline = deadline_ts(timeout);
   unsigned cuts = tt_os_wait_begin();
   int rc = real_epoll_pwait2(fd, ev, max, timeout, mask);
@@ -337,7 +325,7 @@ TT_EXPORT int epoll_pwait2(int fd, struct epoll_event *ev, int max, const struct
  * has none, and SA_RESTART restarts it). The limit is absolute: the same
  * call again. */
 TT_EXPORT int sem_timedwait(sem_t *sem, const struct timespec *abstime) {
-  REAL(sem_timedwait)
+  TT_PRELOAD_REAL(sem_timedwait)
   unsigned cuts = tt_os_wait_begin();
   int rc = real_sem_timedwait(sem, abstime);
   while (cut_by_check(rc, &cuts))
@@ -347,7 +335,7 @@ TT_EXPORT int sem_timedwait(sem_t *sem, const struct timespec *abstime) {
 }
 
 TT_EXPORT int sem_clockwait(sem_t *sem, clockid_t clk, const struct timespec *abstime) {
-  REAL(sem_clockwait)
+  TT_PRELOAD_REAL(sem_clockwait)
   unsigned cuts = tt_os_wait_begin();
   int rc = real_sem_clockwait(sem, clk, abstime);
   while (cut_by_check(rc, &cuts))

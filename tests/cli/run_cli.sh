@@ -174,6 +174,14 @@ check "tree: a daemon is not waited for" '[ $rc -eq 0 ] && [ "$(cat "$tmp/o")" =
 timeout 30 "$T" sh -c '(sleep 1; exit 0) & echo started' >"$tmp/o" 2>"$tmp/e"; rc=$?
 check "tree: a background job that ends is waited for" '[ $rc -eq 0 ] && grep -q "^==[0-9]*== 0 of [3-9] processes failed the gate$" "$tmp/e" && grep -q "^==[0-9]*== *[0-9]* *0 *0 *0  sleep 1$" "$tmp/e"'
 
+# A program that closes every descriptor from 3 up (CPython's closerange:
+# glibc's close_range) keeps its report on stderr: tether's copy of fd 2 is
+# not among them.
+if [ -x /usr/bin/python3 ]; then
+  "$T" /usr/bin/python3 -c 'import os; os.closerange(3, 65536)' >/dev/null 2>"$tmp/e"; rc=$?
+  check "close-all: the report on stderr survives" '[ $rc -eq 0 ] && grep -q "^==[0-9]*== ERROR SUMMARY: 0 errors" "$tmp/e"'
+fi
+
 "$T" "$EX" >/dev/null 2>"$tmp/e"; rc=$?
 check "one process: no combined summary" '[ $rc -eq 0 ] && ! grep -q "processes checked" "$tmp/e"'
 
