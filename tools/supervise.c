@@ -377,6 +377,15 @@ static bool summarize(const char *dir, const struct tt_cli_run *run, const struc
   }
   if (d)
     closedir(d);
+  /* a process left running that tether did not start in (a daemon's
+   * forked child): its command line as the kernel has it */
+  for (size_t k = 0; k < n; k++) {
+    if (rows[k].command || strcmp(rows[k].status, "running") != 0)
+      continue;
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/%ld", rows[k].pid);
+    rows[k].command = started_command(proc, "cmdline");
+  }
   if (files > 1 && (!run->quiet || gate_failed)) {
     FILE *out = open_destination(run->log_file);
     tt_cli_print_summary(out, (long)getpid(), rows, n);

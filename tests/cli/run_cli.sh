@@ -168,9 +168,14 @@ check "tree: a process killed before its check is a row, with its command" '[ $r
 # hung here until killed); a background job in tether's session that ends
 # soon is waited for, and its report counted.
 timeout 30 "$T" sh -c 'setsid sleep 60 >/dev/null 2>&1 </dev/null & echo started' >"$tmp/o" 2>"$tmp/e"; rc=$?
+timeout 30 "$T" sh -c 'setsid sh -c "(sleep 67; true) & exit 0" >/dev/null 2>&1 </dev/null & sleep 1' >/dev/null 2>"$tmp/e2"
+forked=$(sed -n 's/^==[0-9]*== *\([0-9]*\) *running .*not waited for: sh -c .(sleep 67; true) & exit 0.$/\1/p' "$tmp/e2")
+[ -n "$forked" ] && kill "$forked" 2>/dev/null
+pkill -x -f "sleep 67" 2>/dev/null
 daemon=$(sed -n 's/^==[0-9]*== *\([0-9]*\) *running .*not waited for: sleep 60$/\1/p' "$tmp/e")
 [ -n "$daemon" ] && kill "$daemon" 2>/dev/null
 check "tree: a daemon is not waited for" '[ $rc -eq 0 ] && [ "$(cat "$tmp/o")" = started ] && [ -n "$daemon" ] && grep -q "(1 still running)" "$tmp/e"'
+check "tree: a daemon tether did not start in has its command" '[ -n "$forked" ]'
 timeout 30 "$T" sh -c '(sleep 1; exit 0) & echo started' >"$tmp/o" 2>"$tmp/e"; rc=$?
 check "tree: a background job that ends is waited for" '[ $rc -eq 0 ] && grep -q "^==[0-9]*== 0 of [3-9] processes failed the gate$" "$tmp/e" && grep -q "^==[0-9]*== *[0-9]* *0 *0 *0  sleep 1$" "$tmp/e"'
 
