@@ -730,11 +730,68 @@ void tt_export_xml(struct tt_out *o, const struct tt_export *x) {
 static char run_dir[TT_OPT_PATH_MAX];
 static char run_json_tmpl[TT_OPT_PATH_MAX + 16];
 
+/* The run directory's PID.json, opened when the process starts and again
+ * in a forked child: a process that later enters a sandbox which forbids
+ * creating files (man-db's helpers, under seccomp) still writes its report
+ * at exit. What it referred to then, to tell it from a descriptor the
+ * program got at that number after closing tether's with a raw system
+ * call. */
+static int run_json_fd = -1;
+static uint64_t run_json_id[2];
+
+static void open_run_json(void) {
+  if (!run_dir[0])
+    return;
+  char path[TT_OPT_PATH_MAX + 32];
+  tt_fmt(path, sizeof path, "%s/%d.json", run_dir, tt_os_getpid());
+  int fd = tt_os_open_log(path);
+  if (fd >= 0 && !tt_os_fd_identity(fd, run_json_id)) {
+    tt_os_close(fd);
+    fd = -1;
+  }
+  __atomic_store_n(&run_json_fd, fd < 0 ? -1 : fd, __ATOMIC_RELAXED);
+}
+
+int tt_export_run_fd(void) { return __atomic_load_n(&run_json_fd, __ATOMIC_RELAXED); }
+
+bool tt_export_move_run_fd(void) {
+  int old = run_json_fd, moved = old >= 0 ? tt_os_dup_high(old) : -1;
+  if (moved < 0)
+    return false;
+  __atomic_store_n(&run_json_fd, moved, __ATOMIC_RELAXED);
+  tt_os_close(old);
+  return true;
+}
+
+void tt_export_fork_child(void) {
+  if (run_json_fd >= 0)
+    tt_os_close(run_json_fd); /* the parent's */
+  run_json_fd = -1;
+  open_run_json();
+}
+
+/* The run directory's descriptor for the report, if it is still the file
+ * opened for it (then it is tether's to close); -1 else. */
+static int take_run_json_fd(void) {
+  int fd = run_json_fd;
+  uint64_t now[2];
+  run_json_fd = -1;
+  if (fd < 0 || !tt_os_fd_identity(fd, now) || now[0] != run_json_id[0] ||
+      now[1] != run_json_id[1])
+    return -1;
+  return fd;
+}
+
+
 static void write_file(const char *tmpl, const char *what, const struct tt_export *x,
                        void (*writer)(struct tt_out *, const struct tt_export *)) {
   char path[TT_OPT_PATH_MAX + 64];
   tt_log_expand_path(tmpl, path, sizeof path);
-  int fd = tt_os_open_write(path);
+  int fd = tmpl == run_json_tmpl ? take_run_json_fd() : -1;
+  if (fd >= 0)
+    tt_os_truncate(fd); /* nothing in it yet, but for a second exit path */
+  else
+    fd = tt_os_open_write(path);
   if (fd == -ENOENT && tmpl == run_json_tmpl)
     return; /* the tether command ended before this process (a daemon): nobody reads it */
   if (fd < 0) {
@@ -757,6 +814,7 @@ void tt_export_init(void) {
 }
 
 void tt_export_started(void) {
+  open_run_json();
   if (!run_dir[0])
     return;
   char cmd[4096], path[TT_OPT_PATH_MAX + 32];

@@ -33,6 +33,14 @@ void tt_export_init(void) TT_HIDDEN;
  * name a process that ends before its check writes a report (killed by
  * SIGKILL, or an exec into a program tether cannot follow). */
 void tt_export_started(void) TT_HIDDEN;
+/* In a forked child: its own PID.json in the run directory, opened now
+ * (the parent's is closed). */
+void tt_export_fork_child(void) TT_HIDDEN;
+/* The descriptor of this process's PID.json in the run directory, held
+ * from its start to its report (-1: none), and moving it to another number
+ * (the program is about to dup2 onto it). */
+int tt_export_run_fd(void) TT_HIDDEN;
+bool tt_export_move_run_fd(void) TT_HIDDEN;
 /* Whether the options (or the run directory) ask for any of these reports. */
 bool tt_export_wanted(const struct tt_options *opts) TT_HIDDEN;
 /* Writes every report the options (and $TETHER_RUN_DIR) ask for. A file

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The descriptor tether keeps for its report (a copy of stderr, or the
- * --log-file), kept out of the program's reach as Valgrind keeps its own: a
+/* The descriptors tether keeps for its reports (a copy of stderr or the
+ * --log-file, and under the tether command the run directory's PID.json),
+ * kept out of the program's reach as Valgrind keeps its own: a
  * program that closes every descriptor from 3 up (a daemon, a child about
  * to exec) closed it too, and its report ended after the banner. Natively
  * that number is not open: close gets EBADF, as here, and a dup2 onto it
@@ -12,11 +13,38 @@
 #include <unistd.h>
 
 #include "tt_common.h"
+#include "tt_export.h"
 #include "tt_log.h"
 #include "tt_preload.h"
 
+/* tether's descriptors, at most two, in ascending order; returns how many. */
+static int own_fds(int out[2]) {
+  int a = tt_log_fd(), b = tt_export_run_fd(), n = 0;
+  if (a > 2)
+    out[n++] = a;
+  if (b > 2 && b != a)
+    out[n++] = b;
+  if (n == 2 && out[0] > out[1]) {
+    int t = out[0];
+    out[0] = out[1];
+    out[1] = t;
+  }
+  return n;
+}
+
 /* Whether fd is tether's (never 0, 1 or 2: a report to stderr uses a copy). */
-static inline bool ours(int fd) { return fd > 2 && fd == tt_log_fd(); }
+static inline bool ours(int fd) {
+  return fd > 2 && (fd == tt_log_fd() || fd == tt_export_run_fd());
+}
+
+/* Moves tether's descriptor fd away: the program's dup2 is about to take
+ * its number. */
+static void move_away(int fd) {
+  if (fd == tt_log_fd())
+    tt_log_move_fd();
+  else
+    tt_export_move_run_fd();
+}
 
 TT_EXPORT int close(int fd) {
   if (TT_UNLIKELY(ours(fd))) {
@@ -27,26 +55,32 @@ TT_EXPORT int close(int fd) {
   return real_close(fd);
 }
 
-/* The range, less tether's descriptor: two calls around it. */
+/* The range less tether's descriptors: a call for each piece around them. */
 TT_EXPORT int close_range(unsigned first, unsigned last, int flags) {
   TT_PRELOAD_REAL(close_range)
-  int own = tt_log_fd();
-  if (own <= 2 || (unsigned)own < first || (unsigned)own > last)
-    return real_close_range(first, last, flags);
-  int rc = 0;
-  if ((unsigned)own > first)
-    rc = real_close_range(first, (unsigned)own - 1, flags);
-  if (rc == 0 && (unsigned)own < last)
-    rc = real_close_range((unsigned)own + 1, last, flags);
-  return rc;
+  int own[2], n = own_fds(own);
+  unsigned from = first;
+  for (int i = 0; i < n; i++) {
+    unsigned fd = (unsigned)own[i];
+    if (fd < from || fd > last)
+      continue;
+    if (fd > from) {
+      int rc = real_close_range(from, fd - 1, flags);
+      if (rc != 0)
+        return rc;
+    }
+    if (fd == last)
+      return 0;
+    from = fd + 1;
+  }
+  return real_close_range(from, last, flags);
 }
 
 TT_EXPORT void closefrom(int lowfd) {
-  int own = tt_log_fd();
-  if (own > 2 && own >= lowfd) {
-    if (own > lowfd)
-      close_range((unsigned)(lowfd < 0 ? 0 : lowfd), (unsigned)own - 1, 0);
-    lowfd = own + 1;
+  int own[2], n = own_fds(own);
+  if (n && own[n - 1] >= lowfd) {
+    close_range((unsigned)(lowfd < 0 ? 0 : lowfd), (unsigned)own[n - 1], 0);
+    lowfd = own[n - 1] + 1;
   }
   static __typeof__(&closefrom) real_closefrom;
   if (TT_UNLIKELY(!real_closefrom))
@@ -60,13 +94,13 @@ TT_EXPORT void closefrom(int lowfd) {
 TT_EXPORT int dup2(int oldfd, int newfd) {
   TT_PRELOAD_REAL(dup2)
   if (TT_UNLIKELY(ours(newfd)) && oldfd != newfd)
-    tt_log_move_fd();
+    move_away(newfd);
   return real_dup2(oldfd, newfd);
 }
 
 TT_EXPORT int dup3(int oldfd, int newfd, int flags) {
   TT_PRELOAD_REAL(dup3)
   if (TT_UNLIKELY(ours(newfd)) && oldfd != newfd)
-    tt_log_move_fd();
+    move_away(newfd);
   return real_dup3(oldfd, newfd, flags);
 }

@@ -933,6 +933,7 @@ static void fork_child(void) {
     open_log();
     print_banner();
   }
+  tt_export_fork_child();
   tt_api_fork_child();
   guard--;
 }

@@ -127,6 +127,8 @@ int tt_os_reopen_log(const char *path) {
   return fd < 0 ? -errno : move_high(fd);
 }
 
+void tt_os_truncate(int fd) { syscall(SYS_ftruncate, fd, 0); }
+
 bool tt_os_fd_identity(int fd, uint64_t id[2]) {
   struct stat st;
   if (fd < 0 || syscall(SYS_fstat, fd, &st) != 0)

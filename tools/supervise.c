@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -306,6 +307,15 @@ static bool summarize(const char *dir, const struct tt_cli_run *run, const struc
     if (asprintf(&path, "%s/%s", dir, e->d_name) < 0)
       abort();
     files++;
+    /* Each process opens its PID.json when it starts (and a forked child
+     * when it is made): an empty one ended before its report. */
+    struct stat st;
+    if (stat(path, &st) == 0 && st.st_size == 0) {
+      free(path);
+      row->pid = pid;
+      snprintf(row->status, sizeof row->status, "?");
+      continue;
+    }
     json_t *r = tt_cli_load_report(path, err, sizeof err);
     free(path);
     if (r) {

@@ -187,6 +187,16 @@ if [ -x /usr/bin/python3 ]; then
   check "close-all: the report on stderr survives" '[ $rc -eq 0 ] && grep -q "^==[0-9]*== ERROR SUMMARY: 0 errors" "$tmp/e"'
 fi
 
+# A forked child that enters a sandbox where no file can be opened (man-db
+# runs its helpers so) still has its row: it opened its run directory
+# report when it was forked.
+if ${CC:-cc} -o "$tmp/sandboxed" "$(dirname "$0")/sandboxed_child.c" 2>"$tmp/cc"; then
+  "$T" --log-file="$tmp/sb.%p.log" "$tmp/sandboxed" >/dev/null 2>"$tmp/e"; rc=$?
+  check "sandbox: a child that can open no file is in the summary" '[ $rc -eq 0 ] && grep -q "tether: 2 processes checked" "$tmp/e" && grep -q "^==[0-9]*== *[0-9]* *0 *24 *1  .*sandboxed$" "$tmp/e"'
+else
+  check "sandbox: the test program compiles" 'cat "$tmp/cc"; false'
+fi
+
 "$T" "$EX" >/dev/null 2>"$tmp/e"; rc=$?
 check "one process: no combined summary" '[ $rc -eq 0 ] && ! grep -q "processes checked" "$tmp/e"'
 
