@@ -196,7 +196,18 @@ char *tt_cli_command_text(const json_t *command, size_t max) {
     return strdup("?");
   size_t i;
   const json_t *v;
+  /* Trailing empty words are left out: a program that rewrites its title
+   * in place (postgres, sendmail) pads the old argument area with NULs. */
+  size_t words = json_array_size(command);
+  while (words > 1) {
+    const char *last = json_string_value(json_array_get(command, words - 1));
+    if (!last || *last)
+      break;
+    words--;
+  }
   json_array_foreach(command, i, v) {
+    if (i >= words)
+      break;
     const char *s = json_string_value(v);
     if (!s)
       s = "?";

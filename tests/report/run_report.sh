@@ -36,6 +36,12 @@ check "text: gate line" 'grep -q "^==[0-9]*== 3 of 3 processes failed the gate$"
 "$T" report --show-leak-kinds=all "$D/leak.json" >"$tmp/o"; rc=$?
 check "text: --show-leak-kinds=all" '[ $rc -eq 1 ] && has "15 bytes in 1 blocks are still reachable in loss record 1 of 4"'
 
+# a process that rewrote its title in place (postgres) padded its arguments
+# with NULs: the row shows no empty words after the title
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r["command"]=["postgres: checkpointer","","",""]; json.dump(r,open(sys.argv[2],"w"))' "$D/clean.json" "$tmp/title.json"
+"$T" report "$tmp/title.json" >"$tmp/o"; rc=$?
+check "text: a rewritten title without its padding" '[ $rc -eq 0 ] && grep -q "^==[0-9]*== *[0-9]* *[0-9] *0 *0  '"'"'postgres: checkpointer'"'"'$" "$tmp/o"'
+
 "$T" report "$D/clean.json" >"$tmp/o"; rc=$?
 check "text: clean exits 0" '[ $rc -eq 0 ] && grep -q "^==[0-9]*== 0 of 1 process failed the gate$" "$tmp/o"'
 
