@@ -1051,6 +1051,14 @@ static void stop_handler(int sig, siginfo_t *si, void *uctx) {
   while (__atomic_load_n(&g_stop.gen, __ATOMIC_ACQUIRE) == gen)
     futex(&g_stop.gen, FUTEX_WAIT_PRIVATE, gen);
   __atomic_fetch_sub(&g_stop.inside, 1, __ATOMIC_ACQ_REL);
+  if (mask_held) {
+    /* A hold no wrapper has let go of: the program jumped out of the wait
+     * (a handler's siglongjmp), or the wrapper is about to look. Either
+     * way the program's mask comes back now, not at some later wait (the
+     * wrapper then ends the call with EINTR). */
+    ((ucontext_t *)uctx)->uc_sigmask = held_mask;
+    mask_held = false;
+  }
   if (taken_out_of_sleep(uctx)) {
     if (__atomic_load_n(&g_stop.park, __ATOMIC_ACQUIRE))
       park_until_unparked();

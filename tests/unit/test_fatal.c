@@ -398,6 +398,8 @@ static volatile int waiter_tid, waiter_in, usr1_seen;
 static volatile long waiter_rc, waiter_errno;
 static volatile int waiter_cut, waiter_mask_same;
 static volatile int send_usr1; /* the stopper sends SIGUSR1 while the world is stopped */
+static volatile int skip_cut;   /* the waiter jumps out: no tt_os_wait_cut (a siglongjmp) */
+static volatile int second_stop_done;
 
 static void on_usr1(int sig) {
   (void)sig;
@@ -416,7 +418,16 @@ static void *waiter(void *arg) {
   long rc = syscall(SYS_nanosleep, &ts, NULL);
   waiter_errno = errno;
   waiter_rc = rc;
-  waiter_cut = tt_os_wait_cut(&cuts);
+  if (skip_cut) {
+    /* as after a siglongjmp out of the wait: the hold is still on until
+     * the next stop lets it go */
+    pthread_sigmask(SIG_SETMASK, NULL, &after);
+    waiter_cut = sigismember(&after, SIGUSR1) == 1; /* held: every signal blocked */
+    while (!second_stop_done)
+      sched_yield();
+  } else {
+    waiter_cut = tt_os_wait_cut(&cuts);
+  }
   tt_os_wait_end();
   pthread_sigmask(SIG_SETMASK, NULL, &after);
   waiter_mask_same = sigismember(&after, SIGUSR1) == sigismember(&before, SIGUSR1) &&
@@ -464,6 +475,32 @@ static void cut_once(int with_usr1) {
   CU_ASSERT_TRUE(waiter_mask_same);
 }
 
+/* A waiter that never comes back to tt_os_wait_cut (the program jumped out
+ * of the wait) must not keep every signal blocked: the next stop lets the
+ * hold go. */
+static void test_wait_cut_jumped_out(void) {
+  skip_cut = 1;
+  second_stop_done = 0;
+  waiter_tid = waiter_in = 0;
+  waiter_cut = -1;
+  pthread_t t;
+  CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, waiter, NULL), 0);
+  for (int i = 0; i < 5000 && !(waiter_in && sleeping(waiter_tid)); i++)
+    usleep(1000);
+  struct tt_thread_state st[8];
+  tt_os_stop_world(st, 8);
+  tt_os_resume_world();
+  for (int i = 0; i < 5000 && waiter_cut == -1; i++)
+    usleep(1000);
+  CU_ASSERT_EQUAL(waiter_cut, 1); /* the hold was on */
+  tt_os_stop_world(st, 8);
+  tt_os_resume_world();
+  second_stop_done = 1;
+  pthread_join(t, NULL);
+  CU_ASSERT_TRUE(waiter_mask_same);
+  skip_cut = 0;
+}
+
 static void test_wait_cut(void) {
   struct sigaction act, old;
   memset(&act, 0, sizeof act);
@@ -491,5 +528,6 @@ CU_TestInfo fatal_tests[] = {
     {"SA_RESETHAND: once, then tether's again", test_one_shot},
     {"capture from a signal's context", test_capture_context},
     {"a wait the stop signal cut: again, unless a signal is due", test_wait_cut},
+    {"a wait jumped out of: the next stop lets the hold go", test_wait_cut_jumped_out},
     CU_TEST_INFO_NULL,
 };
