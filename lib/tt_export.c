@@ -730,6 +730,21 @@ void tt_export_xml(struct tt_out *o, const struct tt_export *x) {
 static char run_dir[TT_OPT_PATH_MAX];
 static char run_json_tmpl[TT_OPT_PATH_MAX + 16];
 
+/* PID.started: the command line, NUL-separated words. */
+static void write_started(void) {
+  if (!run_dir[0])
+    return;
+  char cmd[4096], path[TT_OPT_PATH_MAX + 32];
+  size_t n = tt_os_cmdline(cmd, sizeof cmd);
+  tt_fmt(path, sizeof path, "%s/%d.started", run_dir, tt_os_getpid());
+  int fd = tt_os_open_write(path);
+  if (fd < 0)
+    return; /* the summary then misses this process only if it writes no report */
+  tt_os_share_if_root(fd);
+  tt_os_write(fd, cmd, n);
+  tt_os_close(fd);
+}
+
 /* The run directory's PID.json, opened when the process starts and again
  * in a forked child: a process that later enters a sandbox which forbids
  * creating files (man-db's helpers, under seccomp) still writes its report
@@ -745,6 +760,11 @@ static void open_run_json(void) {
   char path[TT_OPT_PATH_MAX + 32];
   tt_fmt(path, sizeof path, "%s/%d.json", run_dir, tt_os_getpid());
   int fd = tt_os_open_log(path);
+  /* a process run as root may become another user before it reports (by
+   * exec, at the same pid): the tether command then made the directory
+   * writable by all, and the file must be too */
+  if (fd >= 0)
+    tt_os_share_if_root(fd);
   if (fd >= 0 && !tt_os_fd_identity(fd, run_json_id)) {
     tt_os_close(fd);
     fd = -1;
@@ -768,6 +788,10 @@ void tt_export_fork_child(void) {
     tt_os_close(run_json_fd); /* the parent's */
   run_json_fd = -1;
   open_run_json();
+  /* the parent's command, which a row of the child names should it end
+   * with no report (killed, or an exec into a program tether cannot
+   * follow: a setgid one); an exec tether follows writes its own */
+  write_started();
 }
 
 /* The run directory's descriptor for the report, if it is still the file
@@ -815,16 +839,7 @@ void tt_export_init(void) {
 
 void tt_export_started(void) {
   open_run_json();
-  if (!run_dir[0])
-    return;
-  char cmd[4096], path[TT_OPT_PATH_MAX + 32];
-  size_t n = tt_os_cmdline(cmd, sizeof cmd);
-  tt_fmt(path, sizeof path, "%s/%d.started", run_dir, tt_os_getpid());
-  int fd = tt_os_open_write(path);
-  if (fd < 0)
-    return; /* the summary then misses this process only if it writes no report */
-  tt_os_write(fd, cmd, n);
-  tt_os_close(fd);
+  write_started();
 }
 
 bool tt_export_wanted(const struct tt_options *opts) {

@@ -34,7 +34,7 @@ void tt_export_init(void) TT_HIDDEN;
  * SIGKILL, or an exec into a program tether cannot follow). */
 void tt_export_started(void) TT_HIDDEN;
 /* In a forked child: its own PID.json in the run directory, opened now
- * (the parent's is closed). */
+ * (the parent's is closed), and its PID.started. */
 void tt_export_fork_child(void) TT_HIDDEN;
 /* The descriptor of this process's PID.json in the run directory, held
  * from its start to its report (-1: none), and moving it to another number

@@ -13,6 +13,7 @@ int tt_os_open_log(const char *path) TT_HIDDEN; /* O_CREAT|O_TRUNC|O_APPEND, clo
 int tt_os_dup_high(int fd) TT_HIDDEN;           /* cloexec copy at fd >= 1000; -errno */
 int tt_os_reopen_log(const char *path) TT_HIDDEN; /* tt_os_open_log, appending: no O_TRUNC */
 void tt_os_truncate(int fd) TT_HIDDEN;             /* to 0 bytes; a failure is ignored */
+void tt_os_share_if_root(int fd) TT_HIDDEN;        /* run as root: mode 0666 (a failure is ignored) */
 /* What fd refers to (device and inode); false if it is not open. */
 bool tt_os_fd_identity(int fd, uint64_t id[2]) TT_HIDDEN;
 void tt_os_close(int fd) TT_HIDDEN;

@@ -48,8 +48,15 @@ static bool make_run_dir(char *dir, size_t size) {
   if (!tmp || !tmp[0])
     tmp = "/tmp";
   snprintf(dir, size, "%s/tether-run.XXXXXX", tmp);
-  if (mkdtemp(dir))
+  if (mkdtemp(dir)) {
+    /* Run as root, the program may switch to another user (setpriv,
+     * runuser, a server dropping its privileges): its processes must
+     * still leave their reports, as in /tmp itself (sticky, and not
+     * listable by others). */
+    if (geteuid() == 0)
+      chmod(dir, 01733);
     return true;
+  }
   fprintf(stderr, "tether: cannot create a run directory in '%s': %s\n", tmp, strerror(errno));
   return false;
 }
@@ -510,8 +517,10 @@ int tt_cli_supervise(const struct tt_cli_run *run) {
         child_alive = false;
       }
     }
-    if (pid < 0 && errno == ECHILD)
+    if (pid < 0 && errno == ECHILD) {
+      nleft = 0; /* every one ended: none left running (a list of an earlier round is stale) */
       break;
+    }
     if (!child_alive) {
       /* The program has ended: daemons it started (another session) are
        * not waited for, and the rest only TT_LINGER_SECONDS, as a program

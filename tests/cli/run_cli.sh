@@ -177,7 +177,25 @@ daemon=$(sed -n 's/^==[0-9]*== *\([0-9]*\) *running .*not waited for: sleep 60$/
 check "tree: a daemon is not waited for" '[ $rc -eq 0 ] && [ "$(cat "$tmp/o")" = started ] && [ -n "$daemon" ] && grep -q "(1 still running)" "$tmp/e"'
 check "tree: a daemon tether did not start in has its command" '[ -n "$forked" ]'
 timeout 30 "$T" sh -c '(sleep 1; exit 0) & echo started' >"$tmp/o" 2>"$tmp/e"; rc=$?
-check "tree: a background job that ends is waited for" '[ $rc -eq 0 ] && grep -q "^==[0-9]*== 0 of [3-9] processes failed the gate$" "$tmp/e" && grep -q "^==[0-9]*== *[0-9]* *0 *0 *0  sleep 1$" "$tmp/e"'
+check "tree: a background job that ends is waited for" '[ $rc -eq 0 ] && grep -q "^==[0-9]*== 0 of [3-9] processes failed the gate$" "$tmp/e" && grep -q "^==[0-9]*== *[0-9]* *0 *0 *0  sleep 1$" "$tmp/e" && ! grep -q " running " "$tmp/e"'
+
+# A forked child that dies before its report (no exec) is a row with the
+# command it had, its parent's.
+if [ -x /usr/bin/python3 ]; then
+  "$T" /usr/bin/python3 -c 'import os
+pid = os.fork()
+if pid == 0:
+    os.kill(os.getpid(), 9)
+os.waitpid(pid, 0)' >/dev/null 2>"$tmp/e"; rc=$?
+  check "tree: a forked child killed before its report is a row, with its command" '[ $rc -eq 0 ] && grep -q "^==[0-9]*== *[0-9]* *? *- *-  no report: /usr/bin/python3 -c" "$tmp/e"'
+fi
+
+# Run as root, a program that becomes another user (setpriv, runuser, a
+# server dropping privileges) still reports from there.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+  "$T" sh -c 'setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c "ls / >/dev/null"' >/dev/null 2>"$tmp/e"; rc=$?
+  check "tree: processes of another user report" '[ $rc -eq 0 ] && grep -q "^==[0-9]*== *[0-9]* *0 *0 *0  ls /$" "$tmp/e" && grep -q "^==[0-9]*== 0 of 3 processes failed the gate$" "$tmp/e"'
+fi
 
 # A program that closes every descriptor from 3 up (CPython's closerange:
 # glibc's close_range) keeps its report on stderr: tether's copy of fd 2 is
