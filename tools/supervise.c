@@ -148,49 +148,21 @@ static void restore_signals(const struct saved_signals *saved) {
   sigprocmask(SIG_SETMASK, &saved->mask, NULL);
 }
 
-/* Sends sig to every process whose parent is tether: once the program has
- * exited, the orphans tether adopted are the ones it still waits for.
- * Reads /proc/PID/stat; pids are stable here, since only this thread reaps. */
-static void signal_children(int sig) {
+/* A process whose parent is tether, as /proc/PID/stat tells it. */
+struct child_proc {
+  pid_t pid;
+  char state;   /* 'Z': ended, not yet reaped */
+  long session; /* another than tether's: it called setsid() */
+};
+
+/* Calls fn for every process whose parent is tether (once the program has
+ * exited, the orphans tether adopted). Pids are stable here, since only
+ * this thread reaps. */
+static void for_each_child(void (*fn)(const struct child_proc *, void *), void *arg) {
   DIR *d = opendir("/proc");
   if (!d)
     return;
   pid_t self = getpid();
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (!isdigit((unsigned char)e->d_name[0]))
-      continue;
-    char path[300], buf[512];
-    snprintf(path, sizeof path, "/proc/%.200s/stat", e->d_name);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-      continue;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-      continue;
-    buf[n] = '\0';
-    /* "pid (comm) state ppid ...": comm may hold anything, even ") " */
-    char *close_paren = strrchr(buf, ')');
-    long ppid = -1;
-    char state;
-    if (close_paren && sscanf(close_paren + 1, " %c %ld", &state, &ppid) == 2 && ppid == self)
-      kill((pid_t)atol(e->d_name), sig);
-  }
-  closedir(d);
-}
-
-/* The processes still running as tether's children (the orphans it
- * adopted), at most max into pids; *attached: how many of them are in
- * tether's own session. One that called setsid() is a daemon, which the
- * program started on purpose to outlive it. */
-static size_t still_running(pid_t *pids, size_t max, size_t *attached) {
-  size_t n = 0;
-  *attached = 0;
-  DIR *d = opendir("/proc");
-  if (!d)
-    return 0;
-  pid_t self = getpid(), sid = getsid(0);
   struct dirent *e;
   while ((e = readdir(d))) {
     if (!isdigit((unsigned char)e->d_name[0]))
@@ -205,21 +177,51 @@ static size_t still_running(pid_t *pids, size_t max, size_t *attached) {
     if (got <= 0)
       continue;
     buf[got] = '\0';
+    /* "pid (comm) state ppid pgrp session ...": comm may hold anything,
+     * even ") " */
     char *close_paren = strrchr(buf, ')');
     long ppid = -1, pgrp = -1, session = -1;
-    char state;
+    struct child_proc c = {(pid_t)atol(e->d_name), '?', -1};
     if (!close_paren ||
-        sscanf(close_paren + 1, " %c %ld %ld %ld", &state, &ppid, &pgrp, &session) != 4 ||
-        ppid != self || state == 'Z')
+        sscanf(close_paren + 1, " %c %ld %ld %ld", &c.state, &ppid, &pgrp, &session) != 4 ||
+        ppid != self)
       continue;
-    if (session == sid)
-      (*attached)++;
-    if (n < max)
-      pids[n] = (pid_t)atol(e->d_name);
-    n++;
+    c.session = session;
+    fn(&c, arg);
   }
   closedir(d);
-  return n < max ? n : max;
+}
+
+static void kill_cb(const struct child_proc *c, void *arg) { kill(c->pid, *(const int *)arg); }
+
+/* Sends sig to every process whose parent is tether. */
+static void signal_children(int sig) { for_each_child(kill_cb, &sig); }
+
+struct left_list {
+  pid_t *pids;
+  size_t max, n, attached;
+  long sid;
+};
+
+static void left_cb(const struct child_proc *c, void *arg) {
+  struct left_list *l = arg;
+  if (c->state == 'Z')
+    return;
+  if (c->session == l->sid)
+    l->attached++;
+  if (l->n < l->max)
+    l->pids[l->n++] = c->pid;
+}
+
+/* The processes still running as tether's children (the orphans it
+ * adopted), at most max into pids; *attached: how many of them are in
+ * tether's own session. One that called setsid() is a daemon, which the
+ * program started on purpose to outlive it. */
+static size_t still_running(pid_t *pids, size_t max, size_t *attached) {
+  struct left_list l = {pids, max, 0, 0, (long)getsid(0)};
+  for_each_child(left_cb, &l);
+  *attached = l.attached;
+  return l.n;
 }
 
 static void forward(int sig, const siginfo_t *si, pid_t child) {

@@ -449,13 +449,20 @@ static int sleeping(int tid) {
   return paren && paren[1] == ' ' && paren[2] == 'S';
 }
 
-static void cut_once(int with_usr1) {
+/* Starts the waiter and returns once it sleeps in its system call. */
+static bool start_waiter(pthread_t *t) {
   waiter_tid = waiter_in = usr1_seen = 0;
   waiter_cut = -1;
-  pthread_t t;
-  CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, waiter, NULL), 0);
+  if (pthread_create(t, NULL, waiter, NULL) != 0)
+    return false;
   for (int i = 0; i < 5000 && !(waiter_in && sleeping(waiter_tid)); i++)
     usleep(1000);
+  return true;
+}
+
+static void cut_once(int with_usr1) {
+  pthread_t t;
+  CU_ASSERT_TRUE_FATAL(start_waiter(&t));
   struct tt_thread_state st[8];
   int n = tt_os_stop_world(st, 8);
   if (with_usr1)
@@ -481,12 +488,8 @@ static void cut_once(int with_usr1) {
 static void test_wait_cut_jumped_out(void) {
   skip_cut = 1;
   second_stop_done = 0;
-  waiter_tid = waiter_in = 0;
-  waiter_cut = -1;
   pthread_t t;
-  CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, waiter, NULL), 0);
-  for (int i = 0; i < 5000 && !(waiter_in && sleeping(waiter_tid)); i++)
-    usleep(1000);
+  CU_ASSERT_TRUE_FATAL(start_waiter(&t));
   struct tt_thread_state st[8];
   tt_os_stop_world(st, 8);
   tt_os_resume_world();
