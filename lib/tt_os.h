@@ -14,6 +14,12 @@ int tt_os_dup_high(int fd) TT_HIDDEN;           /* cloexec copy at fd >= 1000; -
 int tt_os_reopen_log(const char *path) TT_HIDDEN; /* tt_os_open_log, appending: no O_TRUNC */
 void tt_os_truncate(int fd) TT_HIDDEN;             /* to 0 bytes; a failure is ignored */
 void tt_os_share_if_root(int fd) TT_HIDDEN;        /* run as root: mode 0666 (a failure is ignored) */
+/* Fills whichever of descriptors 0, 1 and 2 are closed with /dev/null, so
+ * that a descriptor a library opens for itself now (libunwind's pipe) does
+ * not take the program's stdin, stdout or stderr number; returns which it
+ * filled (bit fd), for tt_os_release_std_fds. */
+unsigned tt_os_hold_std_fds(void) TT_HIDDEN;
+void tt_os_release_std_fds(unsigned held) TT_HIDDEN;
 /* What fd refers to (device and inode); false if it is not open. */
 bool tt_os_fd_identity(int fd, uint64_t id[2]) TT_HIDDEN;
 void tt_os_close(int fd) TT_HIDDEN;

@@ -129,6 +129,27 @@ int tt_os_reopen_log(const char *path) {
 
 void tt_os_truncate(int fd) { syscall(SYS_ftruncate, fd, 0); }
 
+unsigned tt_os_hold_std_fds(void) {
+  unsigned held = 0;
+  for (int fd = 0; fd < 3; fd++) {
+    if (syscall(SYS_fcntl, fd, F_GETFD) >= 0 || errno != EBADF)
+      continue;
+    /* the lowest free number: fd itself, the ones below being taken */
+    int got = (int)syscall(SYS_openat, AT_FDCWD, "/dev/null", O_RDWR | O_CLOEXEC);
+    if (got == fd)
+      held |= 1u << fd;
+    else if (got >= 0)
+      syscall(SYS_close, got);
+  }
+  return held;
+}
+
+void tt_os_release_std_fds(unsigned held) {
+  for (int fd = 0; fd < 3; fd++)
+    if (held & (1u << fd))
+      syscall(SYS_close, fd);
+}
+
 void tt_os_share_if_root(int fd) {
   if (syscall(SYS_geteuid) == 0)
     syscall(SYS_fchmod, fd, 0666);

@@ -9,6 +9,8 @@
 
 #include <libunwind.h>
 
+#include "tt_os.h"
+
 /* tether's own frames that may precede the caller's: this one, the
  * capture's slow path and the capture (one frame when the compiler makes
  * the calls jumps, three when it does not: a build without optimisation),
@@ -18,7 +20,12 @@
 #define TT_UNWIND_MAX 256
 
 void tt_unwind_init(void) {
+  /* libunwind opens a pipe at its first call and keeps it (to check
+   * addresses): in a process started with stdin closed it took fd 0, and
+   * the program found a pipe there (CPython's posix_spawn test) */
+  unsigned held = tt_os_hold_std_fds();
   unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+  tt_os_release_std_fds(held);
 }
 
 int tt_unwind_capture(uintptr_t *pcs, int max, uintptr_t skip_lo, uintptr_t skip_hi) {
