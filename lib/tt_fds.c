@@ -15,7 +15,9 @@
 #include "tt_common.h"
 #include "tt_export.h"
 #include "tt_log.h"
+#include "tt_os.h"
 #include "tt_preload.h"
+#include "tt_unwind.h"
 
 /* tether's descriptors, at most two, in ascending order; returns how many. */
 static int own_fds(int out[2]) {
@@ -103,4 +105,22 @@ TT_EXPORT int dup3(int oldfd, int newfd, int flags) {
   if (TT_UNLIKELY(ours(newfd)) && oldfd != newfd)
     move_away(newfd);
   return real_dup3(oldfd, newfd, flags);
+}
+
+/* libunwind's own pipe (it checks addresses by writing them into one) goes
+ * to tether's range, above 1000, as the report's descriptors: at 3 and 4
+ * (or 0, with stdin closed) the program found it among its own. */
+TT_EXPORT int pipe2(int fds[2], int flags) {
+  TT_PRELOAD_REAL(pipe2)
+  int rc = real_pipe2(fds, flags);
+  if (rc == 0 && TT_UNLIKELY(tt_unwind_in_library())) {
+    for (int i = 0; i < 2; i++) {
+      int hi = tt_os_dup_high(fds[i]); /* close-on-exec, as libunwind asks */
+      if (hi >= 0) {
+        tt_os_close(fds[i]);
+        fds[i] = hi;
+      }
+    }
+  }
+  return rc;
 }

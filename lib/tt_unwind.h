@@ -7,6 +7,9 @@
 
 /* One-time set-up (caching policy); safe to call more than once. */
 void tt_unwind_init(void) TT_HIDDEN;
+/* Whether the calling thread is inside the unwinding library's set-up or
+ * a validating walk (a pipe it opens then is the library's own). */
+bool tt_unwind_in_library(void) TT_HIDDEN;
 /* Captures up to max return addresses of the caller's stack into pcs,
  * dropping the leading frames whose pc lies in [skip_lo, skip_hi) (tether's
  * own code). Returns the number of frames stored. */

@@ -19,12 +19,23 @@
 #define TT_UNWIND_SLACK 4
 #define TT_UNWIND_MAX 256
 
+/* Inside libunwind's set-up or one of its validating walks: a pipe it
+ * opens now is its own, to move out of the program's way (tt_fds.c). */
+static __thread int in_library __attribute__((tls_model("initial-exec")));
+
+bool tt_unwind_in_library(void) { return in_library > 0; }
+
 void tt_unwind_init(void) {
   /* libunwind opens a pipe at its first call and keeps it (to check
    * addresses): in a process started with stdin closed it took fd 0, and
-   * the program found a pipe there (CPython's posix_spawn test) */
+   * the program found a pipe there (CPython's posix_spawn test); else it
+   * took 3 and 4, which a program listing its descriptors saw (CPython's
+   * test_subprocess). The preload's pipe2 moves it to tether's range; the
+   * placeholders keep 0-2 where there is no preload (the unit tests). */
   unsigned held = tt_os_hold_std_fds();
+  in_library++;
   unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+  in_library--;
   tt_os_release_std_fds(held);
 }
 
@@ -50,9 +61,12 @@ int tt_unwind_capture_slots(uintptr_t *pcs, uintptr_t *slots, int max, uintptr_t
   unw_cursor_t cur;
   if (max > TT_UNWIND_MAX)
     max = TT_UNWIND_MAX;
-  if (max <= 0 || unw_getcontext(&uc) != 0 || unw_init_local(&cur, &uc) != 0)
+  if (max <= 0)
     return 0;
+  in_library++;
   int out = 0, guard = 0;
+  if (unw_getcontext(&uc) != 0 || unw_init_local(&cur, &uc) != 0)
+    goto done;
   bool skipping = true;
   /* Frame k's pc, once k >= 1, is the return address its callee's call
    * pushed: it sits just below frame k's stack pointer. */
@@ -60,17 +74,23 @@ int tt_unwind_capture_slots(uintptr_t *pcs, uintptr_t *slots, int max, uintptr_t
     if (unw_step(&cur) <= 0)
       break;
     unw_word_t ip = 0, sp = 0;
-    if (unw_get_reg(&cur, UNW_REG_IP, &ip) != 0 || unw_get_reg(&cur, UNW_REG_SP, &sp) != 0)
-      return 0;
+    if (unw_get_reg(&cur, UNW_REG_IP, &ip) != 0 || unw_get_reg(&cur, UNW_REG_SP, &sp) != 0) {
+      out = 0;
+      break;
+    }
     if (skipping && ip >= skip_lo && ip < skip_hi)
       continue;
     skipping = false;
     pcs[out] = (uintptr_t)ip;
     slots[out] = (uintptr_t)sp - sizeof(uintptr_t);
-    if (*(const uintptr_t *)slots[out] != (uintptr_t)ip)
-      return 0; /* not a plain call frame (a signal frame...): do not trust */
+    if (*(const uintptr_t *)slots[out] != (uintptr_t)ip) {
+      out = 0; /* not a plain call frame (a signal frame...): do not trust */
+      break;
+    }
     out++;
   }
+done:
+  in_library--;
   return out;
 }
 
@@ -81,15 +101,18 @@ int tt_unwind_capture_context(uintptr_t *pcs, int max, void *ucontext) {
   /* On x86-64 and AArch64 Linux, unw_context_t is the ucontext_t a signal
    * handler gets; UNW_INIT_SIGNAL_FRAME says its pc is not a return
    * address. */
-  if (max <= 0 || !ucontext ||
-      unw_init_local2(&cur, (unw_context_t *)ucontext, UNW_INIT_SIGNAL_FRAME) != 0)
+  if (max <= 0 || !ucontext)
     return 0;
+  in_library++;
   int out = 0;
-  do {
-    unw_word_t ip = 0;
-    if (unw_get_reg(&cur, UNW_REG_IP, &ip) != 0 || !ip)
-      break;
-    pcs[out++] = (uintptr_t)ip;
-  } while (out < max && unw_step(&cur) > 0);
+  if (unw_init_local2(&cur, (unw_context_t *)ucontext, UNW_INIT_SIGNAL_FRAME) == 0) {
+    do {
+      unw_word_t ip = 0;
+      if (unw_get_reg(&cur, UNW_REG_IP, &ip) != 0 || !ip)
+        break;
+      pcs[out++] = (uintptr_t)ip;
+    } while (out < max && unw_step(&cur) > 0);
+  }
+  in_library--;
   return out;
 }
