@@ -6,7 +6,6 @@
 #include "tt_export.h"
 
 #include <errno.h>
-
 #include <string.h>
 
 #include "tether.h"
@@ -806,7 +805,6 @@ static int take_run_json_fd(void) {
   return fd;
 }
 
-
 static void write_file(const char *tmpl, const char *what, const struct tt_export *x,
                        void (*writer)(struct tt_out *, const struct tt_export *)) {
   char path[TT_OPT_PATH_MAX + 64];
@@ -830,7 +828,6 @@ static void write_file(const char *tmpl, const char *what, const struct tt_expor
   tt_out_flush(&o);
   tt_os_close(fd);
 }
-
 
 void tt_export_init(void) {
   const char *dir = tt_os_getenv("TETHER_RUN_DIR");
