@@ -16,6 +16,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <link.h>
 #include <linux/futex.h>
 #include <pthread.h>
@@ -26,6 +27,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -101,12 +103,37 @@ long tt_os_write(int fd, const void *buf, size_t len) {
   return rc ? rc : (long)done;
 }
 
-static int move_high(int fd) {
-  if (fd < 0)
-    return fd;
+/* tether's descriptors go just above the program's limit on open files
+ * (RLIMIT_NOFILE's soft value), as Valgrind keeps its own out of the
+ * program's sight: a program that lists its descriptors by trying every
+ * number below that limit (CPython's test_subprocess) does not see them,
+ * and no open of its own can take their numbers. The limit is raised for
+ * the copy and put back at once: the kernel keeps a descriptor above it.
+ * Where the hard limit leaves no room, they go from 1000 up. */
+#define TT_FD_SLOTS 8
+static int copy_high(int fd) {
+  struct rlimit now;
+  if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &now) == 0 && now.rlim_cur != RLIM_INFINITY &&
+      now.rlim_cur >= 64 && now.rlim_cur <= (rlim_t)INT_MAX - TT_FD_SLOTS &&
+      now.rlim_max >= now.rlim_cur + TT_FD_SLOTS) {
+    struct rlimit up = {now.rlim_cur + TT_FD_SLOTS, now.rlim_max};
+    if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &up, NULL) == 0) {
+      int hi = (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, (int)now.rlim_cur);
+      syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &now, NULL);
+      if (hi >= 0)
+        return hi;
+    }
+  }
   int hi = (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 1000);
   if (hi < 0)
     hi = (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 3);
+  return hi < 0 ? -errno : hi;
+}
+
+static int move_high(int fd) {
+  if (fd < 0)
+    return fd;
+  int hi = copy_high(fd);
   if (hi >= 0) {
     syscall(SYS_close, fd);
     return hi;
@@ -164,12 +191,7 @@ bool tt_os_fd_identity(int fd, uint64_t id[2]) {
   return true;
 }
 
-int tt_os_dup_high(int fd) {
-  int hi = (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 1000);
-  if (hi < 0)
-    hi = (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 3);
-  return hi < 0 ? -errno : hi;
-}
+int tt_os_dup_high(int fd) { return copy_high(fd); }
 
 void tt_os_close(int fd) { syscall(SYS_close, fd); }
 
