@@ -210,7 +210,9 @@ fi
 # report when it was forked.
 if ${CC:-cc} -o "$tmp/sandboxed" "$(dirname "$0")/sandboxed_child.c" 2>"$tmp/cc"; then
   "$T" --log-file="$tmp/sb.%p.log" "$tmp/sandboxed" >/dev/null 2>"$tmp/e"; rc=$?
-  check "sandbox: a child that can open no file is in the summary" '[ $rc -eq 0 ] && grep -q "tether: 2 processes checked" "$tmp/e" && grep -q "^==[0-9]*== *[0-9]* *0 *24 *1  .*sandboxed$" "$tmp/e"'
+  check "sandbox: a child that can create no file is in the summary" '[ $rc -eq 0 ] && grep -q "tether: 2 processes checked" "$tmp/e" && grep -q "^==[0-9]*== *[0-9]* *0 *24 *1  .*sandboxed$" "$tmp/e"'
+  "$T" --log-file="$tmp/sbx.%p.log" "$tmp/sandboxed" exec >/dev/null 2>"$tmp/e"; rc=$?
+  check "sandbox: a program it runs there is in the summary" '[ $rc -eq 0 ] && grep -q "tether: 2 processes checked" "$tmp/e" && grep -q "^==[0-9]*== *[0-9]* *0 *24 *1  .*sandboxed leak$" "$tmp/e" && grep -l "24 bytes in 1 blocks are definitely lost" "$tmp"/sbx.*.log >/dev/null'
 else
   check "sandbox: the test program compiles" 'cat "$tmp/cc"; false'
 fi
