@@ -108,7 +108,7 @@ TT_EXPORT int dup3(int oldfd, int newfd, int flags) {
 }
 
 /* libunwind's own pipe (it checks addresses by writing them into one) goes
- * to tether's range, above 1000, as the report's descriptors: at 3 and 4
+ * to tether's range (tt_os_dup_high), as the report's descriptors: at 3 and 4
  * (or 0, with stdin closed) the program found it among its own. */
 TT_EXPORT int pipe2(int fds[2], int flags) {
   TT_PRELOAD_REAL(pipe2)

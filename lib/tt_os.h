@@ -10,7 +10,7 @@
 /* ---- raw I/O, process, time --------------------------------------------- */
 long tt_os_write(int fd, const void *buf, size_t len) TT_HIDDEN;  /* loops; -errno */
 int tt_os_open_log(const char *path) TT_HIDDEN; /* O_CREAT|O_TRUNC|O_APPEND, cloexec, high fd; -errno */
-int tt_os_dup_high(int fd) TT_HIDDEN;           /* cloexec copy at fd >= 1000; -errno */
+int tt_os_dup_high(int fd) TT_HIDDEN;           /* cloexec copy above the soft fd limit (else >= 1000); -errno */
 int tt_os_reopen_log(const char *path) TT_HIDDEN; /* tt_os_open_log, appending: no O_TRUNC */
 void tt_os_truncate(int fd) TT_HIDDEN;             /* to 0 bytes; a failure is ignored */
 void tt_os_share_if_root(int fd) TT_HIDDEN;        /* run as root: mode 0666 (a failure is ignored) */
