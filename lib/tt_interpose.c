@@ -1248,9 +1248,7 @@ static int (*real_getattr_np)(pthread_t, pthread_attr_t *);
 
 TT_EXPORT int pthread_getattr_np(pthread_t thread, pthread_attr_t *attr) {
   if (TT_UNLIKELY(!real_getattr_np)) { /* before tether's start-up */
-    guard++;
-    real_getattr_np = (int (*)(pthread_t, pthread_attr_t *))tt_os_dlsym_next("pthread_getattr_np");
-    guard--;
+    real_getattr_np = (int (*)(pthread_t, pthread_attr_t *))tt_preload_next("pthread_getattr_np");
     if (!real_getattr_np)
       return ENOSYS;
   }
@@ -1274,9 +1272,7 @@ TT_EXPORT __attribute__((noreturn)) void abort(void) {
   if (init_done && opts.report_fatal_signals && tt_os_getpid() == proc_pid)
     tt_fatal_raise_default(SIGABRT);
   if (!real_abort) {
-    guard++;
-    real_abort = (void (*)(void))tt_os_dlsym_next("abort");
-    guard--;
+    real_abort = (void (*)(void))tt_preload_next("abort");
   }
   if (real_abort)
     real_abort();
