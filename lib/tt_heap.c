@@ -27,7 +27,7 @@
 
 #define TT_HEAP_SHARDS 64
 #define TT_HEAP_SHARD_SHIFT 58 /* 64 - log2(TT_HEAP_SHARDS) */
-#define TT_HEAP_INITIAL_SLOTS 1024
+#define TT_HEAP_INITIAL_SLOTS 128 /* one page: most shards of a short process hold a few records */
 
 #define TOMB ((uintptr_t)1) /* a deleted slot: never a block address */
 #define LIVE_SLOT(a) ((a) > TOMB)

@@ -9,7 +9,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -518,6 +520,68 @@ static void test_wait_cut(void) {
   tt_os_wait_end();
 }
 
+static int count_threads(void) {
+  int n = 0;
+  char buf[4096];
+  FILE *f = fopen("/proc/self/status", "r");
+  while (f && fgets(buf, sizeof buf, f))
+    if (sscanf(buf, "Threads: %d", &n) == 1)
+      break;
+  if (f)
+    fclose(f);
+  return n;
+}
+
+static volatile int parked_running;
+
+static void *parked(void *arg) {
+  volatile int *stop = arg;
+  parked_running = 1;
+  while (!*stop)
+    usleep(1000);
+  return NULL;
+}
+
+/* A stop touches only the slots of out[] its threads can take, whatever max
+ * says: a check passes room for 4,095 threads, and clearing all of it
+ * faulted in 3 MB at every process's exit. Here out[] ends in memory that
+ * cannot be touched a few slots past what 2 threads need; the stop runs in
+ * a child, which dies of SIGSEGV if it reaches there. */
+static void test_stop_touches_found_slots(void) {
+  pid_t pid = fork();
+  CU_ASSERT_TRUE_FATAL(pid >= 0);
+  if (pid == 0) {
+    volatile int stop = 0;
+    pthread_t t;
+    if (pthread_create(&t, NULL, parked, (void *)&stop) != 0)
+      _exit(3);
+    /* past pthread_create's start, where a new thread blocks every signal
+     * (a stop then leaves it running) */
+    while (!parked_running)
+      usleep(1000);
+    int threads = count_threads();
+    if (threads != 2)
+      _exit(4);
+    size_t page = (size_t)sysconf(_SC_PAGESIZE), usable = (size_t)threads + 12;
+    size_t rw = TT_ALIGN_UP(usable * sizeof(struct tt_thread_state), page);
+    char *m = mmap(NULL, rw + 64 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED || mprotect(m, rw, PROT_READ | PROT_WRITE) != 0)
+      _exit(5);
+    struct tt_thread_state *out =
+        (struct tt_thread_state *)(void *)(m + rw - usable * sizeof(struct tt_thread_state));
+    int n = tt_os_stop_world(out, 4095);
+    bool ok = n == 1 && out[0].stopped && out[0].tid != 0 && !out[0].current;
+    tt_os_resume_world();
+    stop = 1;
+    pthread_join(t, NULL);
+    _exit(ok ? 0 : 6);
+  }
+  int status = 0;
+  CU_ASSERT_EQUAL_FATAL(waitpid(pid, &status, 0), pid);
+  CU_ASSERT_TRUE(WIFEXITED(status));
+  CU_ASSERT_EQUAL(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), 0);
+}
+
 int fatal_init(void) { return 0; }
 int fatal_cleanup(void) { return 0; }
 
@@ -532,5 +596,6 @@ CU_TestInfo fatal_tests[] = {
     {"capture from a signal's context", test_capture_context},
     {"a wait the stop signal cut: again, unless a signal is due", test_wait_cut},
     {"a wait jumped out of: the next stop lets the hold go", test_wait_cut_jumped_out},
+    {"stop: only the slots its threads can take", test_stop_touches_found_slots},
     CU_TEST_INFO_NULL,
 };
