@@ -57,10 +57,11 @@
 #include "tt_scan.h"
 
 #include <errno.h>
-
+#include <stddef.h>
 #include <string.h>
 
 #include "tt_os.h"
+#include "tt_sort.h"
 
 /* ======================================================================== */
 /* set-up and sorting                                                        */
@@ -159,11 +160,8 @@ void tt_scan_init(struct tt_scan *sc, const struct tt_block *blocks, size_t n, v
   }
 }
 
-/* LSD radix sort, 11 bits a pass, over exactly the bits in which the
- * addresses differ (usually bits 4..46: 4 passes): linear, where qsort of
- * two million records costs a third of a second. */
-#define RADIX_BITS 11
-
+/* By address (tt_sort.h): linear, where qsort of two million records costs
+ * a third of a second. */
 static void radix_sort(struct tt_block *blocks, size_t n, struct tt_block *tmp);
 
 /* The snapshot lists the headers' blocks in address order (the sweep reads
@@ -200,40 +198,8 @@ void tt_scan_sort_blocks(struct tt_block *blocks, size_t n, struct tt_block *tmp
 }
 
 static void radix_sort(struct tt_block *blocks, size_t n, struct tt_block *tmp) {
-  static size_t count[1u << RADIX_BITS];
-  if (n < 2)
-    return;
-  uintptr_t all_or = 0, all_and = ~(uintptr_t)0;
-  for (size_t i = 0; i < n; i++) {
-    all_or |= blocks[i].addr;
-    all_and &= blocks[i].addr;
-  }
-  uintptr_t differ = all_or ^ all_and;
-  if (!differ)
-    return; /* all equal */
-  unsigned lo_bit = (unsigned)__builtin_ctzll(differ);
-  unsigned hi_bit = 63u - (unsigned)__builtin_clzll(differ);
-  unsigned passes = (hi_bit - lo_bit) / RADIX_BITS + 1;
-  struct tt_block *src = blocks, *dst = tmp;
-  for (unsigned pass = 0; pass < passes; pass++) {
-    unsigned shift = lo_bit + pass * RADIX_BITS;
-    memset(count, 0, sizeof count);
-    for (size_t i = 0; i < n; i++)
-      count[(src[i].addr >> shift) & ((1u << RADIX_BITS) - 1)]++;
-    size_t sum = 0;
-    for (size_t d = 0; d < (1u << RADIX_BITS); d++) {
-      size_t c = count[d];
-      count[d] = sum;
-      sum += c;
-    }
-    for (size_t i = 0; i < n; i++)
-      dst[count[(src[i].addr >> shift) & ((1u << RADIX_BITS) - 1)]++] = src[i];
-    struct tt_block *t = src;
-    src = dst;
-    dst = t;
-  }
-  if (src != blocks)
-    memcpy(blocks, src, n * sizeof *blocks);
+  static size_t count[TT_SORT_BUCKETS];
+  tt_radix_sort(blocks, n, sizeof *blocks, offsetof(struct tt_block, addr), tmp, count);
 }
 
 /* ======================================================================== */

@@ -16,6 +16,7 @@
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <libiberty/demangle.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@
 #include "tt_debugcache.h"
 #include "tt_fmt.h"
 #include "tt_os.h"
+#include "tt_sort.h"
 #include "tt_uthash.h"
 
 struct module_rec {
@@ -301,13 +303,6 @@ static void drop_indexes_locked(void) {
   }
 }
 
-static int sym_ent_cmp(const void *a, const void *b) {
-  const struct sym_ent *x = a, *y = b;
-  if (x->value != y->value)
-    return x->value < y->value ? -1 : 1;
-  return x->ndx < y->ndx ? -1 : x->ndx > y->ndx;
-}
-
 static struct sym_index *index_of(Dwfl_Module *mod) {
   struct sym_index *x = NULL;
   HASH_FIND_PTR(sym_indexes, &mod, x);
@@ -325,8 +320,14 @@ static struct sym_index *index_of(Dwfl_Module *mod) {
     return x;
   x->bytes = TT_ALIGN_UP((size_t)n * (sizeof(struct sym_ent) + sizeof(GElf_Addr)), 4096);
   x->e = tt_os_map(x->bytes);
-  if (!x->e)
+  size_t tmp_bytes = (size_t)n * sizeof(struct sym_ent);
+  struct sym_ent *tmp = x->e ? tt_os_map(tmp_bytes) : NULL;
+  if (!tmp) {
+    if (x->e)
+      tt_os_unmap(x->e, x->bytes);
+    x->e = NULL;
     return x;
+  }
   x->max_end = (GElf_Addr *)(x->e + n);
   size_t k = 0;
   for (int i = 1; i < n; i++) {
@@ -340,7 +341,11 @@ static struct sym_index *index_of(Dwfl_Module *mod) {
     x->e[k++] = (struct sym_ent){value, sym.st_size, name, (uint32_t)i,
                                  (uint8_t)GELF_ST_BIND(sym.st_info), (uint8_t)type};
   }
-  qsort(x->e, k, sizeof *x->e, sym_ent_cmp);
+  /* by value, then table order: the entries went in in table order, and
+   * the radix sort keeps the order of equal keys */
+  static size_t count[TT_SORT_BUCKETS];
+  tt_radix_sort(x->e, k, sizeof *x->e, offsetof(struct sym_ent, value), tmp, count);
+  tt_os_unmap(tmp, tmp_bytes);
   GElf_Addr end = 0;
   for (size_t j = 0; j < k; j++) {
     if (x->e[j].value + x->e[j].size > end)

@@ -16,6 +16,7 @@
  *   p8 -?-> A -?-> B       A possibly lost,    B possibly lost
  *   p9      A -?-> B       A definitely lost,  B indirectly lost
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 
 #include "tt_roots.h"
 #include "tt_scan.h"
+#include "tt_sort.h"
 #include "units.h"
 
 #define R TT_STATE_REACHABLE
@@ -1691,7 +1693,49 @@ static void test_root_range_all_dangling(void) {
 int scan_init(void) { return 0; }
 int scan_cleanup(void) { return 0; }
 
+struct keyed {
+  uint32_t pos; /* input position: the tie-break a stable sort keeps */
+  uint32_t pad;
+  uint64_t key;
+  char payload[8];
+};
+
+static int keyed_cmp(const void *a, const void *b) {
+  const struct keyed *x = a, *y = b;
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* tt_radix_sort against qsort by (key, position), on keys that differ only
+ * in a few low bits (many ties), in high bits only, over all 64 bits, all
+ * equal, and already sorted. */
+static void test_radix_sort_stable(void) {
+  enum { N = 5000 };
+  static struct keyed a[N], b[N], tmp[N];
+  static size_t count[TT_SORT_BUCKETS];
+  uint64_t x = 88172645463325252ull;
+  for (int shape = 0; shape < 5; shape++) {
+    for (uint32_t i = 0; i < N; i++) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      uint64_t k = shape == 0   ? (x & 0x70) | 0x7f0000000000ull
+                   : shape == 1 ? x & 0xfff0000000000000ull
+                   : shape == 2 ? x
+                   : shape == 3 ? 42
+                                : (uint64_t)i * 16;
+      a[i] = (struct keyed){i, 0, k, {(char)i}};
+    }
+    memcpy(b, a, sizeof a);
+    qsort(b, N, sizeof *b, keyed_cmp);
+    tt_radix_sort(a, N, sizeof *a, offsetof(struct keyed, key), tmp, count);
+    CU_ASSERT_EQUAL(memcmp(a, b, sizeof a), 0);
+  }
+  tt_radix_sort(a, 1, sizeof *a, offsetof(struct keyed, key), tmp, count); /* n < 2: nothing */
+  CU_ASSERT_EQUAL(a[0].key, b[0].key);
+}
+
 CU_TestInfo scan_tests[] = {
+    {"radix sort: stable, as qsort by key then position", test_radix_sort_stable},
     {"find: the page directory agrees with a linear search", test_find_matches_linear_search},
     {"leak-cases p1: root -> A", test_chain_p1_RRR},
     {"leak-cases p2: root -> A -> B", test_chain_p2_RRR_RRR},
