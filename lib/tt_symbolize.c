@@ -273,6 +273,7 @@ struct sym_index {
   Dwfl_Module *mod; /* the key */
   struct sym_ent *e; /* sorted by value, then ndx */
   GElf_Addr *max_end; /* max_end[j]: the highest end of e[0..j] */
+  uint32_t *last_sizeless; /* [j]: 1 + the last of e[0..j] without a size; 0: none */
   size_t n, bytes;
   int first_global; /* dwfl_module_getsymtab_first_global */
   bool usable;
@@ -318,7 +319,8 @@ static struct sym_index *index_of(Dwfl_Module *mod) {
   x->first_global = dwfl_module_getsymtab_first_global(mod);
   if (n <= 1 || x->first_global < 0)
     return x;
-  x->bytes = TT_ALIGN_UP((size_t)n * (sizeof(struct sym_ent) + sizeof(GElf_Addr)), 4096);
+  x->bytes = TT_ALIGN_UP(
+      (size_t)n * (sizeof(struct sym_ent) + sizeof(GElf_Addr) + sizeof(uint32_t)), 4096);
   x->e = tt_os_map(x->bytes);
   size_t tmp_bytes = (size_t)n * sizeof(struct sym_ent);
   struct sym_ent *tmp = x->e ? tt_os_map(tmp_bytes) : NULL;
@@ -329,6 +331,7 @@ static struct sym_index *index_of(Dwfl_Module *mod) {
     return x;
   }
   x->max_end = (GElf_Addr *)(x->e + n);
+  x->last_sizeless = (uint32_t *)(x->max_end + n);
   size_t k = 0;
   for (int i = 1; i < n; i++) {
     GElf_Sym sym;
@@ -347,10 +350,14 @@ static struct sym_index *index_of(Dwfl_Module *mod) {
   tt_radix_sort(x->e, k, sizeof *x->e, offsetof(struct sym_ent, value), tmp, count);
   tt_os_unmap(tmp, tmp_bytes);
   GElf_Addr end = 0;
+  uint32_t sizeless = 0;
   for (size_t j = 0; j < k; j++) {
     if (x->e[j].value + x->e[j].size > end)
       end = x->e[j].value + x->e[j].size;
     x->max_end[j] = end;
+    if (!x->e[j].size)
+      sizeless = (uint32_t)j + 1;
+    x->last_sizeless[j] = sizeless;
   }
   x->n = k;
   x->usable = true;
@@ -437,6 +444,9 @@ static const struct sym_ent *index_lookup(const struct sym_index *x, GElf_Addr a
   return NULL;
 }
 
+/* Addresses resolve answered "no symbol" without asking libdw (for tests). */
+static size_t gaps_of_none;
+
 /* The symbol holding at, as dwfl_module_addrinfo finds it: its name (NULL:
  * none) and start. */
 static const char *resolve(Dwfl_Module *mod, struct sym_index *x, GElf_Addr at,
@@ -446,6 +456,19 @@ static const char *resolve(Dwfl_Module *mod, struct sym_index *x, GElf_Addr at,
   if (hit) {
     *value = hit->value;
     return hit->name;
+  }
+  /* In a gap libdw falls back on a symbol without a size at or below at,
+   * and takes none that a sized symbol below at ends above (its "label"
+   * rule). So where no such symbol is left, its answer is none: a stripped
+   * program (cc1, ld) exports thousands of symbols, libdw reads them all
+   * for each address, and this is most of their addresses. */
+  if (gap != SIZE_MAX) {
+    uint32_t k = gap ? x->last_sizeless[gap - 1] : 0;
+    if (!k || x->e[k - 1].value < x->max_end[gap - 1]) {
+      gaps_of_none++;
+      *value = at;
+      return NULL;
+    }
   }
   struct gap_memo *g = NULL;
   /* every address after a gap's start gets the same answer (libdw looks at
@@ -695,9 +718,10 @@ void tt_symbolize(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) {
 }
 
 size_t tt_symbolize_check_index(uintptr_t in_module, size_t max_probes, size_t *probes,
-                                size_t *answered) {
+                                size_t *answered, size_t *none) {
   size_t bad = 0;
   *probes = *answered = 0;
+  size_t none_before = gaps_of_none;
   tt_spin_lock(&sym_lock);
   if (dwfl_stale || !dwfl)
     rebuild_locked();
@@ -730,6 +754,7 @@ size_t tt_symbolize_check_index(uintptr_t in_module, size_t max_probes, size_t *
       }
     }
   }
+  *none = gaps_of_none - none_before;
   tt_spin_unlock(&sym_lock);
   return bad;
 }

@@ -52,10 +52,10 @@ void tt_symbolize_name(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) 
  * dwfl_module_addrinfo and with tether's sorted copy of the module's
  * symbols (twice: the second time from what the first remembered); counts
  * the probes and those the copy answered by itself (it leaves addresses no
- * symbol with a size holds to libdw), and returns how many answers
- * differed. */
+ * symbol with a size holds to libdw, but for those where libdw's answer
+ * is bound to be none: *none), and returns how many answers differed. */
 size_t tt_symbolize_check_index(uintptr_t in_module, size_t max_probes, size_t *probes,
-                                size_t *answered) TT_HIDDEN;
+                                size_t *answered, size_t *none) TT_HIDDEN;
 
 /* The data symbol (a global or static variable) containing addr: its name
  * and addr's offset in it; false if none is known. */
