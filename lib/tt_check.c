@@ -1352,10 +1352,14 @@ static int check_run_here(const struct tt_check_request *req, struct tt_leak_tot
   }
   if (!req->quiet && req->mode == TT_CHECK_EXIT)
     tt_report_heap_summary(o, totals);
-  bool suppressing = tt_suppress_count() != 0;
+  /* Only a record some suppression could match needs its stack symbolized
+   * here: the default ones match possibly lost blocks only, and symbolizing
+   * every still-reachable record cost a short process most of its exit. */
+  unsigned supp_kinds = tt_suppress_count() ? tt_suppress_leak_kinds() : 0;
   for (size_t i = 0; i < nrecs; i++) {
     struct tt_loss_record *r = &recs[i].r;
     unsigned bit = kind_bit(r->state);
+    bool suppressing = (supp_kinds & bit) != 0;
     int nf = 0, shown = 0;
     if (suppressing || opts->gen_suppressions != TT_GENSUPP_NO)
       nf = tt_report_alloc_frames(r->stack, r->kind, rec_frames, TT_REPORT_MAX_FRAMES, &shown);
@@ -1426,6 +1430,7 @@ static int check_run_here(const struct tt_check_request *req, struct tt_leak_tot
                    (unsigned long long)cs.hits, (unsigned long long)cs.misses,
                    (unsigned long long)cs.fills, (unsigned long long)cs.walks,
                    (unsigned long long)cs.failed);
+    tt_report_line(o, "symbols: %'zu addresses looked up", tt_symbolize_lookups());
   }
 
 out:

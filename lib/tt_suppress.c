@@ -428,6 +428,16 @@ static bool lsan_frames_match(const struct supp *s, const struct tt_supp_frame *
   return false;
 }
 
+unsigned tt_suppress_leak_kinds(void) {
+  unsigned kinds = 0;
+  tt_spin_lock(&supp_lock);
+  for (struct supp *s = head; s; s = s->next)
+    if (s->kind == TT_SUPP_LEAK)
+      kinds |= s->leak_kinds;
+  tt_spin_unlock(&supp_lock);
+  return kinds;
+}
+
 const char *tt_suppress_match(enum tt_supp_kind kind, unsigned leak_kind,
                               const struct tt_supp_frame *frames, int n, uint64_t bytes,
                               uint64_t blocks) {

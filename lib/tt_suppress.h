@@ -42,6 +42,9 @@ int tt_suppress_parse(const char *text, size_t len, const char *file, char *err,
 /* Forgets every suppression (tests). */
 void tt_suppress_reset(void) TT_HIDDEN;
 size_t tt_suppress_count(void) TT_HIDDEN;
+/* The leak kinds (TT_KIND_* bits) some leak suppression matches: a loss
+ * record of another kind needs no symbolized stack to be matched. */
+unsigned tt_suppress_leak_kinds(void) TT_HIDDEN;
 
 /* The first suppression of kind that matches the stack frames[0..n) (frame
  * 0 innermost); for TT_SUPP_LEAK also the leak kind (a TT_KIND_* bit).

@@ -671,12 +671,23 @@ static int inline_chain_locked(uintptr_t pc, bool caller_pc, struct tt_frame_inf
 }
 
 /* The cache record of pc, looked up (and filled) with sym_lock held. */
+/* Addresses looked up (not found in the cache), for -v. */
+static size_t lookups;
+
+size_t tt_symbolize_lookups(void) {
+  tt_spin_lock(&sym_lock);
+  size_t n = lookups;
+  tt_spin_unlock(&sym_lock);
+  return n;
+}
+
 static struct cache_rec *cached_locked(uintptr_t pc, bool caller_pc, bool names_only) {
   uintptr_t key = pc * 4 + (caller_pc ? 2 : 0) + (names_only ? 1 : 0);
   struct cache_rec *c = NULL;
   HASH_FIND(hh, cache, &key, sizeof key, c);
   if (c)
     return c;
+  lookups++;
   c = tt_arena_alloc(sizeof *c);
   if (!c)
     return NULL;

@@ -26,6 +26,8 @@ void tt_symbolize_retain_modules(void) TT_HIDDEN;
 /* How many times tt_symbolize_retain_modules read the memory map for the
  * file of a module loaded by a relative name (the vdso too): once each. */
 size_t tt_symbolize_map_reads(void) TT_HIDDEN;
+/* How many addresses were symbolized (each once: the rest from the cache). */
+size_t tt_symbolize_lookups(void) TT_HIDDEN;
 /* Where the debug information cache keeps its files (tt_debugcache.h); NULL
  * or "" for none. */
 void tt_symbolize_set_cache_dir(const char *dir) TT_HIDDEN;

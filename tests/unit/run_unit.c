@@ -15,7 +15,7 @@ static CU_SuiteInfo suites[] = {
     SUITE(arena),   SUITE(fmt),  SUITE(log),    SUITE(options),
     SUITE(stacks),  SUITE(heap), SUITE(report), SUITE(scan),
     SUITE(quarantine), SUITE(addr), SUITE(capture),
-    SUITE(cycles), SUITE(debugcache), SUITE(fatal),
+    SUITE(cycles), SUITE(debugcache), SUITE(fatal), SUITE(suppress),
     /* after report: the loss records there print an Owner line only once
      * some owner name exists, and the owner table is never emptied */
     SUITE(owners),

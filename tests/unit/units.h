@@ -26,6 +26,7 @@ TT_UNIT_SUITE(quarantine)
 TT_UNIT_SUITE(report)
 TT_UNIT_SUITE(scan)
 TT_UNIT_SUITE(stacks)
+TT_UNIT_SUITE(suppress)
 
 #undef TT_UNIT_SUITE
 

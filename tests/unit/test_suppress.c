@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/* tt_suppress: Valgrind's and LeakSanitizer's formats read, a bad file
+ * refused whole with one line naming where, matching by frame and leak kind,
+ * and the leak kinds the check must symbolize records of. */
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "tt_options.h"
+#include "tt_suppress.h"
+#include "units.h"
+
+static int parse(const char *text, char *err, size_t errsize) {
+  return tt_suppress_parse(text, strlen(text), "t.supp", err, errsize);
+}
+
+static const struct tt_supp_frame frames[] = {
+    {0x1000, "malloc", "malloc", "/lib/libc.so.6", NULL, NULL, 0},
+    {0x2000, "make_node", "make_node", "/usr/bin/prog", "prog.c", "src/prog.c", 12},
+    {0x3000, "main", "main", "/usr/bin/prog", "prog.c", "src/prog.c", 40},
+};
+
+static void test_leak_kinds(void) {
+  char err[256] = "";
+  tt_suppress_reset();
+  CU_ASSERT_EQUAL(tt_suppress_leak_kinds(), 0);
+  CU_ASSERT_EQUAL(parse("{\n possible-only\n Memcheck:Leak\n match-leak-kinds: possible\n"
+                        " fun:malloc\n}\n",
+                        err, sizeof err),
+                  1);
+  CU_ASSERT_EQUAL(tt_suppress_leak_kinds(), TT_KIND_POSSIBLE);
+  /* a Free suppression is no leak suppression */
+  CU_ASSERT_EQUAL(parse("{\n frees\n Memcheck:Free\n fun:free\n}\n", err, sizeof err), 1);
+  CU_ASSERT_EQUAL(tt_suppress_leak_kinds(), TT_KIND_POSSIBLE);
+  CU_ASSERT_EQUAL(parse("{\n two\n Memcheck:Leak\n match-leak-kinds: definite,indirect\n"
+                        " fun:make_node\n}\n",
+                        err, sizeof err),
+                  1);
+  CU_ASSERT_EQUAL(tt_suppress_leak_kinds(), TT_KIND_POSSIBLE | TT_KIND_DEFINITE | TT_KIND_INDIRECT);
+  /* no match-leak-kinds: every kind; LeakSanitizer's lines too */
+  tt_suppress_reset();
+  CU_ASSERT_EQUAL(parse("leak:make_node\n", err, sizeof err), 1);
+  CU_ASSERT_EQUAL(tt_suppress_leak_kinds(), TT_KIND_ALL);
+  tt_suppress_reset();
+}
+
+static void test_match_by_kind_and_frames(void) {
+  char err[256] = "";
+  tt_suppress_reset();
+  CU_ASSERT_EQUAL(parse("{\n node\n Memcheck:Leak\n match-leak-kinds: definite\n fun:malloc\n"
+                        " fun:make_node\n}\n",
+                        err, sizeof err),
+                  1);
+  CU_ASSERT_STRING_EQUAL(tt_suppress_match(TT_SUPP_LEAK, TT_KIND_DEFINITE, frames, 3, 10, 1),
+                         "node");
+  CU_ASSERT_PTR_NULL(tt_suppress_match(TT_SUPP_LEAK, TT_KIND_POSSIBLE, frames, 3, 10, 1));
+  CU_ASSERT_PTR_NULL(tt_suppress_match(TT_SUPP_FREE, 0, frames, 3, 0, 0));
+  CU_ASSERT_PTR_NULL(tt_suppress_match(TT_SUPP_LEAK, TT_KIND_DEFINITE, frames + 1, 2, 10, 1));
+  uint64_t errors = 0, used = 0;
+  tt_suppress_totals(&errors, &used);
+  CU_ASSERT_EQUAL(used, 1);
+  tt_suppress_reset();
+}
+
+static void test_bad_file_refused_whole(void) {
+  char err[256] = "";
+  tt_suppress_reset();
+  CU_ASSERT_EQUAL(parse("{\n good\n Memcheck:Leak\n fun:malloc\n}\n{\n bad\n Memcheck:Leak\n"
+                        " match-leak-kinds: sometimes\n fun:malloc\n}\n",
+                        err, sizeof err),
+                  -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "t.supp:9: bad match-leak-kinds 'sometimes'"));
+  CU_ASSERT_EQUAL(tt_suppress_count(), 0); /* nothing of a bad file is kept */
+  CU_ASSERT_EQUAL(tt_suppress_leak_kinds(), 0);
+  CU_ASSERT_EQUAL(parse("{\n only dots\n Memcheck:Leak\n ...\n}\n", err, sizeof err), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "t.supp:5: a suppression needs at least one frame line"));
+  tt_suppress_reset();
+}
+
+int suppress_init(void) { return 0; }
+int suppress_cleanup(void) {
+  tt_suppress_reset();
+  return 0;
+}
+
+CU_TestInfo suppress_tests[] = {
+    {"leak kinds: what some leak suppression matches", test_leak_kinds},
+    {"match: by leak kind and frames, counted", test_match_by_kind_and_frames},
+    {"a bad file: refused whole, one line naming where", test_bad_file_refused_whole},
+    CU_TEST_INFO_NULL,
+};
