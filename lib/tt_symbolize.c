@@ -728,15 +728,28 @@ void tt_symbolize(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) {
   *out = chain[n > 0 ? n - 1 : 0];
 }
 
+/* The module holding addr, one loaded since the session was built too. */
+static Dwfl_Module *module_at_locked(uintptr_t addr) {
+  if (dwfl_stale || !dwfl)
+    rebuild_locked();
+  Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, addr) : NULL;
+  if (!mod) {
+    tt_os_for_each_module(retain_cb, NULL);
+    if (dwfl_stale) {
+      rebuild_locked();
+      mod = dwfl ? dwfl_addrmodule(dwfl, addr) : NULL;
+    }
+  }
+  return mod;
+}
+
 size_t tt_symbolize_check_index(uintptr_t in_module, size_t max_probes, size_t *probes,
                                 size_t *answered, size_t *none) {
   size_t bad = 0;
   *probes = *answered = 0;
   size_t none_before = gaps_of_none;
   tt_spin_lock(&sym_lock);
-  if (dwfl_stale || !dwfl)
-    rebuild_locked();
-  Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, in_module) : NULL;
+  Dwfl_Module *mod = module_at_locked(in_module);
   struct sym_index *x = mod ? index_of(mod) : NULL;
   int n = mod ? dwfl_module_getsymtab(mod) : 0;
   size_t step = n > 0 && max_probes ? (size_t)n * 5 / max_probes + 1 : 1;
@@ -773,16 +786,7 @@ size_t tt_symbolize_check_index(uintptr_t in_module, size_t max_probes, size_t *
 bool tt_symbolize_data(uintptr_t addr, const char **name, size_t *offset) {
   bool ok = false;
   tt_spin_lock(&sym_lock);
-  if (dwfl_stale || !dwfl)
-    rebuild_locked();
-  Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, addr) : NULL;
-  if (!mod) {
-    tt_os_for_each_module(retain_cb, NULL);
-    if (dwfl_stale) {
-      rebuild_locked();
-      mod = dwfl ? dwfl_addrmodule(dwfl, addr) : NULL;
-    }
-  }
+  Dwfl_Module *mod = module_at_locked(addr);
   size_t gap;
   const struct sym_ent *hit = mod ? index_lookup(index_of(mod), addr, &gap) : NULL;
   if (hit) { /* a symbol with a size holds addr */
