@@ -594,6 +594,17 @@ static inline bool gran_marked(uintptr_t p) {
   return (__atomic_load_n(&gmap[g / 64], __ATOMIC_RELAXED) >> (g % 64)) & 1;
 }
 
+bool tt_heap_range_marked(uintptr_t lo, uintptr_t hi) {
+  if (hi <= lo)
+    return false;
+  if ((lo >> 47) || ((hi - 1) >> 47))
+    return false;
+  for (uintptr_t g = lo >> GRAN_SHIFT; g <= (hi - 1) >> GRAN_SHIFT; g++)
+    if ((__atomic_load_n(&gmap[g / 64], __ATOMIC_RELAXED) >> (g % 64)) & 1)
+      return true;
+  return false;
+}
+
 static TT_NOINLINE void gran_mark(uintptr_t p) {
   uintptr_t g = p >> GRAN_SHIFT;
   __atomic_fetch_or(&gsum[g / 4096], 1ull << (g / 64 % 64), __ATOMIC_RELEASE);

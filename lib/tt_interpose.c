@@ -846,6 +846,13 @@ bool tt_preload_enter(void) {
 
 void tt_preload_leave(void) { guard--; }
 
+bool tt_preload_enter_from_program(void) {
+  if (!tracking || tt_disabled || guard)
+    return false;
+  guard++;
+  return true;
+}
+
 uint32_t tt_preload_capture(uintptr_t ra_slot) { return capture_stack_at(ra_slot); }
 
 const struct tt_options *tt_preload_options(void) { return &opts; }

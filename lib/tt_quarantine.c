@@ -24,8 +24,17 @@
 
 struct entry {
   uintptr_t addr;
-  size_t size;
+  size_t size; /* with ENTRY_FORSAKEN: the program took the block's memory away */
 };
+
+/* An entry whose block lies in memory the program unmapped, protected or
+ * emptied (tt_quarantine_forsake): it leaves the quarantine untouched. */
+#define ENTRY_FORSAKEN ((size_t)1 << 63)
+static inline size_t entry_size(const struct entry *e) { return e->size & ~ENTRY_FORSAKEN; }
+static inline size_t entry_cost(const struct entry *e) {
+  size_t n = entry_size(e);
+  return n ? n : 1;
+}
 
 static struct qshard {
   tt_spinlock_t lock;
@@ -110,7 +119,7 @@ static size_t pop_locked(struct qshard *s, struct entry *out, size_t max, size_t
   size_t k = 0, got = 0;
   while (s->len && k < max && got < need_bytes) {
     out[k] = s->ring[s->head];
-    got += out[k].size ? out[k].size : 1;
+    got += entry_cost(&out[k]);
     k++;
     s->head = (s->head + 1) % s->cap;
     s->len--;
@@ -140,7 +149,7 @@ static bool grow_locked(struct qshard *s) {
 static inline void prefetch_lines(const struct entry *e) {
   __builtin_prefetch((const void *)e->addr, 1);
   __builtin_prefetch((const char *)e->addr + TT_QUARANTINE_FILL_MAX - 1, 1);
-  __builtin_prefetch((const char *)e->addr + e->size + 8, 1);
+  __builtin_prefetch((const char *)e->addr + entry_size(e) + 8, 1);
   tt_heap_prefetch(e->addr);
 }
 
@@ -157,10 +166,12 @@ static void evict(struct entry *e, size_t n) {
   for (size_t i = 0; i < n; i++) {
     if (i + TT_QUARANTINE_PREFETCH_AHEAD < n)
       prefetch_lines(&e[i + TT_QUARANTINE_PREFETCH_AHEAD]);
+    bytes += entry_cost(&e[i]);
+    if (TT_UNLIKELY(e[i].size & ENTRY_FORSAKEN))
+      continue; /* checked and forgotten already; its memory is gone */
     check_one(e[i].addr, e[i].size);
     struct tt_block b;
     int flags = tt_heap_remove(e[i].addr, &b) ? (int)tt_block_flags(&b) : -1;
-    bytes += e[i].size ? e[i].size : 1;
     cfg.hooks.release((void *)e[i].addr, flags);
   }
   __atomic_fetch_sub(&total_bytes, bytes, __ATOMIC_RELAXED); /* once a batch: a shared line */
@@ -254,6 +265,61 @@ bool tt_quarantine_push(uintptr_t addr, size_t size) {
   return true;
 }
 
+/* Blocks the program is taking away, checked and forgotten a batch at a
+ * time outside the shard's lock (a write found is reported, the record goes
+ * from the index). */
+#define TT_FORSAKE_BATCH 64
+
+static size_t forsaken_blocks, forsaken_bytes; /* under forsake_lock */
+static tt_spinlock_t forsake_lock = TT_SPINLOCK_INIT;
+
+size_t tt_quarantine_forsake(uintptr_t lo, uintptr_t hi) {
+  if (hi <= lo || !cfg.volume)
+    return 0;
+  tt_quarantine_flush_thread(); /* this thread's last frees, into the rings */
+  size_t found = 0;
+  struct entry batch[TT_FORSAKE_BATCH];
+  for (unsigned si = 0; si < TT_QUARANTINE_SHARDS; si++) {
+    struct qshard *s = &shards[si];
+    for (;;) {
+      size_t n = 0;
+      tt_spin_lock(&s->lock);
+      for (size_t k = 0; k < s->len && n < TT_FORSAKE_BATCH; k++) {
+        struct entry *e = &s->ring[(s->head + k) % s->cap];
+        /* the block itself: its header (tether's, then the allocator's)
+         * shares the page of its first byte, and an allocator on top of
+         * which tether runs (jemalloc) empties pages next to blocks it
+         * still sees in use */
+        if ((e->size & ENTRY_FORSAKEN) || e->addr >= hi || e->addr + entry_cost(e) <= lo)
+          continue;
+        batch[n++] = *e;
+        e->size |= ENTRY_FORSAKEN;
+      }
+      tt_spin_unlock(&s->lock);
+      for (size_t i = 0; i < n; i++) {
+        check_one(batch[i].addr, batch[i].size);
+        tt_heap_remove(batch[i].addr, NULL);
+      }
+      found += n;
+      tt_spin_lock(&forsake_lock);
+      forsaken_blocks += n;
+      for (size_t i = 0; i < n; i++)
+        forsaken_bytes += batch[i].size;
+      tt_spin_unlock(&forsake_lock);
+      if (n < TT_FORSAKE_BATCH)
+        break;
+    }
+  }
+  return found;
+}
+
+void tt_quarantine_forsaken(size_t *blocks, size_t *bytes) {
+  tt_spin_lock(&forsake_lock);
+  *blocks = forsaken_blocks;
+  *bytes = forsaken_bytes;
+  tt_spin_unlock(&forsake_lock);
+}
+
 void tt_quarantine_thread_exiting(void) {
   exiting = true;
   tt_quarantine_flush_thread();
@@ -278,6 +344,8 @@ static void check_from(void *arg) {
         __builtin_prefetch((const void *)ahead, 1);
         __builtin_prefetch((const char *)ahead + TT_QUARANTINE_FILL_MAX - 1, 1);
       }
+      if (e.size & ENTRY_FORSAKEN)
+        continue;
       check_one(e.addr, e.size);
       /* refill so a second check does not report the same write again */
       memset((void *)e.addr, TT_QUARANTINE_PATTERN,

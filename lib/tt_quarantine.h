@@ -40,6 +40,19 @@ void tt_quarantine_thread_exiting(void) TT_HIDDEN;
  * caught (tt_os_call_catching_faults: one check at a time, see
  * tt_check_verify_quarantine); returns how many blocks could not be read. */
 size_t tt_quarantine_check_all(void) TT_HIDDEN;
+/* The program is about to unmap [lo, hi), protect it or throw its
+ * contents away (munmap, mprotect, madvise...) while freed blocks there
+ * wait here. Natively the allocator had them back at the free and would
+ * not look at them again; here evicting one would read its fill and give it
+ * back, and fault. So each block there is checked now (a write after its
+ * free is reported), its record goes, and it is forgotten: it leaves the
+ * quarantine untouched and never goes back to the allocator. The calling
+ * thread's frees not yet queued are queued first; another thread's last
+ * few (up to 16) are not seen. Returns how many blocks were forgotten. */
+size_t tt_quarantine_forsake(uintptr_t lo, uintptr_t hi) TT_HIDDEN;
+/* Blocks and bytes forgotten so far (for -v). */
+void tt_quarantine_forsaken(size_t *blocks, size_t *bytes) TT_HIDDEN;
+
 /* Bytes and blocks queued now. */
 void tt_quarantine_stats(size_t *bytes, size_t *blocks) TT_HIDDEN;
 

@@ -648,6 +648,56 @@ static void test_modified_on_eviction(void) {
   q_reset(0);
 }
 
+/* Memory the program takes away (munmap, mprotect, madvise) while freed
+ * blocks wait there: those blocks are checked at once (a write after free
+ * is reported), leave the index, and are never released nor read again. */
+static void test_forsake(void) {
+  q_reset(1000);
+  uintptr_t in1 = block(100), in2 = block(100), out = block(100);
+  CU_ASSERT_TRUE(tt_heap_insert(in1, 100, 1, 0, TT_ALLOC_MALLOC));
+  struct tt_block b;
+  CU_ASSERT_EQUAL(tt_heap_mark_freed(in1, 2, TT_RELEASE_FREE, &b), TT_FREE_LIVE);
+  size_t blocks0 = 0, bytes0 = 0;
+  tt_quarantine_forsaken(&blocks0, &bytes0);
+  CU_ASSERT_TRUE(tt_quarantine_push(in1, 100));
+  CU_ASSERT_TRUE(tt_quarantine_push(in2, 100));
+  CU_ASSERT_TRUE(tt_quarantine_push(out, 100)); /* pending: forsake queues them first */
+  ((unsigned char *)in1)[7] = 1;
+  /* a range that meets the lower of in1 and in2 at its last byte and the
+   * upper at its first (out, also malloc's, may fall between them) */
+  uintptr_t lo = in1 < in2 ? in1 : in2, hi = (in1 > in2 ? in1 : in2) + 1;
+  bool out_inside = out >= lo && out < hi;
+  size_t n = tt_quarantine_forsake(lo + 99, hi);
+  if (!out_inside) {
+    CU_ASSERT_EQUAL(n, 2);
+  }
+  CU_ASSERT_EQUAL_FATAL(rec.nmod, 1); /* in1's write, found at the forsake */
+  CU_ASSERT_EQUAL(rec.mod[0].addr, in1);
+  CU_ASSERT_EQUAL(rec.mod[0].first, 7);
+  CU_ASSERT_FALSE(tt_heap_lookup(in1, NULL)); /* its record went */
+  size_t blocks = 0, bytes = 0;
+  tt_quarantine_forsaken(&blocks, &bytes);
+  CU_ASSERT_EQUAL(blocks - blocks0, n);
+  /* a second forsake of the same range finds nothing new */
+  CU_ASSERT_EQUAL(tt_quarantine_forsake(lo, hi), 0);
+  /* push the rest out: the forsaken two are neither read nor released */
+  ((unsigned char *)in2)[3] = 9; /* would be a report if it were read */
+  for (int i = 0; i < 24; i++)
+    CU_ASSERT_TRUE(tt_quarantine_push(block(100), 100));
+  tt_quarantine_flush_thread();
+  CU_ASSERT_EQUAL(released_at(in1), -1);
+  CU_ASSERT_EQUAL(released_at(in2), -1);
+  if (!out_inside)
+    CU_ASSERT(released_at(out) >= 0);
+  CU_ASSERT_EQUAL(rec.nmod, 1);
+  /* nothing in an empty range, nor with the quarantine off */
+  CU_ASSERT_EQUAL(tt_quarantine_forsake(hi, hi), 0);
+  q_reset(0);
+  CU_ASSERT_EQUAL(tt_quarantine_forsake(0, UINTPTR_MAX), 0);
+  free((void *)in1);
+  free((void *)in2);
+}
+
 static void test_check_all(void) {
   q_reset(1 << 20);
   enum { N = 16 };
@@ -810,6 +860,7 @@ CU_TestInfo quarantine_tests[] = {
     {"eviction removes from the heap index", test_eviction_removes_from_heap_index},
     {"eviction of blocks not in the index", test_eviction_of_unindexed_blocks},
     {"modified is called on eviction", test_modified_on_eviction},
+    {"forsake: memory taken away, its blocks checked and forgotten", test_forsake},
     {"check_all", test_check_all},
     {"check_all over a protected page", test_check_all_protected},
     CU_TEST_INFO_NULL,

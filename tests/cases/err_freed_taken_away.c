@@ -1,0 +1,73 @@
+// err_freed_taken_away: a program frees blocks and then takes their memory away
+// behind the allocator's back: a page of one protected (mprotect PROT_NONE), a big
+// block's pages emptied (madvise MADV_DONTNEED) and another big block's unmapped
+// (munmap). Natively the allocator had each block back at its free and nothing
+// looks at it again: the program runs to the end. tether held them in its
+// quarantine, and evicting them read and released memory that was gone: the
+// program died (SIGSEGV, or glibc's abort on the emptied chunk header). Now the
+// blocks are checked at the mprotect/madvise/munmap, then forgotten: the write
+// after the first free is still reported, once, and a warning says what happened.
+// TOOLS: tether
+// EXPECT definitely: 0 bytes in 0 blocks
+// EXPECT indirectly: 0 bytes in 0 blocks
+// EXPECT possibly: 0 bytes in 0 blocks
+// EXPECT reachable: 0 bytes in 0 blocks
+// EXPECT exit: 0
+// EXPECT errors: 1 from 1
+// EXPECT stdout: survived
+// EXPECT line: ^Warning: the program's mprotect\(0x[0-9a-f]+, 4096\) takes away memory where 1 freed block waited in the quarantine: checked now, then left out of it and never reused$
+// EXPECT seq: ^Write after free\(\) / delete / delete\[\]$
+// EXPECT next: ^ Bytes 8\.\.11 of a block of size 65,536 free'd were modified$
+// EXPECT next: ^   at 0x[0-9A-F]+: free \(
+// EXPECT next: ^   by 0x[0-9A-F]+: release \(err_freed_taken_away.c:35\)$
+// EXPECT next: ^   by 0x[0-9A-F]+: main \(err_freed_taken_away.c:53\)$
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "case.h"
+
+#define BIG (256 * 1024) /* above glibc's mmap threshold: a mapping of its own */
+
+static NOINLINE void release(void *p)
+{
+    free(p);
+}
+
+static NOINLINE void scribble(char *p)
+{
+    *(volatile uint32_t *)(p + 8) = 0x11111111;
+}
+
+/* The whole pages inside [p, p + n). */
+static char *first_page(char *p) { return (char *)(((uintptr_t)p + 4095) & ~(uintptr_t)4095); }
+static char *last_page_end(char *p, size_t n) { return (char *)(((uintptr_t)p + n) & ~(uintptr_t)4095); }
+
+int main(void)
+{
+    char *a = malloc(65536), *b = malloc(BIG), *c = malloc(BIG);
+    if (!a || !b || !c)
+        return 1;
+    memset(a, 1, 65536);
+    release(a);
+    scribble(a);
+    if (mprotect(first_page(a + 4096), 4096, PROT_NONE) != 0) {
+        perror("mprotect");
+        return 1;
+    }
+    release(b);
+    /* natively b is unmapped already: ENOMEM, which the program ignores */
+    madvise(b - 48 - ((uintptr_t)(b - 48) & 4095), BIG + 4096, MADV_DONTNEED);
+    release(c);
+    char *clo = first_page(c), *chi = last_page_end(c, BIG);
+    munmap(clo, (size_t)(chi - clo));
+    /* 40 MB of frees: every block above leaves a 20 MB quarantine */
+    for (int i = 0; i < 40000; i++) {
+        char *volatile q = malloc(1024);
+        q[0] = 1;
+        free(q);
+    }
+    printf("survived\n");
+    return 0;
+}
