@@ -1431,6 +1431,13 @@ static int check_run_here(const struct tt_check_request *req, struct tt_leak_tot
                    (unsigned long long)cs.fills, (unsigned long long)cs.walks,
                    (unsigned long long)cs.failed);
     tt_report_line(o, "symbols: %'zu addresses looked up", tt_symbolize_lookups());
+    size_t qb = 0, qn = 0, fb = 0, fn = 0;
+    tt_quarantine_stats(&qb, &qn);
+    tt_quarantine_forsaken(&fn, &fb);
+    tt_report_line(o,
+                   "quarantine: %'zu blocks, %'zu bytes; forsaken (memory the program took "
+                   "away): %'zu blocks, %'zu bytes",
+                   qn, qb, fn, fb);
   }
 
 out:

@@ -8,6 +8,7 @@
 // blocks are checked at the mprotect/madvise/munmap, then forgotten: the write
 // after the first free is still reported, once, and a warning says what happened.
 // TOOLS: tether
+// RUN-OPTS: -v
 // EXPECT definitely: 0 bytes in 0 blocks
 // EXPECT indirectly: 0 bytes in 0 blocks
 // EXPECT possibly: 0 bytes in 0 blocks
@@ -16,11 +17,12 @@
 // EXPECT errors: 1 from 1
 // EXPECT stdout: survived
 // EXPECT line: ^Warning: the program's mprotect\(0x[0-9a-f]+, 4096\) takes away memory where 1 freed block waited in the quarantine: checked now, then left out of it and never reused$
+// EXPECT line: ^quarantine: .*; forsaken \(memory the program took away\): 3 blocks, 589,824 bytes$
 // EXPECT seq: ^Write after free\(\) / delete / delete\[\]$
 // EXPECT next: ^ Bytes 8\.\.11 of a block of size 65,536 free'd were modified$
 // EXPECT next: ^   at 0x[0-9A-F]+: free \(
-// EXPECT next: ^   by 0x[0-9A-F]+: release \(err_freed_taken_away.c:35\)$
-// EXPECT next: ^   by 0x[0-9A-F]+: main \(err_freed_taken_away.c:53\)$
+// EXPECT next: ^   by 0x[0-9A-F]+: release \(err_freed_taken_away.c:37\)$
+// EXPECT next: ^   by 0x[0-9A-F]+: main \(err_freed_taken_away.c:55\)$
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
