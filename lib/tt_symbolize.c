@@ -556,6 +556,21 @@ static const char *best_name(Dwfl_Module *mod, uintptr_t at) {
   return best;
 }
 
+/* The module holding addr, one loaded since the session was built too. */
+static Dwfl_Module *module_at_locked(uintptr_t addr) {
+  if (dwfl_stale || !dwfl)
+    rebuild_locked();
+  Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, addr) : NULL;
+  if (!mod) {
+    tt_os_for_each_module(retain_cb, NULL);
+    if (dwfl_stale) {
+      rebuild_locked();
+      mod = dwfl ? dwfl_addrmodule(dwfl, addr) : NULL;
+    }
+  }
+  return mod;
+}
+
 /* names_only: the function and the object, from the symbol table, without
  * the debug information's file:line (which, for a module whose DWARF has
  * not been read yet, would read and perhaps inflate all of it). */
@@ -564,17 +579,7 @@ static void lookup_locked(uintptr_t pc, bool caller_pc, bool names_only,
   uintptr_t at = caller_pc && pc ? pc - 1 : pc;
   memset(out, 0, sizeof *out);
   out->pc = pc;
-  if (dwfl_stale || !dwfl)
-    rebuild_locked();
-  Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, at) : NULL;
-  if (!mod) {
-    /* Perhaps loaded since the session was built. */
-    tt_os_for_each_module(retain_cb, NULL);
-    if (dwfl_stale) {
-      rebuild_locked();
-      mod = dwfl ? dwfl_addrmodule(dwfl, at) : NULL;
-    }
-  }
+  Dwfl_Module *mod = module_at_locked(at);
   if (!mod)
     return;
   const char *mainfile = NULL;
@@ -726,21 +731,6 @@ void tt_symbolize(uintptr_t pc, bool caller_pc, struct tt_frame_info *out) {
   struct tt_frame_info chain[TT_MAX_INLINED];
   int n = tt_symbolize_inlined(pc, caller_pc, chain, TT_MAX_INLINED);
   *out = chain[n > 0 ? n - 1 : 0];
-}
-
-/* The module holding addr, one loaded since the session was built too. */
-static Dwfl_Module *module_at_locked(uintptr_t addr) {
-  if (dwfl_stale || !dwfl)
-    rebuild_locked();
-  Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, addr) : NULL;
-  if (!mod) {
-    tt_os_for_each_module(retain_cb, NULL);
-    if (dwfl_stale) {
-      rebuild_locked();
-      mod = dwfl ? dwfl_addrmodule(dwfl, addr) : NULL;
-    }
-  }
-  return mod;
 }
 
 size_t tt_symbolize_check_index(uintptr_t in_module, size_t max_probes, size_t *probes,
