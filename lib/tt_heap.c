@@ -217,8 +217,11 @@ static bool insert(uintptr_t addr, uint64_t size_kind, uint32_t stack, uint32_t 
   return true;
 }
 
+static void index_mark(uintptr_t p);
+
 bool tt_heap_insert(uintptr_t addr, size_t size, uint32_t stack, uint32_t owner,
                     enum tt_alloc_kind kind) {
+  index_mark(addr);
   return insert(addr, ((uint64_t)size & TT_SIZE_MASK) | ((uint64_t)kind << TT_SIZE_BITS), stack,
                 owner);
 }
@@ -594,13 +597,28 @@ static inline bool gran_marked(uintptr_t p) {
   return (__atomic_load_n(&gmap[g / 64], __ATOMIC_RELAXED) >> (g % 64)) & 1;
 }
 
+/* The megabytes where a program's block without a header (an aligned
+ * one, or one at a page's start) was recorded in the index, for
+ * tt_heap_range_marked. Apart from gmap, whose marks say a header may be
+ * read there. */
+static uint64_t imap[GMAP_WORDS];
+
+static void index_mark(uintptr_t p) {
+  uintptr_t g = p >> GRAN_SHIFT;
+  if (!(p >> 47) && !((__atomic_load_n(&imap[g / 64], __ATOMIC_RELAXED) >> (g % 64)) & 1))
+    __atomic_fetch_or(&imap[g / 64], 1ull << (g % 64), __ATOMIC_RELAXED);
+}
+
 bool tt_heap_range_marked(uintptr_t lo, uintptr_t hi) {
   if (hi <= lo)
     return false;
   if ((lo >> 47) || ((hi - 1) >> 47))
     return false;
   for (uintptr_t g = lo >> GRAN_SHIFT; g <= (hi - 1) >> GRAN_SHIFT; g++)
-    if ((__atomic_load_n(&gmap[g / 64], __ATOMIC_RELAXED) >> (g % 64)) & 1)
+    if (((__atomic_load_n(&gmap[g / 64], __ATOMIC_RELAXED) |
+          __atomic_load_n(&imap[g / 64], __ATOMIC_RELAXED)) >>
+         (g % 64)) &
+        1)
       return true;
   return false;
 }
@@ -1189,6 +1207,7 @@ bool tt_heap_insert_prefixed(uintptr_t addr, size_t size, uint32_t stack, uint32
     hdr_insert(addr, size_kind, stack, owner);
     return true;
   }
+  index_mark(addr);
   return insert(addr, size_kind | ((uint64_t)TT_BLOCK_PREFIXED << 56), stack, owner);
 }
 

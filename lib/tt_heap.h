@@ -177,9 +177,9 @@ void tt_heap_restore(const struct tt_block *b) TT_HIDDEN;
  * reads it after the record's compare-and-swap, which lets no load start
  * before it. */
 void tt_heap_prefetch(uintptr_t addr) TT_HIDDEN;
-/* Whether a block with a header has ever been in a megabyte that [lo, hi)
- * meets (the sweep's bitmap): memory the program's allocator never used
- * for a recorded block says false. */
+/* Whether a recorded block of the program's has ever been in a megabyte
+ * that [lo, hi) meets (the sweep's bitmap): memory the program's allocator
+ * never used for one says false. */
 bool tt_heap_range_marked(uintptr_t lo, uintptr_t hi) TT_HIDDEN;
 /* Copies addr's record (live, quarantined or untracked: see its flags) into
  * *out; false if there is none. */

@@ -846,10 +846,11 @@ bool tt_preload_enter(void) {
 
 void tt_preload_leave(void) { guard--; }
 
-bool tt_preload_enter_from_program(void) {
-  if (!tracking || tt_disabled || guard)
+bool tt_preload_enter_from_program(bool *disabled) {
+  if (!tracking || guard)
     return false;
   guard++;
+  *disabled = tt_disabled;
   return true;
 }
 

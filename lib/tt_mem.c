@@ -28,24 +28,31 @@
 #define MADV_GUARD_INSTALL 102 /* Linux 6.13: pages that fault on any access */
 #endif
 
-/* The program is about to take [lo, hi) away: freed blocks the quarantine
- * keeps there are checked now and forgotten. Only memory where a recorded
- * block has been (the sweep's bitmap of megabytes) is looked at: a JIT's
- * code pages, a stack or a file mapping cost one look at the bitmap. */
+/* The program is about to take [addr, addr + len) away (the kernel's whole
+ * pages: a length is rounded up): freed blocks the quarantine keeps there
+ * are checked now and forgotten. Only memory where a recorded block has
+ * been (the index's bitmaps of megabytes, tt_heap_range_marked) is looked
+ * at: a JIT's code pages, a stack or a file mapping cost a look at the
+ * bitmaps. errno is the program's, as the real call leaves it. */
 static void take_away(const char *call, void *addr, size_t len) {
-  uintptr_t lo = (uintptr_t)addr, hi = lo + len;
-  if (hi < lo)
-    hi = UINTPTR_MAX;
+  uintptr_t lo = (uintptr_t)addr & ~(uintptr_t)4095, hi = (uintptr_t)addr + len;
+  if (hi < lo || hi > UINTPTR_MAX - 4095)
+    hi = UINTPTR_MAX & ~(uintptr_t)4095;
+  else
+    hi = TT_ALIGN_UP(hi, 4096);
   if (!tt_quarantine_volume() || !tt_heap_range_marked(lo, hi))
     return;
-  if (!tt_preload_enter_from_program())
-    return; /* tether's own call, or tether does not record */
-  size_t n = tt_quarantine_forsake(lo, hi);
+  bool disabled = false;
+  if (!tt_preload_enter_from_program(&disabled))
+    return; /* tether's own call, or before tether started */
+  int saved = errno;
+  size_t n = tt_quarantine_forsake(lo, hi, !disabled);
   static bool told;
-  if (n && !__atomic_exchange_n(&told, true, __ATOMIC_RELAXED))
+  if (n && !disabled && !__atomic_exchange_n(&told, true, __ATOMIC_RELAXED))
     tt_warn("the program's %s(%p, %zu) takes away memory where %zu freed block%s waited in the "
             "quarantine: checked now, then left out of it and never reused",
             call, addr, len, n, n == 1 ? "" : "s");
+  errno = saved;
   tt_preload_leave();
 }
 
@@ -95,9 +102,14 @@ TT_EXPORT void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...
     new_addr = va_arg(ap, void *);
     va_end(ap);
   }
-  /* the old range moves or shrinks away (or, with MREMAP_FIXED, whatever
-   * was at the new address goes) */
-  take_away("mremap", old, old_len);
+  /* what may go: the old range if the mapping may move (its contents stay
+   * behind, emptied, with MREMAP_DONTUNMAP), its tail if it shrinks, and
+   * with MREMAP_FIXED whatever was at the new address; a mapping that grows
+   * in place loses nothing */
+  if (flags & (MREMAP_MAYMOVE | MREMAP_FIXED))
+    take_away("mremap", old, old_len);
+  else if (new_len < old_len)
+    take_away("mremap", (char *)old + new_len, old_len - new_len);
   if (flags & MREMAP_FIXED)
     take_away("mremap", new_addr, new_len);
   return flags & MREMAP_FIXED ? real_mremap(old, old_len, new_len, flags, new_addr)

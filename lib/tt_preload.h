@@ -14,9 +14,10 @@
 bool tt_preload_enter(void) TT_HIDDEN;
 /* For a wrapper of a call tether's own code and libraries make too
  * (munmap, mprotect): raises the guard and returns true if the program
- * made the call and tether records; false, raising nothing, for tether's
- * own calls (the guard is up) or when tether does not record. */
-bool tt_preload_enter_from_program(void) TT_HIDDEN;
+ * made the call once tether started (*disabled: tether has disabled itself
+ * since, and reports nothing more); false, raising nothing, for tether's
+ * own calls (the guard is up) or before tether started. */
+bool tt_preload_enter_from_program(bool *disabled) TT_HIDDEN;
 /* Lowers the guard tt_preload_enter raised. */
 void tt_preload_leave(void) TT_HIDDEN;
 /* The stack of the program's call into an exported tether function: ra_slot

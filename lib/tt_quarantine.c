@@ -47,7 +47,14 @@ static struct {
   size_t volume;
   struct tt_quarantine_hooks hooks;
 } cfg __attribute__((aligned(64)));
-static size_t total_bytes __attribute__((aligned(64))); /* atomic */
+/* The bytes queued, and the evictions under way (entries taken out of a
+ * ring and not yet released: tt_quarantine_forsake waits for them): one
+ * line, which every flush writes anyway. Atomic. */
+static struct {
+  size_t total_bytes;
+  unsigned evicting;
+} budget __attribute__((aligned(64)));
+
 static unsigned evict_cursor __attribute__((aligned(64)));
 
 void tt_quarantine_init(size_t vol, const struct tt_quarantine_hooks *h) {
@@ -174,7 +181,7 @@ static void evict(struct entry *e, size_t n) {
     int flags = tt_heap_remove(e[i].addr, &b) ? (int)tt_block_flags(&b) : -1;
     cfg.hooks.release((void *)e[i].addr, flags);
   }
-  __atomic_fetch_sub(&total_bytes, bytes, __ATOMIC_RELAXED); /* once a batch: a shared line */
+  __atomic_fetch_sub(&budget.total_bytes, bytes, __ATOMIC_RELAXED); /* once a batch: a shared line */
 }
 
 /* Blocks freed by this thread, filled but not yet queued: the queueing is
@@ -188,7 +195,7 @@ static __thread unsigned npending __attribute__((tls_model("initial-exec")));
 static __thread bool exiting __attribute__((tls_model("initial-exec")));
 
 static void evict_over_budget(unsigned first_shard) {
-  size_t total = __atomic_load_n(&total_bytes, __ATOMIC_RELAXED);
+  size_t total = __atomic_load_n(&budget.total_bytes, __ATOMIC_RELAXED);
   /* Over budget: evict back down to the volume, from the pushing shard
    * first, then from the others in turn. Each flush adds a thread's last 16
    * frees and so takes out about as many: small steady batches let glibc
@@ -202,13 +209,16 @@ static void evict_over_budget(unsigned first_shard) {
     unsigned si = k == 0 ? first_shard : (start + k) % TT_QUARANTINE_SHARDS;
     struct qshard *v = &shards[si];
     for (;;) {
+      __atomic_add_fetch(&budget.evicting, 1, __ATOMIC_ACQ_REL);
       tt_spin_lock(&v->lock);
       size_t n = pop_locked(v, batch, TT_QUARANTINE_EVICT_BATCH, total - cfg.volume);
       tt_spin_unlock(&v->lock);
+      if (n)
+        evict(batch, n);
+      __atomic_sub_fetch(&budget.evicting, 1, __ATOMIC_RELEASE);
       if (!n)
         break; /* this shard is empty: the next one */
-      evict(batch, n);
-      total = __atomic_load_n(&total_bytes, __ATOMIC_RELAXED);
+      total = __atomic_load_n(&budget.total_bytes, __ATOMIC_RELAXED);
       if (total <= cfg.volume)
         break;
     }
@@ -244,7 +254,7 @@ void tt_quarantine_flush_thread(void) {
     int flags = tt_heap_remove(batch[i].addr, &b) ? (int)tt_block_flags(&b) : -1;
     cfg.hooks.release((void *)batch[i].addr, flags);
   }
-  __atomic_add_fetch(&total_bytes, bytes, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&budget.total_bytes, bytes, __ATOMIC_RELAXED);
   evict_over_budget(si);
 }
 
@@ -270,10 +280,12 @@ bool tt_quarantine_push(uintptr_t addr, size_t size) {
  * from the index). */
 #define TT_FORSAKE_BATCH 64
 
-static size_t forsaken_blocks, forsaken_bytes; /* under forsake_lock */
-static tt_spinlock_t forsake_lock = TT_SPINLOCK_INIT;
+static size_t forsaken_blocks, forsaken_bytes; /* atomic */
 
-size_t tt_quarantine_forsake(uintptr_t lo, uintptr_t hi) {
+/* How long a forsake waits for evictions under way in other threads. */
+#define TT_FORSAKE_WAIT_NS 20000000ull
+
+size_t tt_quarantine_forsake(uintptr_t lo, uintptr_t hi, bool check) {
   if (hi <= lo || !cfg.volume)
     return 0;
   tt_quarantine_flush_thread(); /* this thread's last frees, into the rings */
@@ -296,28 +308,32 @@ size_t tt_quarantine_forsake(uintptr_t lo, uintptr_t hi) {
         e->size |= ENTRY_FORSAKEN;
       }
       tt_spin_unlock(&s->lock);
+      size_t bytes = 0;
       for (size_t i = 0; i < n; i++) {
-        check_one(batch[i].addr, batch[i].size);
+        if (check)
+          check_one(batch[i].addr, batch[i].size);
         tt_heap_remove(batch[i].addr, NULL);
+        bytes += batch[i].size;
       }
       found += n;
-      tt_spin_lock(&forsake_lock);
-      forsaken_blocks += n;
-      for (size_t i = 0; i < n; i++)
-        forsaken_bytes += batch[i].size;
-      tt_spin_unlock(&forsake_lock);
+      __atomic_add_fetch(&forsaken_blocks, n, __ATOMIC_RELAXED);
+      __atomic_add_fetch(&forsaken_bytes, bytes, __ATOMIC_RELAXED);
       if (n < TT_FORSAKE_BATCH)
         break;
     }
   }
+  /* Another thread may have taken blocks of the range out of a ring just
+   * before: they are read and released while the memory is still there. */
+  uint64_t t0 = tt_os_now_ns();
+  while (__atomic_load_n(&budget.evicting, __ATOMIC_ACQUIRE) &&
+         tt_os_now_ns() - t0 < TT_FORSAKE_WAIT_NS)
+    tt_os_yield();
   return found;
 }
 
 void tt_quarantine_forsaken(size_t *blocks, size_t *bytes) {
-  tt_spin_lock(&forsake_lock);
-  *blocks = forsaken_blocks;
-  *bytes = forsaken_bytes;
-  tt_spin_unlock(&forsake_lock);
+  *blocks = __atomic_load_n(&forsaken_blocks, __ATOMIC_RELAXED);
+  *bytes = __atomic_load_n(&forsaken_bytes, __ATOMIC_RELAXED);
 }
 
 void tt_quarantine_thread_exiting(void) {
@@ -374,7 +390,7 @@ void tt_quarantine_stats(size_t *bytes, size_t *blocks) {
   size_t n = 0;
   for (int i = 0; i < TT_QUARANTINE_SHARDS; i++)
     n += __atomic_load_n(&shards[i].len, __ATOMIC_RELAXED);
-  *bytes = __atomic_load_n(&total_bytes, __ATOMIC_RELAXED);
+  *bytes = __atomic_load_n(&budget.total_bytes, __ATOMIC_RELAXED);
   *blocks = n;
 }
 

@@ -45,11 +45,13 @@ size_t tt_quarantine_check_all(void) TT_HIDDEN;
  * wait here. Natively the allocator had them back at the free and would
  * not look at them again; here evicting one would read its fill and give it
  * back, and fault. So each block there is checked now (a write after its
- * free is reported), its record goes, and it is forgotten: it leaves the
- * quarantine untouched and never goes back to the allocator. The calling
- * thread's frees not yet queued are queued first; another thread's last
- * few (up to 16) are not seen. Returns how many blocks were forgotten. */
-size_t tt_quarantine_forsake(uintptr_t lo, uintptr_t hi) TT_HIDDEN;
+ * free is reported, unless !check: tether is disabled), its record goes,
+ * and it is forgotten: it leaves the quarantine untouched and never goes
+ * back to the allocator. The calling thread's frees not yet queued are
+ * queued first; another thread's last few (up to 16) are not seen, and
+ * evictions under way in other threads are waited for (20 ms at most).
+ * Returns how many blocks were forgotten. */
+size_t tt_quarantine_forsake(uintptr_t lo, uintptr_t hi, bool check) TT_HIDDEN;
 /* Blocks and bytes forgotten so far (for -v). */
 void tt_quarantine_forsaken(size_t *blocks, size_t *bytes) TT_HIDDEN;
 

@@ -650,10 +650,16 @@ static void test_modified_on_eviction(void) {
 
 /* Memory the program takes away (munmap, mprotect, madvise) while freed
  * blocks wait there: those blocks are checked at once (a write after free
- * is reported), leave the index, and are never released nor read again. */
+ * is reported), leave the index, and are never released nor read again.
+ * in1 and in2 are carved out of one buffer (never released: only the
+ * quarantine could), the range meeting in1 at its last byte and in2 at its
+ * first; out is a block of its own, outside it. */
 static void test_forsake(void) {
   q_reset(1000);
-  uintptr_t in1 = block(100), in2 = block(100), out = block(100);
+  unsigned char *buf = malloc(1024);
+  CU_ASSERT_FATAL(buf != NULL);
+  memset(buf, 0, 1024);
+  uintptr_t in1 = (uintptr_t)buf + 16, in2 = (uintptr_t)buf + 512, out = block(100);
   CU_ASSERT_TRUE(tt_heap_insert(in1, 100, 1, 0, TT_ALLOC_MALLOC));
   struct tt_block b;
   CU_ASSERT_EQUAL(tt_heap_mark_freed(in1, 2, TT_RELEASE_FREE, &b), TT_FREE_LIVE);
@@ -663,23 +669,18 @@ static void test_forsake(void) {
   CU_ASSERT_TRUE(tt_quarantine_push(in2, 100));
   CU_ASSERT_TRUE(tt_quarantine_push(out, 100)); /* pending: forsake queues them first */
   ((unsigned char *)in1)[7] = 1;
-  /* a range that meets the lower of in1 and in2 at its last byte and the
-   * upper at its first (out, also malloc's, may fall between them) */
-  uintptr_t lo = in1 < in2 ? in1 : in2, hi = (in1 > in2 ? in1 : in2) + 1;
-  bool out_inside = out >= lo && out < hi;
-  size_t n = tt_quarantine_forsake(lo + 99, hi);
-  if (!out_inside) {
-    CU_ASSERT_EQUAL(n, 2);
-  }
+  CU_ASSERT_EQUAL(tt_quarantine_forsake(in1 + 99, in2 + 1, true), 2);
   CU_ASSERT_EQUAL_FATAL(rec.nmod, 1); /* in1's write, found at the forsake */
   CU_ASSERT_EQUAL(rec.mod[0].addr, in1);
   CU_ASSERT_EQUAL(rec.mod[0].first, 7);
   CU_ASSERT_FALSE(tt_heap_lookup(in1, NULL)); /* its record went */
   size_t blocks = 0, bytes = 0;
   tt_quarantine_forsaken(&blocks, &bytes);
-  CU_ASSERT_EQUAL(blocks - blocks0, n);
-  /* a second forsake of the same range finds nothing new */
-  CU_ASSERT_EQUAL(tt_quarantine_forsake(lo, hi), 0);
+  CU_ASSERT_EQUAL(blocks - blocks0, 2);
+  CU_ASSERT_EQUAL(bytes - bytes0, 200);
+  /* the same range again finds nothing new; the bytes just around find nothing */
+  CU_ASSERT_EQUAL(tt_quarantine_forsake(in1, in2 + 100, true), 0);
+  CU_ASSERT_EQUAL(tt_quarantine_forsake(in1 + 100, in2, true), 0);
   /* push the rest out: the forsaken two are neither read nor released */
   ((unsigned char *)in2)[3] = 9; /* would be a report if it were read */
   for (int i = 0; i < 24; i++)
@@ -687,15 +688,17 @@ static void test_forsake(void) {
   tt_quarantine_flush_thread();
   CU_ASSERT_EQUAL(released_at(in1), -1);
   CU_ASSERT_EQUAL(released_at(in2), -1);
-  if (!out_inside)
-    CU_ASSERT(released_at(out) >= 0);
+  CU_ASSERT(released_at(out) >= 0);
   CU_ASSERT_EQUAL(rec.nmod, 1);
-  /* nothing in an empty range, nor with the quarantine off */
-  CU_ASSERT_EQUAL(tt_quarantine_forsake(hi, hi), 0);
+  /* tether disabled: forgotten without a look */
+  uintptr_t in3 = (uintptr_t)buf + 800;
+  CU_ASSERT_TRUE(tt_quarantine_push(in3, 100));
+  ((unsigned char *)in3)[0] = 5;
+  CU_ASSERT_EQUAL(tt_quarantine_forsake(in3, in3 + 1, false), 1);
+  CU_ASSERT_EQUAL(rec.nmod, 1);
   q_reset(0);
-  CU_ASSERT_EQUAL(tt_quarantine_forsake(0, UINTPTR_MAX), 0);
-  free((void *)in1);
-  free((void *)in2);
+  CU_ASSERT_EQUAL(released_at(in3), -1);
+  free(buf);
 }
 
 static void test_check_all(void) {
