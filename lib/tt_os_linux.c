@@ -1006,6 +1006,10 @@ static __thread int in_wait __attribute__((tls_model("initial-exec")));
 static __thread bool mask_held __attribute__((tls_model("initial-exec")));
 static __thread sigset_t held_mask __attribute__((tls_model("initial-exec")));
 static __thread uintptr_t wait_sp __attribute__((tls_model("initial-exec")));
+/* A hold a later stop's handler let go of before the wrapper looked: 1 with
+ * no signal of the program's due then (the check alone cut the wait), 2
+ * with one (its handler ran as the stop handler returned); 0: none. */
+static __thread int hold_released __attribute__((tls_model("initial-exec")));
 /* How far below tt_os_wait_begin's frame the wrapped call's system call
  * may sit: libc's wrapper between (a few hundred bytes at most). A
  * program's handler that interrupted the wait runs below a signal frame
@@ -1021,28 +1025,48 @@ TT_NOINLINE unsigned tt_os_wait_begin(void) {
 
 void tt_os_wait_end(void) { in_wait--; }
 
+/* Whether a signal in pend would end a wait as it does natively: one the
+ * program's mask lets in and whose handler the program set (one ignored,
+ * or whose default action is taken, a SIGCHLD nobody handles, interrupts
+ * nothing natively: it was only kept pending by the hold). */
+static bool due_in(const sigset_t *pend) {
+  for (int s = 1; s < 65; s++) {
+    if (s == TT_STOP_SIGNAL || sigismember(pend, s) != 1 || sigismember(&held_mask, s) == 1)
+      continue;
+    struct sigaction sa;
+    if (__sigaction(s, NULL, &sa) != 0 || (sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN))
+      return true;
+  }
+  return false;
+}
+
 bool tt_os_wait_cut(unsigned *cuts) {
   unsigned now = __atomic_load_n(&check_cuts, __ATOMIC_RELAXED);
   if (now == *cuts)
     return false;
   *cuts = now;
-  if (!mask_held)
-    return false;
+  if (!mask_held) {
+    /* a second stop came between the wait's return and this look, and its
+     * handler let the hold go: it looked then */
+    int released = hold_released;
+    hold_released = 0;
+    return released == 1;
+  }
   /* A signal whose handler the program would run now arrived while the
    * thread was stopped or since: it is let in, and the call ends as it
    * would have. One ignored, or whose default action is taken (a
    * SIGCHLD nobody handles), interrupts nothing natively: it was only
    * kept pending by the hold. */
   int saved = errno;
+  /* A signal that comes between the look and the release below runs its
+   * handler, and the wait goes on: the look is kept short (the signals
+   * pending only; it was 64 disposition queries, and with checks back to
+   * back a program's signal was lost once in a few thousand), and made
+   * again for one that came during the first. */
   sigset_t pend;
-  bool due = sigpending(&pend) != 0;
-  for (int s = 1; s < 65 && !due; s++) {
-    struct sigaction sa;
-    due = s != TT_STOP_SIGNAL && sigismember(&pend, s) == 1 &&
-          sigismember(&held_mask, s) != 1 &&
-          (__sigaction(s, NULL, &sa) != 0 ||
-           (sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN));
-  }
+  bool due = sigpending(&pend) != 0 || due_in(&pend);
+  if (!due)
+    due = sigpending(&pend) != 0 || due_in(&pend);
   mask_held = false;
   pthread_sigmask(SIG_SETMASK, &held_mask, NULL);
   errno = saved;
@@ -1069,6 +1093,7 @@ static void hold_signals(void *uctx) {
   ucontext_t *uc = uctx;
   held_mask = uc->uc_sigmask;
   mask_held = true;
+  hold_released = 0;
   sigfillset(&uc->uc_sigmask);
   static const int faults[] = {TT_STOP_SIGNAL, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS};
   for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
@@ -1110,8 +1135,12 @@ static void stop_handler(int sig, siginfo_t *si, void *uctx) {
   if (mask_held) {
     /* A hold no wrapper has let go of: the program jumped out of the wait
      * (a handler's siglongjmp), or the wrapper is about to look. Either
-     * way the program's mask comes back now, not at some later wait (the
-     * wrapper then ends the call with EINTR). */
+     * way the program's mask comes back now, not at some later wait; the
+     * wrapper learns whether a signal of the program's was due then (its
+     * handler runs as this one returns, and the wait ends with EINTR), or
+     * whether the checks alone cut the wait (it goes on). */
+    sigset_t pend;
+    hold_released = sigpending(&pend) != 0 || due_in(&pend) ? 2 : 1;
     ((ucontext_t *)uctx)->uc_sigmask = held_mask;
     mask_held = false;
   }

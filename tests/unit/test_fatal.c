@@ -402,6 +402,8 @@ static volatile int waiter_cut, waiter_mask_same;
 static volatile int send_usr1; /* the stopper sends SIGUSR1 while the world is stopped */
 static volatile int skip_cut;   /* the waiter jumps out: no tt_os_wait_cut (a siglongjmp) */
 static volatile int second_stop_done;
+static volatile int late_cut;   /* the wrapper looks only after a second stop */
+static volatile int waiter_held;
 
 static void on_usr1(int sig) {
   (void)sig;
@@ -420,7 +422,14 @@ static void *waiter(void *arg) {
   long rc = syscall(SYS_nanosleep, &ts, NULL);
   waiter_errno = errno;
   waiter_rc = rc;
-  if (skip_cut) {
+  if (late_cut) {
+    /* a second stop comes between the wait's return and the wrapper's look */
+    pthread_sigmask(SIG_SETMASK, NULL, &after);
+    waiter_held = sigismember(&after, SIGUSR1) == 1;
+    while (!second_stop_done)
+      sched_yield();
+    waiter_cut = tt_os_wait_cut(&cuts);
+  } else if (skip_cut) {
     /* as after a siglongjmp out of the wait: the hold is still on until
      * the next stop lets it go */
     pthread_sigmask(SIG_SETMASK, NULL, &after);
@@ -504,6 +513,45 @@ static void test_wait_cut_jumped_out(void) {
   pthread_join(t, NULL);
   CU_ASSERT_TRUE(waiter_mask_same);
   skip_cut = 0;
+}
+
+/* A second stop between the wait's return and the wrapper's look lets the
+ * hold go; the look must still tell the checks' cut (wait again) from a
+ * signal of the program's (end the wait). It ended the wait with EINTR
+ * either way: a sleeper woke with no signal, once in a few hundred with
+ * checks back to back. */
+static void second_stop_before_look(int with_usr1) {
+  late_cut = 1;
+  second_stop_done = 0;
+  waiter_held = 0;
+  pthread_t t;
+  CU_ASSERT_TRUE_FATAL(start_waiter(&t));
+  struct tt_thread_state st[8];
+  tt_os_stop_world(st, 8);
+  tt_os_resume_world();
+  for (int i = 0; i < 5000 && !waiter_held; i++)
+    usleep(1000);
+  CU_ASSERT_EQUAL(waiter_held, 1);
+  if (with_usr1)
+    pthread_kill(t, SIGUSR1); /* pending under the hold */
+  tt_os_stop_world(st, 8);
+  tt_os_resume_world();
+  second_stop_done = 1;
+  pthread_join(t, NULL);
+  CU_ASSERT_EQUAL(waiter_cut, !with_usr1);
+  CU_ASSERT_EQUAL(usr1_seen, with_usr1);
+  CU_ASSERT_TRUE(waiter_mask_same);
+  late_cut = 0;
+}
+
+static void test_wait_second_stop_before_look(void) {
+  struct sigaction act, old;
+  memset(&act, 0, sizeof act);
+  act.sa_handler = on_usr1;
+  sigaction(SIGUSR1, &act, &old);
+  second_stop_before_look(0);
+  second_stop_before_look(1);
+  sigaction(SIGUSR1, &old, NULL);
 }
 
 static void test_wait_cut(void) {
@@ -596,6 +644,7 @@ CU_TestInfo fatal_tests[] = {
     {"capture from a signal's context", test_capture_context},
     {"a wait the stop signal cut: again, unless a signal is due", test_wait_cut},
     {"a wait jumped out of: the next stop lets the hold go", test_wait_cut_jumped_out},
+    {"a wait a second stop let go before its look: cut, or a signal", test_wait_second_stop_before_look},
     {"stop: only the slots its threads can take", test_stop_touches_found_slots},
     CU_TEST_INFO_NULL,
 };
