@@ -63,12 +63,15 @@ void tt_symbolize_set_cache_dir(const char *dir) {
 /* Reads of the memory map for a module's file (tt_symbolize_map_reads). */
 static size_t map_reads;
 
-size_t tt_symbolize_map_reads(void) {
+/* A counter of the symbolizer's, read under its lock. */
+static size_t read_counter(const size_t *counter) {
   tt_spin_lock(&sym_lock);
-  size_t n = map_reads;
+  size_t n = *counter;
   tt_spin_unlock(&sym_lock);
   return n;
 }
+
+size_t tt_symbolize_map_reads(void) { return read_counter(&map_reads); }
 
 static int retain_cb(const struct tt_module *m, void *arg) {
   (void)arg;
@@ -675,17 +678,12 @@ static int inline_chain_locked(uintptr_t pc, bool caller_pc, struct tt_frame_inf
   return n;
 }
 
-/* The cache record of pc, looked up (and filled) with sym_lock held. */
 /* Addresses looked up (not found in the cache), for -v. */
 static size_t lookups;
 
-size_t tt_symbolize_lookups(void) {
-  tt_spin_lock(&sym_lock);
-  size_t n = lookups;
-  tt_spin_unlock(&sym_lock);
-  return n;
-}
+size_t tt_symbolize_lookups(void) { return read_counter(&lookups); }
 
+/* The cache record of pc, looked up (and filled) with sym_lock held. */
 static struct cache_rec *cached_locked(uintptr_t pc, bool caller_pc, bool names_only) {
   uintptr_t key = pc * 4 + (caller_pc ? 2 : 0) + (names_only ? 1 : 0);
   struct cache_rec *c = NULL;

@@ -493,6 +493,13 @@ static void cut_once(int with_usr1) {
   CU_ASSERT_TRUE(waiter_mask_same);
 }
 
+/* One stop of every other thread, and the world resumed. */
+static void stop_and_resume(void) {
+  struct tt_thread_state st[8];
+  tt_os_stop_world(st, 8);
+  tt_os_resume_world();
+}
+
 /* A waiter that never comes back to tt_os_wait_cut (the program jumped out
  * of the wait) must not keep every signal blocked: the next stop lets the
  * hold go. */
@@ -501,14 +508,11 @@ static void test_wait_cut_jumped_out(void) {
   second_stop_done = 0;
   pthread_t t;
   CU_ASSERT_TRUE_FATAL(start_waiter(&t));
-  struct tt_thread_state st[8];
-  tt_os_stop_world(st, 8);
-  tt_os_resume_world();
+  stop_and_resume();
   for (int i = 0; i < 5000 && waiter_cut == -1; i++)
     usleep(1000);
   CU_ASSERT_EQUAL(waiter_cut, 1); /* the hold was on */
-  tt_os_stop_world(st, 8);
-  tt_os_resume_world();
+  stop_and_resume();
   second_stop_done = 1;
   pthread_join(t, NULL);
   CU_ASSERT_TRUE(waiter_mask_same);
@@ -526,16 +530,13 @@ static void second_stop_before_look(int with_usr1) {
   waiter_held = 0;
   pthread_t t;
   CU_ASSERT_TRUE_FATAL(start_waiter(&t));
-  struct tt_thread_state st[8];
-  tt_os_stop_world(st, 8);
-  tt_os_resume_world();
+  stop_and_resume();
   for (int i = 0; i < 5000 && !waiter_held; i++)
     usleep(1000);
   CU_ASSERT_EQUAL(waiter_held, 1);
   if (with_usr1)
     pthread_kill(t, SIGUSR1); /* pending under the hold */
-  tt_os_stop_world(st, 8);
-  tt_os_resume_world();
+  stop_and_resume();
   second_stop_done = 1;
   pthread_join(t, NULL);
   CU_ASSERT_EQUAL(waiter_cut, !with_usr1);
@@ -544,24 +545,21 @@ static void second_stop_before_look(int with_usr1) {
   late_cut = 0;
 }
 
-static void test_wait_second_stop_before_look(void) {
+/* Runs fn(0) and fn(1) with on_usr1 as SIGUSR1's handler. */
+static void with_usr1_handler(void (*fn)(int)) {
   struct sigaction act, old;
   memset(&act, 0, sizeof act);
   act.sa_handler = on_usr1;
   sigaction(SIGUSR1, &act, &old);
-  second_stop_before_look(0);
-  second_stop_before_look(1);
+  fn(0);
+  fn(1);
   sigaction(SIGUSR1, &old, NULL);
 }
 
+static void test_wait_second_stop_before_look(void) { with_usr1_handler(second_stop_before_look); }
+
 static void test_wait_cut(void) {
-  struct sigaction act, old;
-  memset(&act, 0, sizeof act);
-  act.sa_handler = on_usr1;
-  sigaction(SIGUSR1, &act, &old);
-  cut_once(0);
-  cut_once(1);
-  sigaction(SIGUSR1, &old, NULL);
+  with_usr1_handler(cut_once);
   /* no cut: a call that ended by itself is not called again */
   unsigned cuts = tt_os_wait_begin();
   CU_ASSERT_FALSE(tt_os_wait_cut(&cuts));
