@@ -936,6 +936,17 @@ static void fork_child(void) {
   tt_fatal_fork_child();
   tt_check_fork_child();
   tt_roots_after_fork_child();
+  if (opts.child_silent_after_fork) {
+    /* Valgrind's --child-silent-after-fork: the child says nothing until
+     * it execs (the program it runs then loads tether afresh). tether is
+     * off in it, as after tt_self_disable but without a word: its own
+     * blocks go straight to the allocator, the parent's recorded ones
+     * lose their records as they are freed, no exit check, no report, no
+     * file in the run directory, no --check-signal thread. */
+    tt_disabled = 1;
+    guard--;
+    return;
+  }
   /* The child's errors belong in its own report from its first line on. */
   if (opts.log_file[0] && strstr(opts.log_file, "%p")) {
     open_log();

@@ -28,8 +28,6 @@ static const struct {
   const char *flag, *values, *note;
 } ignored_flags[] = {
     {"error-limit", "yes|no", "tether reports every error context, with no limit"},
-    {"child-silent-after-fork", "yes|no",
-     "every process, forked ones too, writes its own report"},
     {"track-origins", "yes|no", "tether does not track uninitialised values"},
     {"demangle", "yes|no", "tether always demangles C++ and Rust names"},
     {"time-stamp", "yes|no", "tether's report lines carry no time stamp"},
