@@ -342,6 +342,8 @@ static TT_NOINLINE void release_checked(void *p, enum tt_release_kind how) {
       tt_owners_forget_block((uintptr_t)p);
     if (tt_alloc_family_of((enum tt_alloc_kind)tt_block_kind(&b)) != tt_release_family_of(how))
       tt_errors_bad_free(TT_ERR_MISMATCHED_FREE, how, stack, (uintptr_t)p, &b);
+    if (TT_UNLIKELY(in_freeres))
+      break; /* its record is gone, its memory stays (see exit_check) */
     if (!quarantine || !tt_quarantine_push((uintptr_t)p, tt_block_size(&b))) {
       if (quarantine) /* too big to keep: its record goes now */
         tt_heap_remove((uintptr_t)p, NULL);
@@ -349,7 +351,8 @@ static TT_NOINLINE void release_checked(void *p, enum tt_release_kind how) {
     }
     break;
   case TT_FREE_UNTRACKED:
-    real.free(p);
+    if (!in_freeres)
+      real.free(p);
     break;
   case TT_FREE_QUARANTINED:
     tt_errors_bad_free(TT_ERR_DOUBLE_FREE, how, stack, (uintptr_t)p, &b);
@@ -976,7 +979,12 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status, const uintptr
   tt_os_freeres_init();
   guard--;
   /* The C and C++ runtimes free what they keep for the whole run, as under
-   * Valgrind; their frees are still recorded. Not in a signal handler: the
+   * Valgrind; their frees are still recorded. The memory of what they free
+   * is never given back to the allocator (release_checked): glibc frees
+   * tables it goes on pointing at (printf's, once a library registered a
+   * format: libquadmath, so gfortran programs and ffmpeg), and the report
+   * calls printf through libdw. Released, the table came back to libdw's
+   * own allocations and printf called through garbage. Not in a signal handler: the
    * program may have stopped in the middle of their state (a stream it was
    * writing), and Valgrind does not either. */
   in_freeres = 1;
