@@ -693,8 +693,13 @@ static int seg_iter_cb(struct dl_phdr_info *info, size_t size, void *arg) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
     if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_W))
       continue;
+    /* to the end of its last page: ld.so's allocator before malloc
+     * (__minimal_malloc) hands out the rest of that page first, and the
+     * main program's link_map there holds the global scope's list, which
+     * dlopen with RTLD_GLOBAL grows with malloc (add_to_global_resize) */
     uintptr_t s = info->dlpi_addr + ph->p_vaddr;
-    it->fn(s, s + ph->p_memsz, info->dlpi_name ? info->dlpi_name : "", it->arg);
+    uintptr_t e = TT_ALIGN_UP(s + ph->p_memsz, (uintptr_t)tt_os_page_size());
+    it->fn(s, e, info->dlpi_name ? info->dlpi_name : "", it->arg);
   }
   return 0;
 }
