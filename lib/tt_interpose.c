@@ -749,8 +749,9 @@ TT_DELETE(_ZdaPvSt11align_val_tRKSt9nothrow_t, (void *p, size_t al, const void *
 
 /* Also marks the thread as inside dlclose: the dynamic linker frees there
  * under its write lock, and a stack capture must not unwind with libunwind
- * then (capture_stack_at). (No dlopen wrapper: glibc's dlopen takes its
- * caller's address to pick the search path, RUNPATH and $ORIGIN.) */
+ * then (capture_stack_at). (dlopen and dlsym are tt_dl.c's: jumps, since
+ * glibc takes their caller's address to pick the search path, RUNPATH,
+ * $ORIGIN and RTLD_NEXT's place.) */
 
 TT_EXPORT int dlclose(void *handle) {
   static int (*real_dlclose)(void *);

@@ -13,3 +13,8 @@ __attribute__((noinline)) void dlhelper_keep(size_t n)
 {
     dlhelper_root = malloc(n);
 }
+
+__attribute__((noinline)) void dlhelper_free(void *p)
+{
+    free(p);
+}
