@@ -274,7 +274,7 @@ static inline void tether_unregister_root(const void *begin) {
  * Writes the loss records and a LEAK SUMMARY to tether's report, as the
  * exit-time check does; the program goes on.
  *
- * Return: bytes definitely and indirectly lost.
+ * Return: bytes definitely and indirectly lost (suppressed ones left out).
  */
 static inline size_t tether_check_leaks(void) {
   const tether_api_v1_t *a = TETHER__API();

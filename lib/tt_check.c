@@ -669,6 +669,26 @@ static unsigned kind_bit(unsigned state) {
   }
 }
 
+/* A record of blocks an earlier check reported (a check for new leaks): a
+ * suppression that matches it moves its blocks to "suppressed" in the
+ * totals, as it did at that check; nothing is shown or counted as new. */
+static void suppress_old_record(const struct tt_loss_record *r, struct tt_leak_totals *totals,
+                                const struct tt_options *opts) {
+  unsigned bit = kind_bit(r->state);
+  int shown = 0;
+  int nf = tt_report_alloc_frames(r->stack, r->kind, rec_frames, TT_REPORT_MAX_FRAMES, &shown);
+  if (!tt_suppress_match(TT_SUPP_LEAK, bit, rec_frames, nf, r->bytes + r->indirect_bytes,
+                         r->blocks))
+    return;
+  totals->bytes[r->state] -= r->bytes;
+  totals->blocks[r->state] -= r->blocks;
+  totals->suppressed_bytes += r->bytes;
+  totals->suppressed_blocks += r->blocks;
+  totals->suppressed_records++;
+  if (opts->leak_check == TT_LEAK_CHECK_FULL && (opts->errors_for_leak_kinds & bit))
+    totals->suppressed_error_records++;
+}
+
 static uint32_t xfer_of(const struct tt_block *b) {
   return (tt_block_flags(b) & TT_BLOCK_TRANSFERRED) ? tt_owners_transfer_of(b->addr) : 0;
 }
@@ -1259,7 +1279,7 @@ static int check_run_here(const struct tt_check_request *req, struct tt_leak_tot
   totals->allocs = hs.allocs;
   totals->frees = hs.frees;
   totals->bytes_allocated = hs.bytes_allocated;
-  struct rec_table t = {0};
+  struct rec_table t = {0}, old = {0};
   struct rec_item *recs = NULL;
   size_t nrecs = 0, recs_bytes = 0;
   struct tt_out *o = req->out;
@@ -1298,6 +1318,18 @@ static int check_run_here(const struct tt_check_request *req, struct tt_leak_tot
     c.rc = -12;
     goto out;
   }
+  /* Only a record some suppression could match needs its stack symbolized
+   * here: the default ones match possibly lost blocks only, and symbolizing
+   * every still-reachable record cost a short process most of its exit. */
+  unsigned supp_kinds = tt_suppress_count() ? tt_suppress_leak_kinds() : 0;
+  /* A check for new leaks makes records of new blocks only; the blocks an
+   * earlier check reported still count in the totals, and those a
+   * suppression took out of their kind then must leave it again (they read
+   * as new lost blocks, "definitely lost (+N)" with no record to show). */
+  if (req->mode == TT_CHECK_NEW && supp_kinds && !rec_table_init(&old, c.n)) {
+    c.rc = -12;
+    goto out;
+  }
   for (size_t i = 0; i < c.n; i++) {
     const struct tt_block *b = &c.blocks[i];
     size_t size = tt_block_size(b);
@@ -1318,8 +1350,17 @@ static int check_run_here(const struct tt_check_request *req, struct tt_leak_tot
       totals->heur_blocks[c.sc.heur[i]]++;
     }
     bool is_new = !(tt_block_flags(b) & TT_BLOCK_REPORTED);
-    if (req->mode == TT_CHECK_NEW && !is_new)
-      continue; /* an earlier check reported it */
+    if (req->mode == TT_CHECK_NEW && !is_new) { /* an earlier check reported it */
+      if (supp_kinds & kind_bit(st)) {
+        struct tt_loss_record *r = rec_get(&old, b->stack, b->owner, xfer_of(b), st, (uint32_t)i);
+        if (!r->blocks)
+          r->kind = (uint8_t)tt_block_kind(b);
+        r->blocks++;
+        r->bytes += size;
+        r->indirect_bytes += c.sc.indirect[i];
+      }
+      continue;
+    }
     if (st == TT_STATE_DEFINITE || st == TT_STATE_INDIRECT)
       res->lost_bytes += size;
     struct tt_loss_record *r = rec_get(&t, b->stack, b->owner, xfer_of(b), st, (uint32_t)i);
@@ -1352,10 +1393,9 @@ static int check_run_here(const struct tt_check_request *req, struct tt_leak_tot
   }
   if (!req->quiet && req->mode == TT_CHECK_EXIT)
     tt_report_heap_summary(o, totals);
-  /* Only a record some suppression could match needs its stack symbolized
-   * here: the default ones match possibly lost blocks only, and symbolizing
-   * every still-reachable record cost a short process most of its exit. */
-  unsigned supp_kinds = tt_suppress_count() ? tt_suppress_leak_kinds() : 0;
+  for (size_t i = 0; old.slots && i <= old.mask; i++)
+    if (old.slots[i].blocks)
+      suppress_old_record(&old.slots[i], totals, opts);
   for (size_t i = 0; i < nrecs; i++) {
     struct tt_loss_record *r = &recs[i].r;
     unsigned bit = kind_bit(r->state);
@@ -1375,6 +1415,8 @@ static int check_run_here(const struct tt_check_request *req, struct tt_leak_tot
       totals->suppressed_records++;
       if (full && (opts->errors_for_leak_kinds & bit))
         totals->suppressed_error_records++;
+      if (r->state == TT_STATE_DEFINITE || r->state == TT_STATE_INDIRECT)
+        res->lost_bytes -= r->bytes; /* what the call returns: not lost, suppressed */
       r->suppressed = 1;
       continue;
     }
@@ -1442,6 +1484,7 @@ static int check_run_here(const struct tt_check_request *req, struct tt_leak_tot
 
 out:
   rec_table_free(&t);
+  rec_table_free(&old);
   tt_os_unmap(recs, recs_bytes);
   tt_os_unmap(c.blocks, c.blocks_bytes);
   tt_os_unmap(c.scratch, c.scratch_bytes);
