@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 pkgs="cmake make gcc g++ pkg-config libunwind-dev uthash-dev libcunit1-dev libdw-dev libelf-dev libiberty-dev libjansson-dev"
 if [ "${1:-}" = "--tests" ]; then
   # python3 drives the case checker; the rest are real programs run under tether.
-  pkgs="$pkgs python3 python3-jsonschema perl git sqlite3 bash coreutils time openssl xz-utils jq libjemalloc2 gdb"
+  pkgs="$pkgs python3 python3-jsonschema perl git sqlite3 bash coreutils time openssl xz-utils jq libjemalloc2 gdb libglib2.0-0"
   # a Rust compiler for the Rust cases, unless one is on the PATH already (rustup)
   command -v rustc >/dev/null 2>&1 || pkgs="$pkgs rustc"
   # a JDK for the Java program, unless java and javac are there already

@@ -25,6 +25,9 @@ TEST is one of:
   gen:PROGRAM        --gen-suppressions=all, then the blocks pasted into a
                      file and the program rerun with it: everything suppressed
   default-supp       tether's default suppressions (a running thread's DTV)
+  default-supp-glib  those of GLib's type system (GObject loaded): its
+                     possibly lost records without them, none with them
+                     (exit status 77 when GObject is not installed)
 
 The preload is driven directly (LD_PRELOAD, TETHER_OPTIONS); the report goes
 to stderr. Exit status 0 when everything matches, 1 otherwise.
@@ -246,7 +249,8 @@ class Runner:
     def __init__(self, args):
         self.args = args
         self.failures = []
-        self.programs = {"leaks": args.leaks, "mismatch": args.mismatch, "thread": args.thread}
+        self.programs = {"leaks": args.leaks, "mismatch": args.mismatch, "thread": args.thread,
+                         "glib": args.glib}
         os.makedirs(args.workdir, exist_ok=True)
 
     def fail(self, what):
@@ -682,18 +686,57 @@ def check_default(run):
         print("--- default-suppressions=no\n" + off_context)
 
 
+SKIP = 77
+
+
+def check_default_glib(run):
+    """GObject holds its type nodes by pointers past their blocks' starts:
+    without the default suppressions they are possibly lost, every record
+    allocated inside libgobject; with them, none is left."""
+    rc, out, err = run.run("glib", ["default-suppressions=no"])
+    if rc == SKIP:
+        print("SKIP: " + out.strip())
+        return SKIP
+    rep = Report(err)
+    possible = [r for r in rep.records if r[0] == "possible"]
+    if rc != 0 or out != "started\n":
+        run.fail(f"default-suppressions=no: exit status {rc}, stdout {out!r}")
+    if not possible or any(not any(f.startswith("g_") for f in r[7]) for r in possible):
+        run.fail(f"default-suppressions=no: want possibly lost records, all allocated by GLib "
+                 f"(a g_ function on the stack); got {[r[:4] + (r[7],) for r in possible]}")
+    off_possible = rep.summary_or_zero()["possible"]
+    off_context = run.context()
+    rc, out, err = run.run("glib", ["verbose=1"])
+    rep = Report(err)
+    if rc != 0 or out != "started\n":
+        run.fail(f"default: exit status {rc}, stdout {out!r}")
+    summary = rep.summary_or_zero()
+    if summary["possible"] != (0, 0):
+        run.fail(f"default: possibly lost {summary['possible']}, want none")
+    if summary["suppressed"] != off_possible:
+        run.fail(f"default: suppressed {summary['suppressed']}, want what was possibly lost "
+                 f"without them, {off_possible}")
+    names = {u[1] for u in rep.used}
+    if not names or any(not n.startswith("tether-glib-") for n in names):
+        run.fail(f"default: used suppressions {sorted(names)}, want tether-glib-* only")
+    if run.failures:
+        print("--- default-suppressions=no\n" + off_context)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--preload", required=True)
     ap.add_argument("--leaks", required=True)
     ap.add_argument("--mismatch", required=True)
     ap.add_argument("--thread", required=True)
+    ap.add_argument("--glib", required=True)
     ap.add_argument("--files", required=True)
     ap.add_argument("--workdir", required=True)
     ap.add_argument("test")
     args = ap.parse_args()
     args.files = os.path.abspath(args.files)
-    for k in ("preload", "leaks", "mismatch", "thread"):
+    for k in ("preload", "leaks", "mismatch", "thread", "glib"):
         setattr(args, k, os.path.abspath(getattr(args, k)))
     args.workdir = os.path.abspath(args.workdir)
     run = Runner(args)
@@ -712,6 +755,9 @@ def main():
         check_gen(run, arg)
     elif kind == "default-supp":
         check_default(run)
+    elif kind == "default-supp-glib":
+        if check_default_glib(run) == SKIP:
+            return SKIP
     else:
         ap.error(f"unknown test {args.test}")
     if run.failures:
