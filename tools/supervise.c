@@ -197,15 +197,131 @@ static void kill_cb(const struct child_proc *c, void *arg) { kill(c->pid, *(cons
 /* Sends sig to every process whose parent is tether. */
 static void signal_children(int sig) { for_each_child(kill_cb, &sig); }
 
+/* ------------------------------------------------------------------------ */
+/* The probe: was a signal sent to tether alone, or to the program as well?  */
+/* ------------------------------------------------------------------------ */
+
+/* A signal for the whole process group (`kill -- -PGID`, a shell's `kill
+ * %1`, GNU timeout, a CI runner cancelling a job) or for every process of a
+ * tree or cgroup (systemd) reaches the program directly, as it reaches
+ * tether: forwarded as well, the program had it twice (redis took a second
+ * SIGINT as "you insist" and skipped its shutdown). The kernel does not say
+ * which kind of kill it was, so a probe tells: a process of tether's that
+ * stays in its process group with every signal blocked. One sent to the
+ * group or the tree is pending in it too; one sent to tether's pid alone
+ * (a test harness's terminate()) is not, and that one is forwarded. After
+ * each signal tether takes, the probe drains what it has pending. */
+struct probe {
+  pid_t pid; /* 0: none (then every signal is forwarded, as before) */
+  int fd;    /* a byte: drain; closed: exit */
+};
+
+static void probe_main(int fd, pid_t parent) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent)
+    _exit(0);
+  sigset_t all;
+  sigfillset(&all);
+  sigprocmask(SIG_SETMASK, &all, NULL);
+  /* hold nothing of tether's: a pipe's reader waits for its last writer */
+  if (dup2(fd, 0) != 0)
+    _exit(0);
+  close_range(1, ~0u, 0);
+  const struct timespec zero = {0, 0};
+  char c;
+  while (read(0, &c, 1) == 1)
+    while (sigtimedwait(&all, NULL, &zero) > 0)
+      ;
+  _exit(0);
+}
+
+static void probe_start(struct probe *pr) {
+  pr->pid = 0;
+  pr->fd = -1;
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0)
+    return;
+  pid_t parent = getpid();
+  pid_t pid = fork();
+  if (pid == 0) {
+    probe_main(fds[0], parent);
+    _exit(0);
+  }
+  close(fds[0]);
+  if (pid < 0) {
+    close(fds[1]);
+    return;
+  }
+  pr->pid = pid;
+  pr->fd = fds[1];
+}
+
+/* Whether sig is pending in the probe (/proc/PID/status: ShdPnd, SigPnd). */
+static bool probe_pending(const struct probe *pr, int sig) {
+  char path[64], buf[2048];
+  snprintf(path, sizeof path, "/proc/%d/status", (int)pr->pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  ssize_t got = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (got <= 0)
+    return false;
+  buf[got] = '\0';
+  static const char *const keys[] = {"\nShdPnd:", "\nSigPnd:"};
+  for (size_t k = 0; k < 2; k++) {
+    const char *at = strstr(buf, keys[k]);
+    if (at && (strtoull(at + strlen(keys[k]), NULL, 16) >> (sig - 1) & 1))
+      return true;
+  }
+  return false;
+}
+
+/* Whether sig, just taken by tether, was sent to the probe too. A kill of
+ * the group reaches each member in the one system call; a tree's or a
+ * cgroup's processes are signalled one by one, so an answer of no is
+ * asked again for a few milliseconds. */
+static bool probe_saw(const struct probe *pr, int sig) {
+  if (!pr->pid)
+    return false;
+  for (int i = 0; i < 5; i++) {
+    if (probe_pending(pr, sig))
+      return true;
+    struct timespec ms = {0, 1000000};
+    nanosleep(&ms, NULL);
+  }
+  return probe_pending(pr, sig);
+}
+
+static void probe_drain(const struct probe *pr) {
+  if (pr->fd >= 0) {
+    ssize_t w = write(pr->fd, "d", 1);
+    (void)w;
+  }
+}
+
+/* The probe exits at the pipe's end, at once: reaped here, the wait for
+ * the program's tree can end in ECHILD without a look at /proc. */
+static void probe_stop(struct probe *pr) {
+  if (pr->fd >= 0)
+    close(pr->fd);
+  pr->fd = -1;
+  if (pr->pid > 0)
+    while (waitpid(pr->pid, NULL, 0) < 0 && errno == EINTR)
+      ;
+  pr->pid = 0;
+}
+
 struct left_list {
   pid_t *pids;
   size_t max, n, attached;
   long sid;
+  pid_t probe;
 };
 
 static void left_cb(const struct child_proc *c, void *arg) {
   struct left_list *l = arg;
-  if (c->state == 'Z')
+  if (c->state == 'Z' || c->pid == l->probe)
     return;
   if (c->session == l->sid)
     l->attached++;
@@ -217,14 +333,14 @@ static void left_cb(const struct child_proc *c, void *arg) {
  * adopted), at most max into pids; *attached: how many of them are in
  * tether's own session. One that called setsid() is a daemon, which the
  * program started on purpose to outlive it. */
-static size_t still_running(pid_t *pids, size_t max, size_t *attached) {
-  struct left_list l = {pids, max, 0, 0, (long)getsid(0)};
+static size_t still_running(pid_t *pids, size_t max, size_t *attached, pid_t probe) {
+  struct left_list l = {pids, max, 0, 0, (long)getsid(0), probe};
   for_each_child(left_cb, &l);
   *attached = l.attached;
   return l.n;
 }
 
-static void forward(int sig, const siginfo_t *si, pid_t child) {
+static void forward(int sig, const siginfo_t *si, pid_t child, const struct probe *pr) {
   /* The terminal sends SIGINT, SIGQUIT, SIGWINCH, SIGHUP and SIGCONT to the
    * whole foreground process group, the program included: it already has
    * it. SIGALRM is never the terminal's: a kernel one is an alarm the caller
@@ -234,6 +350,9 @@ static void forward(int sig, const siginfo_t *si, pid_t child) {
   /* The program signalling its parent (or its own process group) does not
    * want the signal back. */
   if (child > 0 && si->si_code == SI_USER && si->si_pid == child)
+    return;
+  /* Sent to the group or the whole tree: the program has it already. */
+  if (probe_saw(pr, sig))
     return;
   if (child > 0)
     kill(child, sig);
@@ -496,6 +615,10 @@ int tt_cli_supervise(const struct tt_cli_run *run) {
     return exec_errno == ENOENT ? 127 : 126;
   }
 
+  /* after the program: a group's kill reaches its newest members first */
+  struct probe probe;
+  probe_start(&probe);
+
   struct reaped *reaped = NULL;
   size_t nreaped = 0, cap = 0;
   int child_status = 0;
@@ -507,6 +630,11 @@ int tt_cli_supervise(const struct tt_cli_run *run) {
     pid_t pid;
     int st;
     while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+      if (pid == probe.pid) { /* it died (SIGKILL): tether's own, no row */
+        probe.pid = 0;
+        probe_stop(&probe);
+        continue;
+      }
       if (nreaped == cap) {
         cap = cap ? cap * 2 : 16;
         reaped = realloc(reaped, cap * sizeof *reaped);
@@ -517,6 +645,7 @@ int tt_cli_supervise(const struct tt_cli_run *run) {
       if (pid == child) {
         child_status = st;
         child_alive = false;
+        probe_stop(&probe); /* it exits: the wait below can end in ECHILD */
       }
     }
     if (pid < 0 && errno == ECHILD) {
@@ -532,7 +661,7 @@ int tt_cli_supervise(const struct tt_cli_run *run) {
       if (!ended.tv_sec)
         ended = now;
       size_t attached;
-      nleft = still_running(left, TT_MAX_LEFT, &attached);
+      nleft = still_running(left, TT_MAX_LEFT, &attached, probe.pid);
       if (nleft && (!attached || now.tv_sec - ended.tv_sec >= TT_LINGER_SECONDS))
         break;
     }
@@ -540,8 +669,10 @@ int tt_cli_supervise(const struct tt_cli_run *run) {
     /* The timeout only guards against a lost SIGCHLD. */
     struct timespec tick = {1, 0};
     int sig = sigtimedwait(&set, &si, &tick);
-    if (sig > 0 && sig != SIGCHLD)
-      forward(sig, &si, child_alive ? child : 0);
+    if (sig > 0 && sig != SIGCHLD) {
+      forward(sig, &si, child_alive ? child : 0, &probe);
+      probe_drain(&probe);
+    }
   }
 
   bool gate_failed = summarize(dir, run, reaped, nreaped, left, nleft);

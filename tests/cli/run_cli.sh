@@ -111,6 +111,40 @@ for sig in TERM USR1; do
   check "SIG$sig to tether reaches the program" '[ $rc -eq 5 ] && [ "$(cat "$tmp/got" 2>/dev/null)" = $sig ]'
 done
 
+# A signal for the whole process group (kill -- -PGID, a shell's kill %1, GNU
+# timeout, a CI runner cancelling a job) or for every process of the tree
+# (systemd's cgroup kill) reaches the program directly: tether must not
+# forward it too (redis took a second SIGINT as "exit now"). One for tether
+# alone is forwarded, once.
+if ${CC:-cc} -o "$tmp/count_signals" "$(dirname "$0")/count_signals.c" 2>"$tmp/cc"; then
+  wait_ready() { n=0; while [ ! -e "$tmp/ready" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done; }
+  rm -f "$tmp/ready"
+  setsid sh -c "exec '$T' -q '$tmp/count_signals' '$tmp/ready' >'$tmp/count' 2>/dev/null" &
+  gpid=$!
+  wait_ready
+  kill -INT -$gpid
+  wait $gpid; rc=$?
+  check "SIGINT to the process group reaches the program once" '[ $rc -eq 0 ] && [ "$(cat "$tmp/count")" = 1 ]'
+
+  rm -f "$tmp/ready"
+  "$T" -q "$tmp/count_signals" "$tmp/ready" >"$tmp/count" 2>/dev/null &
+  tpid=$!
+  wait_ready
+  kill -INT $tpid
+  wait $tpid; rc=$?
+  check "SIGINT to tether alone reaches the program once" '[ $rc -eq 0 ] && [ "$(cat "$tmp/count")" = 1 ]'
+
+  rm -f "$tmp/ready"
+  "$T" -q "$tmp/count_signals" "$tmp/ready" >"$tmp/count" 2>/dev/null &
+  tpid=$!
+  wait_ready
+  kill -INT $tpid $(cat /proc/$tpid/task/*/children 2>/dev/null)
+  wait $tpid; rc=$?
+  check "SIGINT to every process of the tree reaches the program once" '[ $rc -eq 0 ] && [ "$(cat "$tmp/count")" = 1 ]'
+else
+  echo "SKIP: signal counts (no C compiler: $(cat "$tmp/cc"))"
+fi
+
 # The combined summary and the tree's gate, on reports the processes write
 # by hand into the run directory (docs/json-format.md), so these hold with
 # or without the preload's own JSON.
