@@ -404,6 +404,49 @@ static FILE *open_destination(const char *tmpl) {
   return f ? f : stderr;
 }
 
+/* Whether process pid still runs and is the one that left PID.started in
+ * dir (it started no later than the file was written: not a later process
+ * that got the pid again). */
+static bool running_since_start(const char *dir, long pid) {
+  char path[4200], buf[1024];
+  struct stat st;
+  snprintf(path, sizeof path, "%s/%ld.started", dir, pid);
+  if (stat(path, &st) != 0) {
+    snprintf(path, sizeof path, "%s/%ld.json", dir, pid);
+    if (stat(path, &st) != 0)
+      return false;
+  }
+  snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  ssize_t got = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (got <= 0)
+    return false;
+  buf[got] = '\0';
+  /* after "(comm)": state is field 3, starttime field 22 (clock ticks
+   * since boot) */
+  const char *p = strrchr(buf, ')');
+  char state = 0;
+  unsigned long long start = 0;
+  if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d "
+                          "%*d %llu", &state, &start) != 2 || state == 'Z')
+    return false;
+  FILE *f = fopen("/proc/stat", "re");
+  unsigned long long btime = 0;
+  char line[256];
+  while (f && fgets(line, sizeof line, f))
+    if (sscanf(line, "btime %llu", &btime) == 1)
+      break;
+  if (f)
+    fclose(f);
+  long hz = sysconf(_SC_CLK_TCK);
+  if (!btime || hz <= 0)
+    return false;
+  return (long long)(btime + start / (unsigned long long)hz) <= (long long)st.st_mtime + 1;
+}
+
 /* A new zeroed row at the end of *rows. */
 static struct tt_cli_row *new_row(struct tt_cli_row **rows, size_t *n, size_t *cap) {
   if (*n == *cap) {
@@ -515,6 +558,12 @@ static bool summarize(const char *dir, const struct tt_cli_run *run, const struc
   }
   if (d)
     closedir(d);
+  /* one with no report and no status that still runs (a daemon's worker,
+   * which is not tether's child) is not "no report" yet */
+  for (size_t k = 0; k < n; k++)
+    if (!rows[k].has_report && strcmp(rows[k].status, "?") == 0 &&
+        running_since_start(dir, rows[k].pid))
+      snprintf(rows[k].status, sizeof rows[k].status, "running");
   /* a process left running that tether did not start in (a daemon's
    * forked child): its command line as the kernel has it */
   for (size_t k = 0; k < n; k++) {
@@ -626,6 +675,7 @@ int tt_cli_supervise(const struct tt_cli_run *run) {
   struct timespec ended = {0, 0};
   pid_t left[TT_MAX_LEFT];
   size_t nleft = 0;
+  long linger_ms = 10;
   for (;;) {
     pid_t pid;
     int st;
@@ -666,8 +716,18 @@ int tt_cli_supervise(const struct tt_cli_run *run) {
         break;
     }
     siginfo_t si;
-    /* The timeout only guards against a lost SIGCHLD. */
+    /* While the program runs, the timeout only guards against a lost
+     * SIGCHLD. Once it has ended, a process it left in tether's session
+     * may be a daemon on its way out (memcached -d: the parent exits
+     * before the child's setsid()), which sends no signal: looked at again
+     * after 10 ms, then twice as long each time, up to a second (tether
+     * returned a second late, not at once as natively). */
     struct timespec tick = {1, 0};
+    if (!child_alive) {
+      tick.tv_sec = linger_ms / 1000;
+      tick.tv_nsec = (linger_ms % 1000) * 1000000L;
+      linger_ms = linger_ms * 2 < 1000 ? linger_ms * 2 : 1000;
+    }
     int sig = sigtimedwait(&set, &si, &tick);
     if (sig > 0 && sig != SIGCHLD) {
       forward(sig, &si, child_alive ? child : 0, &probe);

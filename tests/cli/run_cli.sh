@@ -210,6 +210,15 @@ daemon=$(sed -n 's/^==[0-9]*== *\([0-9]*\) *running .*not waited for: sleep 60$/
 [ -n "$daemon" ] && kill "$daemon" 2>/dev/null
 check "tree: a daemon is not waited for" '[ $rc -eq 0 ] && [ "$(cat "$tmp/o")" = started ] && [ -n "$daemon" ] && grep -q "(1 still running)" "$tmp/e"'
 check "tree: a daemon tether did not start in has its command" '[ -n "$forked" ]'
+# A classic daemon: its parent exits before it calls setsid (memcached -d).
+# tether, which looked again only each second, returned a second late; and
+# the daemon's worker, not tether's child, read as "no report".
+start=$(date +%s%N)
+timeout 30 "$T" sh -c 'sh -c "sleep 0.3; exec setsid sh -c \"sleep 5 & sleep 5\"" >/dev/null 2>&1 </dev/null & exit 0' >/dev/null 2>"$tmp/e"; rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+for p in $(sed -n 's/^==[0-9]*== *\([0-9]*\) *running .*$/\1/p' "$tmp/e"); do kill "$p" 2>/dev/null; done
+check "tree: a daemon whose parent exits before its setsid is let go at once" '[ $rc -eq 0 ] && [ $ms -lt 900 ]'
+check "tree: a daemon's running worker is running, not no report" 'grep -q "processes failed the gate ([0-9]* still running)$" "$tmp/e" && ! grep -q "no report" "$tmp/e"'
 timeout 30 "$T" sh -c '(sleep 1; exit 0) & echo started' >"$tmp/o" 2>"$tmp/e"; rc=$?
 check "tree: a background job that ends is waited for" '[ $rc -eq 0 ] && grep -q "^==[0-9]*== 0 of [3-9] processes failed the gate$" "$tmp/e" && grep -q "^==[0-9]*== *[0-9]* *0 *0 *0  sleep 1$" "$tmp/e" && ! grep -q " running " "$tmp/e"'
 
