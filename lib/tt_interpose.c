@@ -23,6 +23,7 @@
 #include "tether.h"
 #include "tt_check.h"
 #include "tt_errors.h"
+#include "tt_exec.h"
 #include "tt_export.h"
 #include "tt_fatal.h"
 #include "tt_quarantine.h"
@@ -1461,6 +1462,7 @@ static void init(void) {
    * forked child runs this program and stays checked, as under Valgrind) */
   if (!opts.trace_children && self_path[0])
     tt_os_preload_drop(self_path);
+  tt_exec_init(self_path, opts.trace_children);
   tracking = 1;
   guard--;
 }
