@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "tt_fmt.h"
+#include "tt_log.h"
+#include "tt_options.h"
 #include "tt_os.h"
 
 /* Every signal whose default action ends the process, as under Valgrind,
@@ -157,7 +159,24 @@ bool tt_fatal_owns(int sig) {
   return tt_os_sigaction(sig, NULL, &cur) == 0 && is_ours(&cur);
 }
 
+void tt_fatal_note_disposition(int sig) {
+  static int said;
+  if (!spared || sig != spared || __atomic_exchange_n(&said, 1, __ATOMIC_RELAXED))
+    return;
+  const char *name = tt_options_signal_name(sig);
+  char num[16];
+  if (!name) {
+    tt_fmt(num, sizeof num, "%d", sig);
+    name = num;
+  }
+  tt_warn("the program set its own disposition for %s, the --check-signal signal: it gets "
+          "that signal from now on, and no leak check runs on it",
+          name);
+}
+
 int tt_fatal_sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
+  if (act)
+    tt_fatal_note_disposition(sig);
   if (sig <= 0 || sig >= TT_FATAL_NSIG || !handler || !tt_fatal_is_reported(sig)) {
     int rc = tt_os_sigaction(sig, act, old);
     if (rc < 0) {

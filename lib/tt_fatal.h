@@ -27,6 +27,9 @@ typedef void (*tt_sighandler_t)(int);
 /* The signals tether reports: every one whose default action ends the
  * process (as Valgrind), but the real-time signals and the one spared. */
 bool tt_fatal_is_reported(int sig) TT_HIDDEN;
+/* The program sets a disposition for sig: when that is the --check-signal
+ * one, tether's handler goes, and a warning (once) says so. */
+void tt_fatal_note_disposition(int sig) TT_HIDDEN;
 
 /* Puts handler in the place of every reported signal whose disposition is
  * SIG_DFL now (what the program inherited as SIG_IGN stays so), but spare

@@ -1226,6 +1226,8 @@ static bool signal_like_ready(int which) {
 static tt_sighandler_t signal_like(int which, int sig, tt_sighandler_t handler) {
   if (TT_UNLIKELY(!sig_fns[which]) && !signal_like_ready(which))
     return SIG_ERR;
+  if (handler != SIG_HOLD)
+    tt_fatal_note_disposition(sig);
   if (!tt_fatal_is_reported(sig) || !opts.report_fatal_signals || !init_done)
     return sig_fns[which](sig, handler);
   return tt_fatal_signal_via(sig, handler, sig_fns[which]);
