@@ -30,6 +30,15 @@ int tt_os_read_file(const char *path, char **out, size_t *len, size_t *mapped) T
 int tt_os_open_write(const char *path) TT_HIDDEN;
 /* Files of the debug information cache (tt_debugcache.h). */
 int tt_os_open_read(const char *path) TT_HIDDEN;  /* cloexec, high fd; -errno */
+/* Calls fn for each run of the pages of [lo, hi) this process has in
+ * memory, present in its page tables or swapped out, as
+ * /proc/self/pagemap (pagemap_fd) tells: a page it never touched holds
+ * zeros (a private mapping) or nothing it wrote (a shared one), and
+ * reading it costs a page fault. With pagemap_fd < 0, or where the kernel
+ * will not tell, the range whole. */
+void tt_os_for_each_resident_run(int pagemap_fd, uintptr_t lo, uintptr_t hi,
+                                 void (*fn)(uintptr_t lo, uintptr_t hi, void *arg),
+                                 void *arg) TT_HIDDEN;
 int tt_os_create_new(const char *path) TT_HIDDEN; /* O_EXCL, 0644, cloexec, high fd; -errno */
 int tt_os_mkdirs(const char *path) TT_HIDDEN;     /* every missing directory, 0755; 0 or -errno */
 long tt_os_file_size(int fd) TT_HIDDEN;           /* -errno */

@@ -256,6 +256,41 @@ int tt_os_open_read(const char *path) {
   return fd < 0 ? -errno : move_high(fd);
 }
 
+void tt_os_for_each_resident_run(int pagemap_fd, uintptr_t lo, uintptr_t hi,
+                                 void (*fn)(uintptr_t lo, uintptr_t hi, void *arg), void *arg) {
+  if (pagemap_fd < 0 || hi <= lo) {
+    if (hi > lo)
+      fn(lo, hi, arg);
+    return;
+  }
+  uint64_t ent[512];
+  uintptr_t page = lo & ~(uintptr_t)4095, run = 0; /* run: the start of a run, or 0 */
+  while (page < hi) {
+    size_t want = (size_t)((TT_ALIGN_UP(hi, 4096) - page) / 4096);
+    if (want > sizeof ent / sizeof ent[0])
+      want = sizeof ent / sizeof ent[0];
+    long got = syscall(SYS_pread64, pagemap_fd, ent, want * sizeof ent[0],
+                       (off_t)(page / 4096 * sizeof ent[0]));
+    if (got <= 0 || got % (long)sizeof ent[0]) {
+      /* the kernel will not tell: what is left, whole */
+      fn(run ? run : (page > lo ? page : lo), hi, arg);
+      return;
+    }
+    size_t n = (size_t)got / sizeof ent[0];
+    for (size_t i = 0; i < n; i++, page += 4096) {
+      bool in = (ent[i] >> 62) & 3; /* present, or swapped out */
+      if (in && !run)
+        run = page > lo ? page : lo;
+      else if (!in && run) {
+        fn(run, page, arg);
+        run = 0;
+      }
+    }
+  }
+  if (run)
+    fn(run, hi, arg);
+}
+
 int tt_os_create_new(const char *path) {
   int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   return fd < 0 ? -errno : move_high(fd);
