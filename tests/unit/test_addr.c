@@ -229,6 +229,66 @@ static void test_glibc_mmapped_chunk_shape(void) {
   munmap(m, PAGES * 4096);
 }
 
+/* tt_os_for_each_resident_run: the runs of pages the process touched. */
+struct runs {
+  uintptr_t lo[8], hi[8];
+  int n;
+};
+
+static void run_cb(uintptr_t lo, uintptr_t hi, void *arg) {
+  struct runs *r = arg;
+  if (r->n < 8) {
+    r->lo[r->n] = lo;
+    r->hi[r->n] = hi;
+  }
+  r->n++;
+}
+
+static void test_resident_runs(void) {
+  enum { PAGES = 64 };
+  char *m = mmap(NULL, PAGES * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CU_ASSERT_FATAL(m != MAP_FAILED);
+  m[3 * 4096 + 5] = 1;
+  for (int p = 10; p <= 12; p++)
+    m[p * 4096] = 1;
+  m[PAGES * 4096 - 1] = 1;
+  uintptr_t lo = (uintptr_t)m, hi = lo + PAGES * 4096;
+  int fd = tt_os_open_read("/proc/self/pagemap");
+  CU_ASSERT_FATAL(fd >= 0);
+  struct runs r = {0};
+  tt_os_for_each_resident_run(fd, lo + 100, hi - 8, run_cb, &r);
+  CU_ASSERT_EQUAL_FATAL(r.n, 3);
+  CU_ASSERT_EQUAL(r.lo[0], lo + 3 * 4096);
+  CU_ASSERT_EQUAL(r.hi[0], lo + 4 * 4096);
+  CU_ASSERT_EQUAL(r.lo[1], lo + 10 * 4096);
+  CU_ASSERT_EQUAL(r.hi[1], lo + 13 * 4096);
+  CU_ASSERT_EQUAL(r.lo[2], hi - 4096);
+  CU_ASSERT_EQUAL(r.hi[2], hi - 8); /* clipped to the range asked */
+  /* a range starting inside a touched page starts where asked */
+  memset(&r, 0, sizeof r);
+  tt_os_for_each_resident_run(fd, lo + 3 * 4096 + 40, lo + 5 * 4096, run_cb, &r);
+  CU_ASSERT_EQUAL_FATAL(r.n, 1);
+  CU_ASSERT_EQUAL(r.lo[0], lo + 3 * 4096 + 40);
+  CU_ASSERT_EQUAL(r.hi[0], lo + 4 * 4096);
+  /* without pagemap: the whole range */
+  memset(&r, 0, sizeof r);
+  tt_os_for_each_resident_run(-1, lo, hi, run_cb, &r);
+  CU_ASSERT_EQUAL_FATAL(r.n, 1);
+  CU_ASSERT_EQUAL(r.lo[0], lo);
+  CU_ASSERT_EQUAL(r.hi[0], hi);
+  /* a descriptor that cannot answer (not pagemap): the whole range */
+  memset(&r, 0, sizeof r);
+  int devnull = tt_os_open_read("/dev/null");
+  CU_ASSERT_FATAL(devnull >= 0);
+  tt_os_for_each_resident_run(devnull, lo, hi, run_cb, &r);
+  CU_ASSERT_EQUAL_FATAL(r.n, 1);
+  CU_ASSERT_EQUAL(r.lo[0], lo);
+  CU_ASSERT_EQUAL(r.hi[0], hi);
+  tt_os_close(devnull);
+  tt_os_close(fd);
+  munmap(m, PAGES * 4096);
+}
+
 struct seen {
   uintptr_t addr[8];
   int n, stop_after;
@@ -387,6 +447,7 @@ CU_TestInfo addr_tests[] = {
     {"symbolize_data: a static", test_symbolize_data_static},
     {"symbolize_data: heap, stack, code", test_symbolize_data_not_data},
     {"glibc's lone mmapped chunks: their shape", test_glibc_mmapped_chunk_shape},
+    {"resident runs: only the pages the process touched", test_resident_runs},
     {"the blocks starting in a range, every list", test_scan_all_blocks_in},
     {"own registers: nothing stale from the stack", test_saved_registers_not_stale},
     {"symbolize_name: no file:line", test_symbolize_name_only},
