@@ -283,6 +283,7 @@ static void scan_root_all(void *sc, uintptr_t lo, uintptr_t hi) {
   tt_scan_root_range_all(sc, lo, hi);
 }
 
+
 /* /proc/self/pagemap while a check enumerates its roots (-1: none). */
 static int pagemap_fd = -1;
 /* From this many pages a root range is read only where it is in memory. */
@@ -351,6 +352,10 @@ static void count_root_part(void *arg, uintptr_t lo, uintptr_t hi) {
   tt_refcount_count_range(cr->sc, cr->refc, cr->n, lo, hi, cr->whole);
 }
 
+static void count_resident_cb(uintptr_t lo, uintptr_t hi, void *arg) {
+  readable_parts(arg, lo, hi, count_root_part);
+}
+
 static void count_root_cb(uintptr_t lo, uintptr_t hi, enum tt_root_kind kind, void *arg) {
   struct count_roots *cr = arg;
   if (kind == TT_ROOT_REGISTERS) {
@@ -358,7 +363,11 @@ static void count_root_cb(uintptr_t lo, uintptr_t hi, enum tt_root_kind kind, vo
                             (hi - lo) / sizeof(uintptr_t));
   } else {
     cr->whole = kind == TT_ROOT_USER;
-    readable_parts(cr, lo, hi, count_root_part);
+    if ((kind == TT_ROOT_OTHER || kind == TT_ROOT_GLOBAL) &&
+        hi - lo >= TT_RESIDENT_MIN_PAGES * 4096) /* as root_cb reads them */
+      tt_os_for_each_resident_run(pagemap_fd, lo, hi, count_resident_cb, cr);
+    else
+      readable_parts(cr, lo, hi, count_root_part);
   }
 }
 
@@ -391,7 +400,12 @@ static void refcount_audit_locked(struct ctx *c, const struct tt_roots_input *in
     }
   }
   struct count_roots cr = {&c->sc, c->refc, c->nrefc, false};
+  int fd = tt_os_open_read("/proc/self/pagemap");
+  pagemap_fd = fd >= 0 ? fd : -1;
   tt_roots_enumerate(in, count_root_cb, &cr);
+  if (pagemap_fd >= 0)
+    tt_os_close(pagemap_fd);
+  pagemap_fd = -1;
   probe_blocks(c, true); /* it reads every block (ignored ones are no longer "reached") */
   tt_refcount_count_blocks(&c->sc, c->refc, c->nrefc);
 }
