@@ -17,12 +17,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "tt_common.h"
 #include "tt_heap.h"
 #include "tt_log.h"
 #include "tt_preload.h"
 #include "tt_quarantine.h"
+#include "tt_roots.h"
 
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102 /* Linux 6.13: pages that fault on any access */
@@ -114,4 +116,50 @@ TT_EXPORT void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...
     take_away("mremap", new_addr, new_len);
   return flags & MREMAP_FIXED ? real_mremap(old, old_len, new_len, flags, new_addr)
                               : real_mremap(old, old_len, new_len, flags);
+}
+
+/* ======================================================================== */
+/* the break, moved by the program itself                                   */
+/* ======================================================================== */
+
+/* glibc's malloc moves the break through its internal __sbrk, never these:
+ * what comes through here is the program's own memory (a pool it keeps
+ * inside [heap]), a root for the check (tt_roots_note_break). */
+TT_EXPORT void *sbrk(intptr_t increment) {
+  static void *(*real_sbrk)(intptr_t);
+  if (TT_UNLIKELY(!real_sbrk)) {
+    real_sbrk = (void *(*)(intptr_t))tt_preload_next("sbrk");
+    if (!real_sbrk) {
+      errno = ENOSYS;
+      return (void *)-1;
+    }
+  }
+  void *old = real_sbrk(increment);
+  if (old != (void *)-1 && increment != 0) {
+    int e = errno;
+    tt_roots_note_break((uintptr_t)old, (uintptr_t)old + (uintptr_t)increment);
+    errno = e;
+  }
+  return old;
+}
+
+TT_EXPORT int brk(void *addr) {
+  static int (*real_brk)(void *);
+  static void *(*real_sbrk0)(intptr_t);
+  if (TT_UNLIKELY(!real_brk || !real_sbrk0)) {
+    real_brk = (int (*)(void *))tt_preload_next("brk");
+    real_sbrk0 = (void *(*)(intptr_t))tt_preload_next("sbrk");
+    if (!real_brk || !real_sbrk0) {
+      errno = ENOSYS;
+      return -1;
+    }
+  }
+  void *old = real_sbrk0(0);
+  int rc = real_brk(addr);
+  if (rc == 0 && old != (void *)-1) {
+    int e = errno;
+    tt_roots_note_break((uintptr_t)old, (uintptr_t)addr);
+    errno = e;
+  }
+  return rc;
 }

@@ -296,6 +296,39 @@ bool tt_roots_user_of(uintptr_t addr, uintptr_t *lo) {
 }
 
 /* ======================================================================== */
+/* what the program took from the break itself                               */
+/* ======================================================================== */
+
+/* Under threads_lock. Growth that continues the last range extends it. */
+#define TT_BREAK_RANGES 64
+static struct range break_ranges[TT_BREAK_RANGES];
+static size_t n_break_ranges;
+
+void tt_roots_note_break(uintptr_t old_brk, uintptr_t new_brk) {
+  tt_spin_lock(&threads_lock);
+  if (new_brk > old_brk) {
+    struct range *last = n_break_ranges ? &break_ranges[n_break_ranges - 1] : NULL;
+    if (last && last->hi == old_brk)
+      last->hi = new_brk;
+    else if (n_break_ranges < TT_BREAK_RANGES)
+      break_ranges[n_break_ranges++] = (struct range){old_brk, new_brk};
+    else /* a program that moves the break that often: one range to hold it */
+      break_ranges[TT_BREAK_RANGES - 1].hi = new_brk;
+  } else if (new_brk < old_brk) { /* given back: nothing above new_brk stays */
+    size_t k = 0;
+    for (size_t i = 0; i < n_break_ranges; i++) {
+      struct range r = break_ranges[i];
+      if (r.hi > new_brk)
+        r.hi = new_brk;
+      if (r.lo < r.hi)
+        break_ranges[k++] = r;
+    }
+    n_break_ranges = k;
+  }
+  tt_spin_unlock(&threads_lock);
+}
+
+/* ======================================================================== */
 /* enumeration                                                               */
 /* ======================================================================== */
 
@@ -511,6 +544,20 @@ int tt_roots_enumerate(const struct tt_roots_input *in, tt_root_cb cb, void *arg
       if ((m->prot & (TT_MAP_R | TT_MAP_W)) != (TT_MAP_R | TT_MAP_W))
         continue;
       emit_minus(&all, m->lo, m->hi, TT_ROOT_OTHER, cb, arg);
+    }
+  }
+
+  /* 3b. what the program took from the break itself (inside [heap], which
+   * step 3 leaves out as glibc's): the part still mapped and writable */
+  if (o->use_other_mappings && n_break_ranges) {
+    for (size_t b = 0; b < n_break_ranges; b++) {
+      for (size_t i = 0; i < ms.n; i++) {
+        const struct tt_mapping *m = &ms.m[i];
+        uintptr_t lo = break_ranges[b].lo > m->lo ? break_ranges[b].lo : m->lo;
+        uintptr_t hi = break_ranges[b].hi < m->hi ? break_ranges[b].hi : m->hi;
+        if (lo < hi && (m->prot & (TT_MAP_R | TT_MAP_W)) == (TT_MAP_R | TT_MAP_W))
+          cb(lo, hi, TT_ROOT_OTHER, arg);
+      }
     }
   }
 

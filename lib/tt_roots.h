@@ -61,6 +61,12 @@ bool tt_roots_register(uintptr_t lo, size_t size) TT_HIDDEN;
 bool tt_roots_unregister(uintptr_t lo) TT_HIDDEN;
 /* The registered root containing addr: its start in *lo; false if none. */
 bool tt_roots_user_of(uintptr_t addr, uintptr_t *lo) TT_HIDDEN;
+/* The program moved the break itself (sbrk, brk) from old_brk to new_brk.
+ * What it took is its own memory inside [heap], which tether otherwise
+ * leaves out of the roots as glibc's (whose malloc moves the break through
+ * glibc's internal __sbrk, not through these): a pool the program keeps
+ * there (graphviz's libexpr) is a root, as Valgrind's brk segment is. */
+void tt_roots_note_break(uintptr_t old_brk, uintptr_t new_brk) TT_HIDDEN;
 /* fork and the stopped world: the registry lock. */
 void tt_roots_lock(void) TT_HIDDEN;
 void tt_roots_unlock(void) TT_HIDDEN;
