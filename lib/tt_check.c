@@ -589,8 +589,47 @@ static uint64_t rec_hash(uint32_t stack, uint32_t owner, uint32_t xfer, unsigned
   return h ^ (h >> 29) ^ state;
 }
 
+/* Twice the slots, the records moved over; false (the table as it was)
+ * when there is no memory for it. */
+static bool rec_table_grow(struct rec_table *t) {
+  size_t cap = (t->mask + 1) * 2;
+  struct rec_table g = {0};
+  g.mask = cap - 1;
+  g.bytes = cap * sizeof(struct tt_loss_record);
+  g.sample_bytes = cap * sizeof(uint32_t);
+  g.slots = map_or_null(g.bytes);
+  g.sample = map_or_null(g.sample_bytes);
+  if (!g.slots || !g.sample) {
+    tt_os_unmap(g.slots, g.bytes);
+    tt_os_unmap(g.sample, g.sample_bytes);
+    return false;
+  }
+  for (size_t i = 0; i <= t->mask; i++) {
+    const struct tt_loss_record *r = &t->slots[i];
+    if (!r->blocks)
+      continue;
+    size_t k = rec_hash(r->stack, r->owner, r->xfer, r->state) & g.mask;
+    while (g.slots[k].blocks)
+      k = (k + 1) & g.mask;
+    g.slots[k] = *r;
+    g.sample[k] = t->sample[i];
+  }
+  g.count = t->count;
+  tt_os_unmap(t->slots, t->bytes);
+  tt_os_unmap(t->sample, t->sample_bytes);
+  *t = g;
+  return true;
+}
+
+/* The record of (stack, owner, xfer, state), a new one if there is none;
+ * NULL only when the table is full and cannot grow. The table is sized
+ * from the distinct stacks, but a record is also an owner and a transfer:
+ * it grows at three quarters full (it filled up and the search for a free
+ * slot went on for ever: 65 owners of blocks from one stack). */
 static struct tt_loss_record *rec_get(struct rec_table *t, uint32_t stack, uint32_t owner,
                                       uint32_t xfer, unsigned state, uint32_t index) {
+  if (t->count + 1 > (t->mask + 1) / 4 * 3 && !rec_table_grow(t) && t->count > t->mask)
+    return NULL;
   size_t i = rec_hash(stack, owner, xfer, state) & t->mask;
   for (;;) {
     struct tt_loss_record *r = &t->slots[i];
@@ -906,11 +945,13 @@ static int owner_report(const struct ctx *c, struct tt_check_result *res) {
       continue;
     unsigned st = c->sc.state[i] == TT_STATE_UNREACHED ? TT_STATE_DEFINITE : c->sc.state[i];
     struct tt_loss_record *r = rec_get(&t, b->stack, b->owner, xfer_of(b), st, (uint32_t)i);
+    res->owner_blocks++;
+    if (!r)
+      continue; /* out of memory for the table: counted, not listed */
     if (!r->blocks)
       r->kind = (uint8_t)tt_block_kind(b);
     r->blocks++;
     r->bytes += tt_block_size(b);
-    res->owner_blocks++;
   }
   size_t items_bytes;
   struct rec_item *items = rec_collect(&t, &items_bytes);
@@ -1387,6 +1428,8 @@ static int check_run_here(const struct tt_check_request *req, struct tt_leak_tot
     if (req->mode == TT_CHECK_NEW && !is_new) { /* an earlier check reported it */
       if (supp_kinds & kind_bit(st)) {
         struct tt_loss_record *r = rec_get(&old, b->stack, b->owner, xfer_of(b), st, (uint32_t)i);
+        if (!r)
+          continue;
         if (!r->blocks)
           r->kind = (uint8_t)tt_block_kind(b);
         r->blocks++;
@@ -1398,6 +1441,8 @@ static int check_run_here(const struct tt_check_request *req, struct tt_leak_tot
     if (st == TT_STATE_DEFINITE || st == TT_STATE_INDIRECT)
       res->lost_bytes += size;
     struct tt_loss_record *r = rec_get(&t, b->stack, b->owner, xfer_of(b), st, (uint32_t)i);
+    if (!r)
+      continue; /* out of memory for the table: in the totals, not listed */
     if (!r->blocks)
       r->kind = (uint8_t)tt_block_kind(b);
     r->blocks++;
