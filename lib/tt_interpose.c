@@ -66,6 +66,10 @@ static int resolve_state;
 static int init_done;
 static volatile int tracking; /* recording blocks: after start-up, until the exit check */
 static int exit_done;
+/* The first thread in exit() (its tid), and the thread running the exit
+ * check: another thread that would end the process meanwhile waits for
+ * them (wait_for_other_exit). 0: none. */
+static int exit_tid, exit_check_tid;
 /* While the C runtimes free their own state at exit, freed blocks skip the
  * quarantine: libc keeps pointers to them in its own data afterwards, and
  * those are not the program's dangling pointers. */
@@ -938,6 +942,7 @@ static void fork_parent(void) {
 
 static void fork_child(void) {
   proc_pid = tt_os_getpid();
+  exit_tid = exit_check_tid = 0; /* the parent's exiting threads are not here */
   tt_fatal_fork_child();
   tt_check_fork_child();
   tt_roots_after_fork_child();
@@ -972,6 +977,7 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status, const uintptr
                                    const struct tt_fatal_info *fatal) {
   if (__atomic_exchange_n(&exit_done, 1, __ATOMIC_ACQ_REL) || !tracking)
     return;
+  __atomic_store_n(&exit_check_tid, tt_os_gettid(), __ATOMIC_RELEASE);
   if (tt_disabled) {
     tracking = 0;
     return;
@@ -1050,9 +1056,54 @@ static void wait_for_fatal_report(void) {
     tt_os_pause();
 }
 
+/* Another thread is ending the process. glibc's exit guards nothing: of
+ * two threads calling exit at once, the second found tether's handler
+ * taken by the first, ran on and ended the process with _exit while the
+ * first wrote its report (lost, every time). So a thread that would end it
+ * waits while another runs the exit check (which ends with the process);
+ * and while another is in exit() before its check, for 2 s at most (a
+ * handler of the program's may wait for this thread), then goes on as it
+ * would without tether. */
+static void wait_for_other_exit(void) {
+  int me = tt_os_gettid();
+  for (unsigned ms = 0;; ms++) {
+    int checker = __atomic_load_n(&exit_check_tid, __ATOMIC_ACQUIRE);
+    if (checker && checker != me) {
+      tt_sigmask_t saved;
+      tt_os_block_signals(&saved); /* but the stop signal: a check may stop this thread */
+      tt_os_unblock_signal(tt_os_stop_signal());
+      for (;;)
+        tt_os_pause();
+    }
+    int first = __atomic_load_n(&exit_tid, __ATOMIC_ACQUIRE);
+    if (!first || first == me || ms >= 2000)
+      return;
+    tt_os_sleep_ms(1);
+  }
+}
+
+/* exit(): see wait_for_other_exit. glibc's own calls (main's return) reach
+ * its exit directly; tether's handler (exit_cb) waits there. */
+TT_EXPORT __attribute__((noreturn)) void exit(int status) {
+  static void (*real_exit)(int);
+  if (TT_UNLIKELY(!real_exit))
+    real_exit = (void (*)(int))tt_preload_next("exit");
+  if (tracking && tt_os_getpid() == proc_pid) {
+    int none = 0;
+    __atomic_compare_exchange_n(&exit_tid, &none, tt_os_gettid(), false, __ATOMIC_ACQ_REL,
+                                __ATOMIC_ACQUIRE);
+    wait_for_other_exit();
+  }
+  if (real_exit)
+    real_exit(status);
+  tt_os_exit_now(status);
+}
+
 static void exit_cb(int status, void *arg) {
   (void)arg;
   wait_for_fatal_report();
+  if (tt_os_getpid() == proc_pid)
+    wait_for_other_exit();
   if (!guard)
     tt_fatal_take_deferred();
   if (tt_os_getpid() == proc_pid) {
@@ -1075,6 +1126,7 @@ static void exit_cb(int status, void *arg) {
 static TT_NOINLINE __attribute__((noreturn)) void exit_now_checked(int status) {
   if (tt_os_getpid() == proc_pid) {
     wait_for_fatal_report();
+    wait_for_other_exit();
     if (!guard)
       tt_fatal_take_deferred();
   }

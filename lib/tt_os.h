@@ -303,6 +303,8 @@ void tt_os_raise(int sig) TT_HIDDEN;
 void tt_os_queue_signal_self(int sig, const void *siginfo) TT_HIDDEN;
 /* Waits for a signal. */
 void tt_os_pause(void) TT_HIDDEN;
+/* A raw nanosleep of ms milliseconds (a signal may cut it short). */
+void tt_os_sleep_ms(unsigned ms) TT_HIDDEN;
 /* The signal that stops threads for a check. */
 int tt_os_stop_signal(void) TT_HIDDEN;
 /* "SEGV" for SIGSEGV, or NULL. */

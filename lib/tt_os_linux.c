@@ -1872,6 +1872,11 @@ void tt_os_queue_signal_self(int sig, const void *siginfo) {
 }
 
 /* The system call: the preload's pause would go on after a check. */
+void tt_os_sleep_ms(unsigned ms) {
+  struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+  syscall(SYS_nanosleep, &ts, NULL);
+}
+
 void tt_os_pause(void) {
 #ifdef SYS_pause
   syscall(SYS_pause);
