@@ -108,7 +108,14 @@ struct parser {
   size_t errsize;
   struct supp *first, **last;
   int count;
+  int overlong; /* the first line longer than a line may be, or 0 */
 };
+
+/* The longest line a suppression file may have: a frame line holds a
+ * mangled C++ name, which templates make thousands of characters long
+ * (--gen-suppressions writes them whole). A longer line is an error, never
+ * cut: a cut pattern matched far more than it said. */
+#define TT_SUPP_LINE_MAX 65536
 
 /* The next line, trimmed, into buf; false at the end of the text. */
 static bool next_line(struct parser *p, char *buf, size_t size) {
@@ -122,12 +129,15 @@ static bool next_line(struct parser *p, char *buf, size_t size) {
   while (b > a && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\r'))
     b--;
   size_t n = (size_t)(b - a);
-  if (n >= size)
+  p->lineno++;
+  if (n >= size) {
     n = size - 1;
+    if (!p->overlong)
+      p->overlong = p->lineno;
+  }
   memcpy(buf, a, n);
   buf[n] = '\0';
   p->text = nl ? nl + 1 : p->end;
-  p->lineno++;
   return true;
 }
 
@@ -277,6 +287,8 @@ static int parse_block(struct parser *p, char *buf, size_t size) {
   enum { NAME, KIND, EXTRA, FRAMES } st = NAME;
   bool param = false;
   while (next_line(p, buf, size)) {
+    if (p->overlong)
+      return 0; /* the caller says so */
     if (!buf[0] || buf[0] == '#')
       continue;
     if (strcmp(buf, "}") == 0) {
@@ -336,17 +348,28 @@ static int parse_block(struct parser *p, char *buf, size_t size) {
 }
 
 int tt_suppress_parse(const char *text, size_t len, const char *file, char *err, size_t errsize) {
-  struct parser p = {text, text + len, file, 0, err, errsize, NULL, NULL, 0};
+  struct parser p = {text, text + len, file, 0, err, errsize, NULL, NULL, 0, 0};
   p.last = &p.first;
-  char buf[1024];
+  /* from tether's arena, not the stack: start-up may come from a thread
+   * with a small one */
+  char *buf = tt_arena_alloc(TT_SUPP_LINE_MAX);
+  if (!buf)
+    return fail(&p, "out of memory to read it");
   int rc = 0;
-  while (rc == 0 && next_line(&p, buf, sizeof buf)) {
+  while (rc == 0 && !p.overlong && next_line(&p, buf, TT_SUPP_LINE_MAX)) {
+    if (p.overlong)
+      break;
     if (!buf[0] || buf[0] == '#')
       continue;
     if (strcmp(buf, "{") == 0)
-      rc = parse_block(&p, buf, sizeof buf);
+      rc = parse_block(&p, buf, TT_SUPP_LINE_MAX);
     else
       rc = parse_lsan(&p, buf);
+  }
+  tt_arena_free(buf, TT_SUPP_LINE_MAX);
+  if (rc == 0 && p.overlong) {
+    p.lineno = p.overlong;
+    rc = fail(&p, "line longer than %d characters", TT_SUPP_LINE_MAX - 1);
   }
   if (rc != 0) {
     for (struct supp *s = p.first, *next; s; s = next) {

@@ -114,6 +114,8 @@ SCENARIOS = {
     "dots_end": ("leaks", ["dots_end.supp"],
                  {"dots-end": ("dots_end.supp", ["B"]),
                   "dots-zero-frames": ("dots_end.supp", ["C"])}),
+    "long_line": ("leaks", ["long_line.supp"],
+                  {"long-pattern-make-leak": ("long_line.supp", ["A"])}),
     "shorter": ("leaks", ["shorter.supp"],
                 {"shorter-than-stack": ("shorter.supp", ["A"])}),
     "match_definite": ("leaks", ["match_definite.supp"],

@@ -83,9 +83,36 @@ int suppress_cleanup(void) {
   return 0;
 }
 
+/* A frame line of thousands of characters (a mangled C++ name) is read
+ * whole; one past the limit refuses the file, naming the line. */
+static void test_long_lines(void) {
+  char err[256] = "";
+  static char text[70000 + 128];
+  tt_suppress_reset();
+  size_t n = (size_t)snprintf(text, sizeof text, "{\n long\n Memcheck:Leak\n fun:");
+  memset(text + n, '*', 3000);
+  n += 3000;
+  n += (size_t)snprintf(text + n, sizeof text - n, "x\n}\n");
+  CU_ASSERT_EQUAL(parse(text, err, sizeof err), 1);
+  struct tt_supp_frame fr[1] = {{0x1000, "make_node", NULL, "/bin/prog", NULL, NULL, 0}};
+  /* cut at 1023 characters it was all stars and matched any frame */
+  CU_ASSERT_PTR_NULL(tt_suppress_match(TT_SUPP_LEAK, TT_KIND_DEFINITE, fr, 1, 10, 1));
+  fr[0].fun = "make_nodex";
+  CU_ASSERT_PTR_NOT_NULL(tt_suppress_match(TT_SUPP_LEAK, TT_KIND_DEFINITE, fr, 1, 10, 1));
+  tt_suppress_reset();
+  n = (size_t)snprintf(text, sizeof text, "{\n huge\n Memcheck:Leak\n fun:");
+  memset(text + n, 'a', 66000);
+  n += 66000;
+  n += (size_t)snprintf(text + n, sizeof text - n, "\n}\n");
+  CU_ASSERT_EQUAL(parse(text, err, sizeof err), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, ":4: line longer than 65535 characters"));
+  CU_ASSERT_EQUAL(tt_suppress_count(), 0);
+}
+
 CU_TestInfo suppress_tests[] = {
     {"leak kinds: what some leak suppression matches", test_leak_kinds},
     {"match: by leak kind and frames, counted", test_match_by_kind_and_frames},
     {"a bad file: refused whole, one line naming where", test_bad_file_refused_whole},
+    {"long lines: read whole, or refused past the limit", test_long_lines},
     CU_TEST_INFO_NULL,
 };
