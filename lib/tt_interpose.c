@@ -1443,13 +1443,13 @@ static void init(void) {
 
   proc_pid = tt_os_getpid();
   tt_options_defaults(&opts);
-  char err[256] = "";
+  char err[1024] = "";
   const char *env = tt_os_getenv("TETHER_OPTIONS");
   bool bad = env && tt_options_parse(&opts, env, err, sizeof err) != 0;
   tt_log_set_verbosity(opts.quiet ? -1 : opts.verbose);
   open_log();
   if (bad)
-    tt_log_line("Warning: TETHER_OPTIONS: %s; using the default for it", err);
+    tt_log_line("Warning: TETHER_OPTIONS: %s; each option named keeps its default", err);
 
   tt_os_module_span((uintptr_t)&init, &self_lo, &self_hi, self_path, sizeof self_path);
   uintptr_t entry[TT_ALLOC_KIND_COUNT] = {

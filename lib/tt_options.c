@@ -412,13 +412,17 @@ int tt_options_parse(struct tt_options *o, const char *s, char *err, size_t errs
   char value[TT_OPT_PATH_MAX];
   char this_err[512];
   int rc = 0;
-  /* Keeps the first error and goes on: one bad entry must not discard the
-   * good ones after it. */
-#define TT_PARSE_FAIL()                                  \
-  do {                                                   \
-    if (rc == 0)                                         \
-      tt_fmt(err, errsize, "%s", this_err);              \
-    rc = -1;                                             \
+  /* Keeps every error, "; " between them, and goes on: one bad entry must
+   * not discard the good ones after it, nor hide the bad ones (only the
+   * first was named, and the others kept their defaults unsaid). */
+  size_t errlen = 0;
+#define TT_PARSE_FAIL()                                                              \
+  do {                                                                               \
+    if (errsize && errlen + 1 < errsize)                                             \
+      errlen += tt_fmt(err + errlen, errsize - errlen, "%s%s", rc ? "; " : "", this_err); \
+    if (errlen >= errsize)                                                           \
+      errlen = errsize ? errsize - 1 : 0;                                            \
+    rc = -1;                                                                         \
   } while (0)
   while (*s) {
     while (*s == ' ' || *s == ':' || *s == '\t' || *s == '\n')

@@ -69,6 +69,9 @@ check "LD_PRELOAD: bad TETHER_OPTIONS runs the program" '[ $rc -eq 0 ] && grep -
 check "LD_PRELOAD: one warning line" '[ $(grep -c "Warning: TETHER_OPTIONS: unknown option .bogus." "$tmp/e") -eq 1 ]'
 check "LD_PRELOAD: later good options still apply" 'grep -q "still reachable in loss record" "$tmp/e"'
 
+TETHER_OPTIONS="leak-check=bogus num-callers=0 frob=2" LD_PRELOAD="$LIB" "$EX" >/dev/null 2>"$tmp/e"; rc=$?
+check "LD_PRELOAD: every bad TETHER_OPTIONS entry named, in one line" '[ $rc -eq 0 ] && [ $(grep -c "Warning: TETHER_OPTIONS: bad value .bogus. for leak-check.*; bad value .0. for num-callers.*; unknown option .frob.; each option named keeps its default$" "$tmp/e") -eq 1 ]'
+
 TETHER_OPTIONS="leak-check=summary" LD_PRELOAD="$LIB" "$EX" >/dev/null 2>"$tmp/e"
 check "summary mode" 'grep -q "Rerun with --leak-check=full to see details of leaked memory" "$tmp/e" && ! grep -q "loss record" "$tmp/e"'
 
