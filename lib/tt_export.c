@@ -827,6 +827,9 @@ static void write_file(const char *tmpl, const char *what, const struct tt_expor
   writer(&o, x);
   tt_out_flush(&o);
   tt_os_close(fd);
+  if (o.err) /* a full disk, /dev/full, a file of /proc: said, not lost silently */
+    tt_log_line("Warning: cannot write the %s report '%s' (errno %d); it is incomplete", what,
+                path, -o.err);
 }
 
 void tt_export_init(void) {

@@ -970,6 +970,18 @@ static void fork_child(void) {
 
 /* The exit-time check, below exit_cb's small frame so that its own large
  * locals lie below entry_sp and are not roots. */
+/* The report could not be written to --log-file: one line on the
+ * program's stderr says so (the gate and exit status still hold). */
+static void report_lost(int err) {
+  char path[TT_OPT_PATH_MAX + 64], line[TT_OPT_PATH_MAX + 160];
+  tt_log_expand_path(opts.log_file, path, sizeof path);
+  size_t n = tt_fmt(line, sizeof line,
+                    "==%d== tether: cannot write the report to '%s' (errno %d): it is incomplete "
+                    "or lost\n",
+                    tt_os_getpid(), path, -err);
+  tt_os_write(2, line, n < sizeof line ? n : sizeof line - 1);
+}
+
 /* regs: the exiting thread's registers at exit's entry (each caller's own:
  * two threads may call exit at once). fatal: the fatal signal ending the
  * process (tt_fatal.h), or NULL. */
@@ -1032,6 +1044,8 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status, const uintptr
                             t.suppressed_error_records + supp_errors,
                             t.suppressed_error_records + supp_contexts);
   tt_out_flush(&o);
+  if (o.err && opts.log_file[0]) /* a full disk, /dev/full: said where the program's stderr is */
+    report_lost(o.err);
 
   bool gate = tt_check_gate(&opts, &t, lifetime_errors);
   if (gate && opts.error_exitcode && !fatal) /* a fatal signal ends it as it would have */

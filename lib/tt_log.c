@@ -20,6 +20,7 @@
 
 void tt_out_init(struct tt_out *o, int fd) {
   o->fd = fd;
+  o->err = 0;
   o->n = 0;
   o->mem = NULL;
   o->memsize = o->memlen = 0;
@@ -37,7 +38,9 @@ void tt_out_flush(struct tt_out *o) {
   if (!o->n)
     return;
   if (o->fd >= 0) {
-    tt_os_write(o->fd, o->buf, o->n);
+    long rc = tt_os_write(o->fd, o->buf, o->n);
+    if (rc < 0 && !o->err)
+      o->err = (int)rc;
   } else if (o->mem && o->memsize) {
     size_t room = o->memsize - 1 - o->memlen;
     size_t k = o->n < room ? o->n : room;

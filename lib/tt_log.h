@@ -12,6 +12,7 @@
  * for tests: the text accumulates in mem up to memsize). */
 struct tt_out {
   int fd;
+  int err; /* the first write's error (-errno), or 0 */
   size_t n;
   char *mem;
   size_t memsize, memlen;

@@ -69,6 +69,14 @@ check "LD_PRELOAD: bad TETHER_OPTIONS runs the program" '[ $rc -eq 0 ] && grep -
 check "LD_PRELOAD: one warning line" '[ $(grep -c "Warning: TETHER_OPTIONS: unknown option .bogus." "$tmp/e") -eq 1 ]'
 check "LD_PRELOAD: later good options still apply" 'grep -q "still reachable in loss record" "$tmp/e"'
 
+# A report that cannot be written (a full disk) is said, not lost silently.
+if [ -w /dev/full ]; then
+  "$T" --error-exitcode=5 --log-file=/dev/full "$EX" >/dev/null 2>"$tmp/e"; rc=$?
+  check "log file that cannot be written: one line on stderr, the gate holds" '[ $rc -eq 5 ] && grep -q "^==[0-9]*== tether: cannot write the report to ./dev/full. (errno 28): it is incomplete or lost$" "$tmp/e"'
+  "$T" --json=/dev/full "$EX" >/dev/null 2>"$tmp/e"; rc=$?
+  check "JSON that cannot be written: a warning in the report" '[ $rc -eq 0 ] && grep -q "Warning: cannot write the JSON report ./dev/full. (errno 28); it is incomplete$" "$tmp/e"'
+fi
+
 TETHER_OPTIONS="leak-check=bogus num-callers=0 frob=2" LD_PRELOAD="$LIB" "$EX" >/dev/null 2>"$tmp/e"; rc=$?
 check "LD_PRELOAD: every bad TETHER_OPTIONS entry named, in one line" '[ $rc -eq 0 ] && [ $(grep -c "Warning: TETHER_OPTIONS: bad value .bogus. for leak-check.*; bad value .0. for num-callers.*; unknown option .frob.; each option named keeps its default$" "$tmp/e") -eq 1 ]'
 
