@@ -972,14 +972,14 @@ static void fork_child(void) {
  * locals lie below entry_sp and are not roots. */
 /* The report could not be written to --log-file: one line on the
  * program's stderr says so (the gate and exit status still hold). */
-static void report_lost(int err) {
-  char path[TT_OPT_PATH_MAX + 64], line[TT_OPT_PATH_MAX + 160];
+static TT_NOINLINE void report_lost(int err) { /* not inlined: exit_check's frame stays small */
+  char path[TT_OPT_PATH_MAX + 64], head[64], tail[96];
   tt_log_expand_path(opts.log_file, path, sizeof path);
-  size_t n = tt_fmt(line, sizeof line,
-                    "==%d== tether: cannot write the report to '%s' (errno %d): it is incomplete "
-                    "or lost\n",
-                    tt_os_getpid(), path, -err);
-  tt_os_write(2, line, n < sizeof line ? n : sizeof line - 1);
+  size_t h = tt_fmt(head, sizeof head, "==%d== tether: cannot write the report to '", tt_os_getpid());
+  size_t t = tt_fmt(tail, sizeof tail, "' (errno %d): it is incomplete or lost\n", -err);
+  tt_os_write(2, head, h < sizeof head ? h : sizeof head - 1);
+  tt_os_write(2, path, strlen(path));
+  tt_os_write(2, tail, t < sizeof tail ? t : sizeof tail - 1);
 }
 
 /* regs: the exiting thread's registers at exit's entry (each caller's own:
