@@ -110,24 +110,20 @@ void *tt_dl_dlsym_handle(void *handle, const char *name) {
   return fn;
 }
 
-/* The entry points. On entry %rsp is 8 modulo 16; three pushes (or two and
- * 8 bytes) make a call's alignment. A real function that cannot be found
- * makes the call fail as glibc's would (NULL), dlerror aside. */
-__asm__(".text\n"
-        ".globl dlsym\n"
-        ".type dlsym, @function\n"
-        "dlsym:\n"
-        "  .cfi_startproc\n"
-        "  movq tt_dl_real_dlsym(%rip), %rax\n"
+/* TT_DL_REAL var, resolver: %rax = var, looked up by resolver the first
+ * time (the arguments kept); a real function that cannot be found makes
+ * the call fail as glibc's would (NULL), dlerror aside. */
+__asm__(".macro TT_DL_REAL var, resolver\n"
+        "  movq \\var(%rip), %rax\n"
         "  testq %rax, %rax\n"
-        "  jnz 1f\n"
+        "  jnz 9f\n"
         "  pushq %rdi\n"
         "  .cfi_adjust_cfa_offset 8\n"
         "  pushq %rsi\n"
         "  .cfi_adjust_cfa_offset 8\n"
         "  subq $8, %rsp\n"
         "  .cfi_adjust_cfa_offset 8\n"
-        "  call tt_dl_resolve_dlsym\n"
+        "  call \\resolver\n"
         "  addq $8, %rsp\n"
         "  .cfi_adjust_cfa_offset -8\n"
         "  popq %rsi\n"
@@ -135,8 +131,19 @@ __asm__(".text\n"
         "  popq %rdi\n"
         "  .cfi_adjust_cfa_offset -8\n"
         "  testq %rax, %rax\n"
-        "  jz 3f\n"
-        "1:\n"
+        "  jnz 9f\n"
+        "  ret\n"
+        "9:\n"
+        ".endm\n");
+
+/* The entry points. On entry %rsp is 8 modulo 16; three pushes (or two and
+ * 8 bytes) make a call's alignment. */
+__asm__(".text\n"
+        ".globl dlsym\n"
+        ".type dlsym, @function\n"
+        "dlsym:\n"
+        "  .cfi_startproc\n"
+        "  TT_DL_REAL tt_dl_real_dlsym, tt_dl_resolve_dlsym\n"
         "  cmpq $-1, %rdi\n" /* RTLD_NEXT */
         "  je 2f\n"
         "  testq %rdi, %rdi\n" /* RTLD_DEFAULT */
@@ -144,8 +151,6 @@ __asm__(".text\n"
         "  jmp tt_dl_dlsym_handle\n"
         "2:\n"
         "  jmp *%rax\n"
-        "3:\n"
-        "  ret\n"
         "  .cfi_endproc\n"
         ".size dlsym, .-dlsym\n"
 
@@ -153,25 +158,7 @@ __asm__(".text\n"
         ".type dlopen, @function\n"
         "dlopen:\n"
         "  .cfi_startproc\n"
-        "  movq tt_dl_real_dlopen(%rip), %rax\n"
-        "  testq %rax, %rax\n"
-        "  jnz 1f\n"
-        "  pushq %rdi\n"
-        "  .cfi_adjust_cfa_offset 8\n"
-        "  pushq %rsi\n"
-        "  .cfi_adjust_cfa_offset 8\n"
-        "  subq $8, %rsp\n"
-        "  .cfi_adjust_cfa_offset 8\n"
-        "  call tt_dl_resolve_dlopen\n"
-        "  addq $8, %rsp\n"
-        "  .cfi_adjust_cfa_offset -8\n"
-        "  popq %rsi\n"
-        "  .cfi_adjust_cfa_offset -8\n"
-        "  popq %rdi\n"
-        "  .cfi_adjust_cfa_offset -8\n"
-        "  testq %rax, %rax\n"
-        "  jz 3f\n"
-        "1:\n"
+        "  TT_DL_REAL tt_dl_real_dlopen, tt_dl_resolve_dlopen\n"
         "  testl $8, %esi\n" /* RTLD_DEEPBIND */
         "  jz 2f\n"
         "  andl $-9, %esi\n"
@@ -190,7 +177,5 @@ __asm__(".text\n"
         "  .cfi_adjust_cfa_offset -8\n"
         "2:\n"
         "  jmp *%rax\n"
-        "3:\n"
-        "  ret\n"
         "  .cfi_endproc\n"
         ".size dlopen, .-dlopen\n");

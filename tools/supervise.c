@@ -155,6 +155,20 @@ struct child_proc {
   long session; /* another than tether's: it called setsid() */
 };
 
+/* A small file of /proc, whole or its first size - 1 bytes, NUL-ended in
+ * buf; false if it cannot be read. */
+static bool read_small(const char *path, char *buf, size_t size) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  ssize_t got = read(fd, buf, size - 1);
+  close(fd);
+  if (got <= 0)
+    return false;
+  buf[got] = '\0';
+  return true;
+}
+
 /* Calls fn for every process whose parent is tether (once the program has
  * exited, the orphans tether adopted). Pids are stable here, since only
  * this thread reaps. */
@@ -169,14 +183,8 @@ static void for_each_child(void (*fn)(const struct child_proc *, void *), void *
       continue;
     char path[300], buf[512];
     snprintf(path, sizeof path, "/proc/%.200s/stat", e->d_name);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    if (!read_small(path, buf, sizeof buf))
       continue;
-    ssize_t got = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (got <= 0)
-      continue;
-    buf[got] = '\0';
     /* "pid (comm) state ppid pgrp session ...": comm may hold anything,
      * even ") " */
     char *close_paren = strrchr(buf, ')');
@@ -260,14 +268,8 @@ static void probe_start(struct probe *pr) {
 static bool probe_pending(const struct probe *pr, int sig) {
   char path[64], buf[2048];
   snprintf(path, sizeof path, "/proc/%d/status", (int)pr->pid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  if (!read_small(path, buf, sizeof buf))
     return false;
-  ssize_t got = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (got <= 0)
-    return false;
-  buf[got] = '\0';
   static const char *const keys[] = {"\nShdPnd:", "\nSigPnd:"};
   for (size_t k = 0; k < 2; k++) {
     const char *at = strstr(buf, keys[k]);
@@ -417,14 +419,8 @@ static bool running_since_start(const char *dir, long pid) {
       return false;
   }
   snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  if (!read_small(path, buf, sizeof buf))
     return false;
-  ssize_t got = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (got <= 0)
-    return false;
-  buf[got] = '\0';
   /* after "(comm)": state is field 3, starttime field 22 (clock ticks
    * since boot) */
   const char *p = strrchr(buf, ')');

@@ -35,6 +35,21 @@ static NOINLINE __attribute__((unused)) void crash_null_write(long a, long b, lo
     *case_nowhere = (int)(a + b + c + d + e + f);
 }
 
+#include <sys/types.h> /* here: the cases name case.h's lines above (crash_null_write) */
+#include <sys/wait.h>
+
+/* Waits for child pid: its exit status, the signal that ended it with
+ * signal_too (else -1 for one a signal ended), -1 if it cannot be waited for. */
+static __attribute__((unused)) int wait_status(pid_t pid, int signal_too)
+{
+    int status;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid)
+        return -1;
+    if (WIFSIGNALED(status))
+        return signal_too ? WTERMSIG(status) : -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 /* No core file in the test's directory from a case that dies of a signal. */
 static __attribute__((unused)) void no_core_dump(void)
 {

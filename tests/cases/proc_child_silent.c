@@ -44,17 +44,6 @@ static NOINLINE void churn(char **inherited)
     *inherited = NULL;
 }
 
-/* The child's exit status, or the signal that ended it. */
-static int status_of(pid_t pid)
-{
-    int status;
-    if (pid < 0 || waitpid(pid, &status, 0) != pid)
-        return -1;
-    if (WIFSIGNALED(status))
-        return WTERMSIG(status);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "exec") == 0) {
@@ -72,7 +61,7 @@ int main(int argc, char **argv)
         scrub_stack();
         return 0;
     }
-    st[0] = status_of(pid);
+    st[0] = wait_status(pid, 1);
 
     pid = fork();
     if (pid == 0) {
@@ -81,7 +70,7 @@ int main(int argc, char **argv)
         scrub_stack();
         _exit(3);
     }
-    st[1] = status_of(pid);
+    st[1] = wait_status(pid, 1);
 
     pid = fork();
     if (pid == 0) {
@@ -89,7 +78,7 @@ int main(int argc, char **argv)
         scrub_stack();
         abort();
     }
-    st[2] = status_of(pid);
+    st[2] = wait_status(pid, 1);
 
     pid = fork();
     if (pid == 0) {
@@ -100,16 +89,16 @@ int main(int argc, char **argv)
             scrub_stack();
             _exit(4);
         }
-        _exit(status_of(g));
+        _exit(wait_status(g, 1));
     }
-    st[3] = status_of(pid);
+    st[3] = wait_status(pid, 1);
 
     pid = fork();
     if (pid == 0) {
         execl(argv[0], argv[0], "exec", (char *)NULL);
         _exit(127);
     }
-    st[4] = status_of(pid);
+    st[4] = wait_status(pid, 1);
 
     printf("exit %d, _exit %d, abort %d, grandchild %d, exec %d\n", st[0], st[1], st[2], st[3],
            st[4]);

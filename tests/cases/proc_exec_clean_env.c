@@ -29,14 +29,6 @@ static NOINLINE void leak(size_t n)
     (void)p;
 }
 
-static int status_of(pid_t pid)
-{
-    int status;
-    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-        return -1;
-    return WEXITSTATUS(status);
-}
-
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "exec") == 0) {
@@ -53,10 +45,10 @@ int main(int argc, char **argv)
         execve(argv[0], args, env);
         _exit(127);
     }
-    st[0] = status_of(pid);
+    st[0] = wait_status(pid, 0);
 
     char *none[] = {NULL};
-    st[1] = posix_spawn(&pid, argv[0], NULL, NULL, args, none) == 0 ? status_of(pid) : -1;
+    st[1] = posix_spawn(&pid, argv[0], NULL, NULL, args, none) == 0 ? wait_status(pid, 0) : -1;
 
     pid = fork();
     if (pid == 0) {
@@ -64,7 +56,7 @@ int main(int argc, char **argv)
         execle(argv[0], argv[0], "exec", (char *)NULL, env);
         _exit(127);
     }
-    st[2] = status_of(pid);
+    st[2] = wait_status(pid, 0);
 
     pid = fork();
     if (pid == 0) {
@@ -72,7 +64,7 @@ int main(int argc, char **argv)
         execv(argv[0], args);
         _exit(127);
     }
-    st[3] = status_of(pid);
+    st[3] = wait_status(pid, 0);
 
     printf("%d %d %d %d\n", st[0], st[1], st[2], st[3]);
     fflush(stdout);

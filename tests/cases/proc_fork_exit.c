@@ -26,14 +26,6 @@ static NOINLINE void leak(size_t n)
     (void)p;
 }
 
-static int status_of(pid_t pid)
-{
-    int status;
-    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-        return -1;
-    return WEXITSTATUS(status);
-}
-
 int main(void)
 {
     pid_t pid = fork();
@@ -42,12 +34,12 @@ int main(void)
         scrub_stack();
         _exit(3);
     }
-    int child = status_of(pid);
+    int child = wait_status(pid, 0);
 
     pid = vfork();
     if (pid == 0)
         _exit(5); /* only _exit is allowed here */
-    int vchild = status_of(pid);
+    int vchild = wait_status(pid, 0);
 
     printf("child %d, vfork child %d\n", child, vchild);
     fflush(stdout);

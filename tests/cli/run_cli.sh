@@ -137,21 +137,21 @@ if ${CC:-cc} -o "$tmp/count_signals" "$(dirname "$0")/count_signals.c" 2>"$tmp/c
   wait $gpid; rc=$?
   check "SIGINT to the process group reaches the program once" '[ $rc -eq 0 ] && [ "$(cat "$tmp/count")" = 1 ]'
 
-  rm -f "$tmp/ready"
-  "$T" -q "$tmp/count_signals" "$tmp/ready" >"$tmp/count" 2>/dev/null &
-  tpid=$!
-  wait_ready
-  kill -INT $tpid
-  wait $tpid; rc=$?
-  check "SIGINT to tether alone reaches the program once" '[ $rc -eq 0 ] && [ "$(cat "$tmp/count")" = 1 ]'
-
-  rm -f "$tmp/ready"
-  "$T" -q "$tmp/count_signals" "$tmp/ready" >"$tmp/count" 2>/dev/null &
-  tpid=$!
-  wait_ready
-  kill -INT $tpid $(cat /proc/$tpid/task/*/children 2>/dev/null)
-  wait $tpid; rc=$?
-  check "SIGINT to every process of the tree reaches the program once" '[ $rc -eq 0 ] && [ "$(cat "$tmp/count")" = 1 ]'
+  # count_once WHAT TREE: SIGINT to tether, and with TREE=tree to its
+  # children too (the program and the probe)
+  count_once() {
+    rm -f "$tmp/ready"
+    "$T" -q "$tmp/count_signals" "$tmp/ready" >"$tmp/count" 2>/dev/null &
+    tpid=$!
+    wait_ready
+    kids=
+    [ "$2" = tree ] && kids=$(cat /proc/$tpid/task/*/children 2>/dev/null)
+    kill -INT $tpid $kids
+    wait $tpid; rc=$?
+    check "SIGINT to $1 reaches the program once" '[ $rc -eq 0 ] && [ "$(cat "$tmp/count")" = 1 ]'
+  }
+  count_once "tether alone" one
+  count_once "every process of the tree" tree
 else
   echo "SKIP: signal counts (no C compiler: $(cat "$tmp/cc"))"
 fi
