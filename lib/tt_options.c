@@ -2,6 +2,7 @@
 /* The options parser (see tt_options.h). Shared by lib/ and tools/. */
 #include "tt_options.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "tt_fmt.h"
@@ -488,4 +489,31 @@ int tt_options_parse(struct tt_options *o, const char *s, char *err, size_t errs
   }
 #undef TT_PARSE_FAIL
   return rc;
+}
+
+int tt_options_check_path(const char *flag, const char *tmpl, char *err, size_t errsize) {
+  for (const char *s = tmpl; *s; s++) {
+    if (s[0] != '%')
+      continue;
+    if (s[1] == 'p' || s[1] == '%') {
+      s++;
+    } else if (s[1] == 'q' && s[2] == '{' && strchr(s + 3, '}')) {
+      const char *end = strchr(s + 3, '}');
+      char name[256];
+      size_t len = (size_t)(end - (s + 3));
+      if (len >= sizeof name)
+        len = sizeof name - 1;
+      memcpy(name, s + 3, len);
+      name[len] = '\0';
+      if (!getenv(name)) {
+        tt_fmt(err, errsize, "--%s: environment variable '%s' is not set", flag, name);
+        return -1;
+      }
+      s = end;
+    } else {
+      tt_fmt(err, errsize, "--%s: expected 'p', 'q{VAR}' or '%%' after '%%' in '%s'", flag, tmpl);
+      return -1;
+    }
+  }
+  return 0;
 }

@@ -280,6 +280,19 @@ int main(int argc, char **argv) {
     fputs(notes, stderr);
   if (!check_suppression_files(scratch.suppressions))
     return 1;
+  /* a file name that would expand to something else than meant (an unset
+   * variable became "", a stray % stayed): refused before anything runs */
+  const struct {
+    const char *flag, *value;
+  } paths[] = {{"log-file", scratch.log_file}, {"json", scratch.json},
+               {"sarif", scratch.sarif}, {"xml-file", scratch.xml_file}};
+  for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
+    char perr[TT_OPT_PATH_MAX + 128];
+    if (tt_options_check_path(paths[k].flag, paths[k].value, perr, sizeof perr) != 0) {
+      fprintf(stderr, "tether: %s\n", perr);
+      return 1;
+    }
+  }
 
   char lib[PATH_MAX];
   if (!find_lib(lib, sizeof lib)) {

@@ -69,6 +69,15 @@ check "LD_PRELOAD: bad TETHER_OPTIONS runs the program" '[ $rc -eq 0 ] && grep -
 check "LD_PRELOAD: one warning line" '[ $(grep -c "Warning: TETHER_OPTIONS: unknown option .bogus." "$tmp/e") -eq 1 ]'
 check "LD_PRELOAD: later good options still apply" 'grep -q "still reachable in loss record" "$tmp/e"'
 
+# A file name that would not expand as meant is refused before anything
+# runs, as Valgrind refuses it (an unset variable became "", a stray % stayed).
+env -u TT_CLI_UNSET "$T" --log-file="$tmp/l.%q{TT_CLI_UNSET}.txt" sh -c "echo ran >'$tmp/ran2'" 2>"$tmp/e"; rc=$?
+check "log file with an unset variable: refused" '[ $rc -eq 1 ] && [ ! -e "$tmp/ran2" ] && [ "$(cat "$tmp/e")" = "tether: --log-file: environment variable '"'"'TT_CLI_UNSET'"'"' is not set" ]'
+"$T" --json="$tmp/j.%z.json" true 2>"$tmp/e"; rc=$?
+check "a stray % in a file name: refused" '[ $rc -eq 1 ] && grep -q "^tether: --json: expected .p., .q{VAR}. or .%. after .%. in " "$tmp/e"'
+TT_CLI_SET=abc "$T" -q --log-file="$tmp/l.%q{TT_CLI_SET}.%p.txt" true 2>"$tmp/e"; rc=$?
+check "a set variable and %p expand" '[ $rc -eq 0 ] && ls "$tmp"/l.abc.[0-9]*.txt >/dev/null 2>&1'
+
 # A report that cannot be written (a full disk) is said, not lost silently.
 if [ -w /dev/full ]; then
   "$T" --error-exitcode=5 --log-file=/dev/full "$EX" >/dev/null 2>"$tmp/e"; rc=$?

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* tt_options: defaults, the TETHER_OPTIONS parser and its error messages. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <CUnit/CUnit.h>
@@ -661,6 +662,22 @@ static void test_choices(void) {
 int options_init(void) { return 0; }
 int options_cleanup(void) { return 0; }
 
+/* A file name's %: p, q{VAR} with VAR set, or %; anything else refused. */
+static void test_check_path(void) {
+  char e[256];
+  setenv("TT_UNIT_SET", "x", 1);
+  unsetenv("TT_UNIT_UNSET");
+  CU_ASSERT_EQUAL(tt_options_check_path("log-file", "", e, sizeof e), 0);
+  CU_ASSERT_EQUAL(tt_options_check_path("log-file", "r.%p.%%.%q{TT_UNIT_SET}.txt", e, sizeof e), 0);
+  CU_ASSERT_EQUAL(tt_options_check_path("log-file", "r.%q{TT_UNIT_UNSET}.txt", e, sizeof e), -1);
+  CU_ASSERT_STRING_EQUAL(e, "--log-file: environment variable 'TT_UNIT_UNSET' is not set");
+  CU_ASSERT_EQUAL(tt_options_check_path("json", "r.%z", e, sizeof e), -1);
+  CU_ASSERT_STRING_EQUAL(e, "--json: expected 'p', 'q{VAR}' or '%' after '%' in 'r.%z'");
+  CU_ASSERT_EQUAL(tt_options_check_path("json", "r.%q{NO_END", e, sizeof e), -1);
+  CU_ASSERT_EQUAL(tt_options_check_path("json", "r.%", e, sizeof e), -1);
+  unsetenv("TT_UNIT_SET");
+}
+
 CU_TestInfo options_tests[] = {
     {"defaults", test_defaults},
     {"table", test_table},
@@ -699,5 +716,6 @@ CU_TestInfo options_tests[] = {
     {"signal names", test_signal_name},
     {"leak-check-heuristics", test_heuristics},
     {"choices: gen-suppressions, check-dangling, show-reachable, tool", test_choices},
+    {"file names: every % expands as meant", test_check_path},
     CU_TEST_INFO_NULL,
 };
