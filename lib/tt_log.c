@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "tt_options.h"
 #include "tt_os.h"
 
 #define TT_LOG_MAX_ERRORS 50
@@ -200,17 +201,12 @@ void tt_log_expand_path(const char *tmpl, char *out, size_t size) {
       out[n++] = '%';
       s++;
     } else if (s[0] == '%' && s[1] == 'q' && s[2] == '{') {
-      const char *end = strchr(s + 3, '}');
-      if (!end) {
+      if (!strchr(s + 3, '}')) {
         out[n++] = *s;
         continue;
       }
       char name[256];
-      size_t len = (size_t)(end - (s + 3));
-      if (len >= sizeof name)
-        len = sizeof name - 1;
-      memcpy(name, s + 3, len);
-      name[len] = '\0';
+      const char *end = tt_options_env_name(s, name, sizeof name);
       const char *v = tt_os_getenv(name);
       n += tt_fmt(out + n, size - n, "%s", v ? v : "");
       s = end;

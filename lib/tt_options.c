@@ -491,6 +491,16 @@ int tt_options_parse(struct tt_options *o, const char *s, char *err, size_t errs
   return rc;
 }
 
+const char *tt_options_env_name(const char *s, char *name, size_t size) {
+  const char *end = strchr(s + 3, '}');
+  size_t len = (size_t)(end - (s + 3));
+  if (len >= size)
+    len = size - 1;
+  memcpy(name, s + 3, len);
+  name[len] = '\0';
+  return end;
+}
+
 int tt_options_check_path(const char *flag, const char *tmpl, char *err, size_t errsize) {
   for (const char *s = tmpl; *s; s++) {
     if (s[0] != '%')
@@ -498,13 +508,8 @@ int tt_options_check_path(const char *flag, const char *tmpl, char *err, size_t 
     if (s[1] == 'p' || s[1] == '%') {
       s++;
     } else if (s[1] == 'q' && s[2] == '{' && strchr(s + 3, '}')) {
-      const char *end = strchr(s + 3, '}');
       char name[256];
-      size_t len = (size_t)(end - (s + 3));
-      if (len >= sizeof name)
-        len = sizeof name - 1;
-      memcpy(name, s + 3, len);
-      name[len] = '\0';
+      const char *end = tt_options_env_name(s, name, sizeof name);
       if (!getenv(name)) {
         tt_fmt(err, errsize, "--%s: environment variable '%s' is not set", flag, name);
         return -1;

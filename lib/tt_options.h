@@ -83,6 +83,9 @@ const char *tt_options_signal_name(int sig) TT_HIDDEN;
 /* Text of a kind set, e.g. "definite,possible". */
 void tt_options_kinds_str(unsigned kinds, char *buf, size_t size) TT_HIDDEN;
 
+/* s points at "%q{NAME}" of a file name (its '}' there): NAME into name
+ * (cut to size - 1); returns where the '}' is. */
+const char *tt_options_env_name(const char *s, char *name, size_t size) TT_HIDDEN;
 /* Whether tmpl (the value of --flag, a file name) expands as meant: every
  * % followed by p, q{VAR} with VAR set, or %; else -1 and one line in err,
  * as Valgrind refuses such a name ("environment variable 'X' is not set"). */
