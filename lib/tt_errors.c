@@ -173,6 +173,14 @@ static void describe_address(struct tt_out *o, uintptr_t addr) {
                    off, name);
     return;
   }
+  if (tt_heap_header_damaged(addr)) {
+    tt_report_line(o, " Address 0x%lx is the start of a block whose header was written over "
+                      "(the %zu bytes before it, where tether keeps the block's record): an "
+                      "underrun of this block, or an overrun of the one before it; tether no "
+                      "longer knows the block and leaves it allocated",
+                   (unsigned long)addr, (size_t)TT_HEAP_PREFIX);
+    return;
+  }
   tt_report_line(o, " Address 0x%lx is not stack'd, malloc'd or (recently) free'd",
                  (unsigned long)addr);
 }

@@ -671,6 +671,18 @@ static TT_NO_ASAN struct hdr *hdr_find(uintptr_t p) {
   return h;
 }
 
+bool TT_NO_ASAN tt_heap_header_damaged(uintptr_t p) {
+  if (!headerable(p) || !gran_marked(p) || hdr_find(p))
+    return false;
+  const struct hdr *h = (const struct hdr *)(p - TT_HEAP_PREFIX);
+  uint64_t w0 = __atomic_load_n(&h->w0, __ATOMIC_RELAXED);
+  uint64_t w1 = __atomic_load_n(&h->w1, __ATOMIC_RELAXED);
+  /* the prefixed flag and the marker still there, the check word not: a
+   * header written over from below (an underrun reaches the check word,
+   * next to the block, first) */
+  return (w0 & ((uint64_t)TT_BLOCK_PREFIXED << 56)) && (w1 & HDR_MARK);
+}
+
 /* ---- per-thread state ----------------------------------------------------- */
 
 /* A second thread is about to change headers: from now on every change of

@@ -159,6 +159,10 @@ enum tt_free_status tt_heap_mark_freed(uintptr_t addr, uint32_t free_stack,
  * (a zero-size block counts as one byte). Visits every shard: for error
  * reports only. */
 bool tt_heap_find_containing(uintptr_t addr, struct tt_block *out) TT_HIDDEN;
+/* Whether p looks like the start of a prefixed block whose header the
+ * program wrote over (an underrun): the header's flag and marker are
+ * there, its check word does not match. tether no longer knows the block. */
+bool tt_heap_header_damaged(uintptr_t p) TT_HIDDEN;
 /* Updates the live block at addr: its owner when set_owner, then its flags
  * (TT_BLOCK_LIVE_FLAGS only) lose clear_flags and gain set_flags. False
  * (nothing changed) if addr is not a live block's start; else the record as

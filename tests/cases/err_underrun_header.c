@@ -1,9 +1,10 @@
 // err_underrun_header: a program that writes just below a block writes over
 // tether's record of it (32 bytes before each malloc'd block): the block is
-// no longer recognised, its free is an invalid free "not stack'd, malloc'd
-// or (recently) free'd", it is not freed, and the exit check leaves it out.
-// The program runs on. (docs/usage.md, "What tether changes in the
-// program's heap"; Valgrind reports the write itself instead.)
+// no longer recognised, its free is an invalid free, it is not freed, and
+// the exit check leaves it out. The program runs on. The report says the
+// header was written over (it said "not stack'd, malloc'd or (recently)
+// free'd" of a pointer malloc returned). (docs/usage.md, "What tether
+// changes in the program's heap"; Valgrind reports the write itself.)
 // TOOLS: tether
 // EXPECT definitely: 0 bytes in 0 blocks
 // EXPECT indirectly: 0 bytes in 0 blocks
@@ -14,9 +15,9 @@
 // EXPECT errors: 1 from 1
 // EXPECT seq: ^Invalid free\(\) / delete / delete\[\] / realloc\(\)$
 // EXPECT next: ^   at 0x[0-9A-F]+: free \(
-// EXPECT next: ^   by 0x[0-9A-F]+: release \(err_underrun_header.c:27\)$
-// EXPECT next: ^   by 0x[0-9A-F]+: main \(err_underrun_header.c:38\)$
-// EXPECT next: ^ Address 0x[0-9a-f]+ is not stack'd, malloc'd or \(recently\) free'd$
+// EXPECT next: ^   by 0x[0-9A-F]+: release \(err_underrun_header.c:28\)$
+// EXPECT next: ^   by 0x[0-9A-F]+: main \(err_underrun_header.c:39\)$
+// EXPECT next: ^ Address 0x[0-9a-f]+ is the start of a block whose header was written over \(the 32 bytes before it, where tether keeps the block's record\): an underrun of this block, or an overrun of the one before it; tether no longer knows the block and leaves it allocated$
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
