@@ -938,8 +938,17 @@ static void test_prefixed_forged_and_damaged(void) {
   /* a header the program wrote over is no header */
   unsigned char save[TT_HEAP_PREFIX];
   memcpy(save, (void *)(p - TT_HEAP_PREFIX), sizeof save);
+  CU_ASSERT_FALSE(tt_heap_header_damaged(p)); /* intact */
   ((unsigned char *)p)[-1] ^= 0x40;
   CU_ASSERT_FALSE(tt_heap_lookup(p, NULL));
+  CU_ASSERT_TRUE(tt_heap_header_damaged(p)); /* an underrun into the check word */
+  memset((void *)(p - TT_HEAP_PREFIX), 0x41, TT_HEAP_PREFIX);
+  CU_ASSERT_FALSE(tt_heap_header_damaged(p)); /* all of it: nothing left to tell */
+  /* a copy of another block's header reads as one written over: its check
+   * is not q's (only an invalid free's wording depends on it) */
+  CU_ASSERT_TRUE(tt_heap_header_damaged(q));
+  memset((void *)(q + 64 - TT_HEAP_PREFIX), 0, TT_HEAP_PREFIX);
+  CU_ASSERT_FALSE(tt_heap_header_damaged(q + 64)); /* zeros: no header there at all */
   memcpy((void *)(p - TT_HEAP_PREFIX), save, sizeof save);
   ((unsigned char *)p)[-24] ^= 0x01; /* the stack word */
   CU_ASSERT_FALSE(tt_heap_lookup(p, NULL));
