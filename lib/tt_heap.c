@@ -218,10 +218,12 @@ static bool insert(uintptr_t addr, uint64_t size_kind, uint32_t stack, uint32_t 
 }
 
 static void index_mark(uintptr_t p);
+static inline void span_check(uintptr_t p, uint64_t size);
 
 bool tt_heap_insert(uintptr_t addr, size_t size, uint32_t stack, uint32_t owner,
                     enum tt_alloc_kind kind) {
   index_mark(addr);
+  span_check(addr, (uint64_t)size & TT_SIZE_MASK);
   return insert(addr, ((uint64_t)size & TT_SIZE_MASK) | ((uint64_t)kind << TT_SIZE_BITS), stack,
                 owner);
 }
@@ -603,10 +605,34 @@ static inline bool gran_marked(uintptr_t p) {
  * read there. */
 static uint64_t imap[GMAP_WORDS];
 
-static void index_mark(uintptr_t p) {
-  uintptr_t g = p >> GRAN_SHIFT;
-  if (!(p >> 47) && !((__atomic_load_n(&imap[g / 64], __ATOMIC_RELAXED) >> (g % 64)) & 1))
+static void imap_mark(uintptr_t g) {
+  if (!((__atomic_load_n(&imap[g / 64], __ATOMIC_RELAXED) >> (g % 64)) & 1))
     __atomic_fetch_or(&imap[g / 64], 1ull << (g % 64), __ATOMIC_RELAXED);
+}
+
+static void index_mark(uintptr_t p) {
+  if (!(p >> 47))
+    imap_mark(p >> GRAN_SHIFT);
+}
+
+/* A block that reaches past the megabyte where it starts: the megabytes
+ * after it are marked in imap too. The program may take away a page of it
+ * there (a guard page in the middle of a freed buffer), and the quarantine
+ * must be asked about that page: marking only the first megabyte missed it
+ * once in 256 runs of case err_freed_taken_away, and evicting the block
+ * faulted. */
+static TT_NOINLINE void span_mark(uintptr_t p, uint64_t size) {
+  uintptr_t last = p + size - 1;
+  if (last < p || (last >> 47))
+    last = ((uintptr_t)1 << 47) - 1;
+  for (uintptr_t g = (p >> GRAN_SHIFT) + 1; g <= last >> GRAN_SHIFT; g++)
+    imap_mark(g);
+}
+
+/* Marks the megabytes after p's that [p, p + size) reaches, if any. */
+static inline void span_check(uintptr_t p, uint64_t size) {
+  if (TT_UNLIKELY(((p & ((1ull << GRAN_SHIFT) - 1)) + size) > (1ull << GRAN_SHIFT)) && !(p >> 47))
+    span_mark(p, size);
 }
 
 bool tt_heap_range_marked(uintptr_t lo, uintptr_t hi) {
@@ -821,6 +847,7 @@ static TT_NO_ASAN void hdr_insert(uintptr_t p, uint64_t size_kind, uint32_t stac
     init_key();
   if (TT_UNLIKELY(!gran_marked(p)))
     gran_mark(p);
+  span_check(p, size_kind & TT_SIZE_MASK);
   bool flagged;
   struct hthread *h = ht_enter(&flagged);
   struct hdr *hd = (struct hdr *)(p - TT_HEAP_PREFIX);
@@ -1220,6 +1247,7 @@ bool tt_heap_insert_prefixed(uintptr_t addr, size_t size, uint32_t stack, uint32
     return true;
   }
   index_mark(addr);
+  span_check(addr, size & TT_SIZE_MASK);
   return insert(addr, size_kind | ((uint64_t)TT_BLOCK_PREFIXED << 56), stack, owner);
 }
 
