@@ -4,7 +4,7 @@
  * arguments (misuse is one warning line, never a crash), then drives owners,
  * roots and the check. Also the --check-signal thread.
  *
- * Every call raises the re-entrancy guard first (tt_preload_enter), so what
+ * Every call raises the re-entrancy guard first (tt_preload_enter_api), so what
  * tether allocates on the program's behalf (names, reports) is its own. */
 #ifndef TETHER_IMPLEMENTATION
 #define TETHER_IMPLEMENTATION
@@ -54,7 +54,7 @@ static void not_a_block(const char *call, const void *p) {
 TT_EXPORT int tether_running(void) { return 1; }
 
 TT_EXPORT void tether_set_owner(const void *block, const char *owner) {
-  if (!tt_preload_enter())
+  if (!tt_preload_enter_api("tether_set_owner"))
     return;
   uint32_t id = tt_owners_intern(owner);
   struct tt_block before;
@@ -66,7 +66,7 @@ TT_EXPORT void tether_set_owner(const void *block, const char *owner) {
 }
 
 TT_EXPORT TT_NOINLINE void tether_transfer(const void *block, const char *new_owner) {
-  if (!tt_preload_enter())
+  if (!tt_preload_enter_api("tether_transfer"))
     return;
   uint32_t stack = tt_preload_capture(TT_RA_SLOT());
   uint32_t id = tt_owners_intern(new_owner);
@@ -83,7 +83,7 @@ TT_EXPORT TT_NOINLINE void tether_transfer(const void *block, const char *new_ow
 }
 
 TT_EXPORT const char *tether_owner_of(const void *block) {
-  if (!block || !tt_preload_enter())
+  if (!block || !tt_preload_enter_api("tether_owner_of"))
     return NULL;
   struct tt_block b;
   const char *name = NULL;
@@ -95,7 +95,7 @@ TT_EXPORT const char *tether_owner_of(const void *block) {
 }
 
 TT_EXPORT void tether_scope_push(const char *owner) {
-  if (!tt_preload_enter())
+  if (!tt_preload_enter_api("tether_scope_push"))
     return;
   tt_owners_push(tt_owners_intern(owner));
   if (tt_owners_depth() == TT_OWNER_SCOPE_MAX + 1)
@@ -106,7 +106,7 @@ TT_EXPORT void tether_scope_push(const char *owner) {
 }
 
 TT_EXPORT void tether_scope_pop(void) {
-  if (!tt_preload_enter())
+  if (!tt_preload_enter_api("tether_scope_pop"))
     return;
   if (!tt_owners_pop())
     tt_warn("tether_scope_pop: no scope to pop on this thread (a pop without a push); ignored");
@@ -114,7 +114,7 @@ TT_EXPORT void tether_scope_pop(void) {
 }
 
 TT_EXPORT void tether_ignore(const void *block) {
-  if (!tt_preload_enter())
+  if (!tt_preload_enter_api("tether_ignore"))
     return;
   if (!block || !tt_heap_update_live((uintptr_t)block, false, 0, TT_BLOCK_IGNORED, 0, NULL))
     not_a_block("tether_ignore", block);
@@ -123,7 +123,7 @@ TT_EXPORT void tether_ignore(const void *block) {
 
 TT_EXPORT void tether_refcounted(const void *object, const void *count_field,
                                  size_t count_size) {
-  if (!tt_preload_enter())
+  if (!tt_preload_enter_api("tether_refcounted"))
     return;
   struct tt_block b;
   if (count_size != 1 && count_size != 2 && count_size != 4 && count_size != 8) {
@@ -148,7 +148,7 @@ TT_EXPORT void tether_refcounted(const void *object, const void *count_field,
 /* ======================================================================== */
 
 TT_EXPORT void tether_register_root(const void *begin, size_t size) {
-  if (!tt_preload_enter())
+  if (!tt_preload_enter_api("tether_register_root"))
     return;
   if (!begin || !size || (uintptr_t)begin + size < (uintptr_t)begin)
     tt_warn("tether_register_root: [0x%lx, +%'zu) is not a memory range; ignored",
@@ -159,7 +159,7 @@ TT_EXPORT void tether_register_root(const void *begin, size_t size) {
 }
 
 TT_EXPORT void tether_unregister_root(const void *begin) {
-  if (!tt_preload_enter())
+  if (!tt_preload_enter_api("tether_unregister_root"))
     return;
   if (!tt_roots_unregister((uintptr_t)begin))
     tt_warn("tether_unregister_root: no root was registered at 0x%lx; ignored",
@@ -196,7 +196,7 @@ static TT_NOINLINE size_t run_check(enum tt_check_mode mode, uint32_t owner, con
 TT_EXPORT size_t tether_check_owner(const char *owner) {
   struct tt_thread_state regs;
   tt_os_save_own_registers(&regs); /* the program's, before tether's code runs */
-  if (!tt_preload_enter())
+  if (!tt_preload_enter_api("tether_check_owner"))
     return 0;
   size_t n = 0;
   uint32_t id = tt_owners_find(owner);
@@ -209,7 +209,7 @@ TT_EXPORT size_t tether_check_owner(const char *owner) {
 TT_EXPORT size_t tether_check_leaks(void) {
   struct tt_thread_state regs;
   tt_os_save_own_registers(&regs); /* the program's, before tether's code runs */
-  if (!tt_preload_enter())
+  if (!tt_preload_enter_api("tether_check_leaks"))
     return 0;
   size_t n = run_check(TT_CHECK_FULL, 0, "Leak check (tether_check_leaks):", tt_os_current_sp(),
                        regs.regs);
@@ -220,7 +220,7 @@ TT_EXPORT size_t tether_check_leaks(void) {
 TT_EXPORT size_t tether_check_new_leaks(void) {
   struct tt_thread_state regs;
   tt_os_save_own_registers(&regs); /* the program's, before tether's code runs */
-  if (!tt_preload_enter())
+  if (!tt_preload_enter_api("tether_check_new_leaks"))
     return 0;
   size_t n = run_check(TT_CHECK_NEW, 0, "Leak check, new leaks only (tether_check_new_leaks):",
                        tt_os_current_sp(), regs.regs);

@@ -134,6 +134,7 @@ struct ctx {
   size_t nrefc, refc_bytes;
   int rc;
   uint64_t t_stop, t_scan, t_cycles, t_refcounts;
+  size_t unlisted; /* blocks the counters have and the snapshot could not list */
 };
 
 /* The check's arrays: a million blocks take tens of megabytes, read at
@@ -494,8 +495,10 @@ static void stopped_world_cb(void *arg) {
      * underrun) is counted but cannot be listed. The arrays are zero-filled
      * mappings, so what was not written is a zero address at the end. */
     size_t got = tt_heap_snapshot_locked(c->blocks, c->n, c->qblocks, c->nq);
-    if (got < c->n)
+    if (got < c->n) {
+      c->unlisted = c->n - got;
       c->n = got;
+    }
     while (c->nq && !c->qblocks[c->nq - 1].addr)
       c->nq--;
     tt_heap_snapshot_untracked_locked(c->oblocks, c->no);
@@ -1366,6 +1369,12 @@ static int check_run_here(const struct tt_check_request *req, struct tt_leak_tot
   }
   if (c.rc != 0)
     goto out;
+  if (c.unlisted && req->mode == TT_CHECK_EXIT)
+    tt_warn("%'zu block%s tether recorded could not be found at exit: the %zu bytes before each, "
+            "where tether keeps its record, were written over (an underrun of the block, or an "
+            "overrun of the one before it) or made unreadable; %s left out of this report",
+            c.unlisted, c.unlisted == 1 ? "" : "s", (size_t)TT_HEAP_PREFIX,
+            c.unlisted == 1 ? "it is" : "they are");
 
   if (req->mode == TT_CHECK_OWNER) {
     c.rc = owner_report(&c, res);

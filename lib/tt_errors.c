@@ -144,21 +144,32 @@ static void end(struct tt_out *o) {
   tt_out_flush(o);
 }
 
+/* " Address 0x... is K bytes inside a block of size N alloc'd" (or
+ * "before" one: in tether's header, to the program just before the block,
+ * where a C++ delete[] of a malloc'd array releases new[]'s cookie), or
+ * "free'd" with the free stack and "Block was alloc'd at"; then the
+ * allocation stack. */
+static void describe_in_block(struct tt_out *o, uintptr_t addr, const struct tt_block *b) {
+  bool before = addr < b->addr;
+  size_t k = before ? b->addr - addr : addr - b->addr;
+  const char *where = before ? "before" : "inside";
+  if (tt_block_quarantined(b)) {
+    tt_report_line(o, " Address 0x%lx is %'zu bytes %s a block of size %'zu free'd",
+                   (unsigned long)addr, k, where, tt_block_size(b));
+    tt_report_release_stack(o, tt_block_free_stack(b), tt_block_release_kind(b), opts);
+    tt_report_line(o, " Block was alloc'd at");
+  } else {
+    tt_report_line(o, " Address 0x%lx is %'zu bytes %s a block of size %'zu alloc'd",
+                   (unsigned long)addr, k, where, tt_block_size(b));
+  }
+  tt_report_stack(o, b->stack, tt_block_kind(b), opts);
+}
+
 /* " Address 0x... is ..." for an address tether holds no record for. */
 static void describe_address(struct tt_out *o, uintptr_t addr) {
   struct tt_block b;
-  if (tt_heap_find_containing(addr, &b)) {
-    size_t off = addr - b.addr;
-    if (tt_block_quarantined(&b)) {
-      tt_report_line(o, " Address 0x%lx is %'zu bytes inside a block of size %'zu free'd",
-                     (unsigned long)addr, off, tt_block_size(&b));
-      tt_report_release_stack(o, tt_block_free_stack(&b), tt_block_release_kind(&b), opts);
-      tt_report_line(o, " Block was alloc'd at");
-    } else {
-      tt_report_line(o, " Address 0x%lx is %'zu bytes inside a block of size %'zu alloc'd",
-                     (unsigned long)addr, off, tt_block_size(&b));
-    }
-    tt_report_stack(o, b.stack, tt_block_kind(&b), opts);
+  if (tt_heap_find_containing(addr, &b) || tt_heap_find_header_holding(addr, &b)) {
+    describe_in_block(o, addr, &b);
     return;
   }
   int thread = tt_roots_thread_of(addr);
@@ -197,9 +208,14 @@ static void bad_free_here(enum tt_error_kind kind, enum tt_release_kind how, uin
     const struct tt_block *blk = b;
     if (!blk && tt_heap_find_containing(addr, &inside))
       blk = &inside; /* an interior pointer: the block it is in */
+    else if (!blk && tt_heap_find_header_holding(addr, &inside))
+      blk = &inside; /* just before the block (describe_address says so) */
     if (blk) {
       c->info.size = tt_block_size(blk);
-      c->info.offset = addr - blk->addr;
+      if (addr < blk->addr)
+        c->info.before = blk->addr - addr;
+      else
+        c->info.offset = addr - blk->addr;
       c->info.alloc_stack = blk->stack;
       c->info.alloc_kind = tt_block_kind(blk);
       if (tt_block_quarantined(blk)) {
@@ -220,19 +236,10 @@ static void bad_free_here(enum tt_error_kind kind, enum tt_release_kind how, uin
   else
     tt_report_line(&o, "Invalid free() / delete / delete[] / realloc()");
   tt_report_release_stack(&o, stack, how, opts);
-  if (!b) {
+  if (!b)
     describe_address(&o, addr);
-  } else if (tt_block_quarantined(b)) {
-    tt_report_line(&o, " Address 0x%lx is %'zu bytes inside a block of size %'zu free'd",
-                   (unsigned long)addr, (size_t)(addr - b->addr), tt_block_size(b));
-    tt_report_release_stack(&o, tt_block_free_stack(b), tt_block_release_kind(b), opts);
-    tt_report_line(&o, " Block was alloc'd at");
-    tt_report_stack(&o, b->stack, tt_block_kind(b), opts);
-  } else {
-    tt_report_line(&o, " Address 0x%lx is %'zu bytes inside a block of size %'zu alloc'd",
-                   (unsigned long)addr, (size_t)(addr - b->addr), tt_block_size(b));
-    tt_report_stack(&o, b->stack, tt_block_kind(b), opts);
-  }
+  else
+    describe_in_block(&o, addr, b);
   end(&o);
   gen_suppression(&o, TT_SUPP_FREE, frames_buf, shown);
   tt_out_flush(&o);

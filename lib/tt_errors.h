@@ -60,6 +60,8 @@ struct tt_error_info {
   uintptr_t addr;          /* the address in question */
   size_t size;             /* the block's size, or 0 */
   size_t offset;           /* addr's offset in the block */
+  size_t before;           /* or, for a release of an address in the bytes just
+                              before the block (tether's header), how many */
   uint64_t count_value, refs; /* refcounts */
 };
 /* Calls fn for every distinct error not suppressed, in the order they

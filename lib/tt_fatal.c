@@ -62,12 +62,15 @@ static int take(int sig) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = handler;
-  /* Not SA_ONSTACK: an alternate signal stack is often small (Rust gives
-   * every thread 8 KB and a guard page, much of it the kernel's signal
-   * frame), and the thread's own stack is where the handler finds room. A
-   * stack overflow is then not reported (the kernel cannot run a handler
-   * there) and ends the process as it would have. */
+  /* SA_ONSTACK only for the faults a stack overflow raises: there the
+   * thread's own stack has no room left, and the alternate stack tether
+   * gives each thread that has none (tt_fatal_altstack_give) has 64 KB.
+   * Not for the others: a program's alternate stack is often small (Rust
+   * gives every thread 8 KB and a guard page, much of it the kernel's signal
+   * frame), and the thread's own stack is where the handler finds room. */
   sa.sa_flags = SA_SIGINFO | SA_RESTART;
+  if (sig == SIGSEGV || sig == SIGBUS)
+    sa.sa_flags |= SA_ONSTACK;
   sigfillset(&sa.sa_mask);
   const int sync[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, tt_os_stop_signal()};
   for (size_t i = 0; i < sizeof sync / sizeof sync[0]; i++)
@@ -100,6 +103,61 @@ int tt_fatal_install(tt_fatal_handler_fn fn, int spare) {
   }
   tt_spin_unlock(&disp_lock);
   return n;
+}
+
+/* Alternate signal stacks: each thread's mapping (a guard page, then
+ * TT_FATAL_ALTSTACK_BYTES), kept for the next thread when its thread ends
+ * (a thread that starts and ends costs two sigaltstack calls, not a mapping
+ * and an unmapping). The pool's slots are taken and filled by atomic
+ * exchange: no lock, which a fork could leave held. */
+#define TT_ALTSTACK_MAP (TT_FATAL_ALTSTACK_BYTES + 4096)
+#define TT_ALTSTACK_POOL 64
+static __thread char *altstack __attribute__((tls_model("initial-exec")));
+static char *altstack_pool[TT_ALTSTACK_POOL];
+
+static char *pool_take(void) {
+  for (int i = 0; i < TT_ALTSTACK_POOL; i++)
+    if (__atomic_load_n(&altstack_pool[i], __ATOMIC_RELAXED)) {
+      char *m = __atomic_exchange_n(&altstack_pool[i], NULL, __ATOMIC_ACQ_REL);
+      if (m)
+        return m;
+    }
+  return NULL;
+}
+
+static void pool_put(char *m) {
+  for (int i = 0; i < TT_ALTSTACK_POOL; i++) {
+    char *none = NULL;
+    if (__atomic_compare_exchange_n(&altstack_pool[i], &none, m, false, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_RELAXED))
+      return;
+  }
+  tt_os_unmap(m, TT_ALTSTACK_MAP);
+}
+
+void tt_fatal_altstack_give(void) {
+  if (altstack || !handler)
+    return;
+  char *m = pool_take();
+  if (!m) {
+    m = tt_os_map(TT_ALTSTACK_MAP);
+    if (!m)
+      return;
+    tt_os_protect_none(m, 4096); /* an overflow of it faults, not corrupts */
+  }
+  if (!tt_os_altstack_set_if_none(m + 4096, TT_FATAL_ALTSTACK_BYTES)) {
+    pool_put(m);
+    return;
+  }
+  altstack = m;
+}
+
+void tt_fatal_altstack_drop(void) {
+  char *m = altstack;
+  if (!m || !tt_os_altstack_release(m + 4096))
+    return;
+  altstack = NULL;
+  pool_put(m);
 }
 
 /* A one-shot handler (SA_RESETHAND: a crash handler that prints, then
@@ -466,6 +524,13 @@ void tt_fatal_info_of(const siginfo_t *si, int sig, struct tt_fatal_info *out) {
     out->has_addr = true;
     out->addr = (uintptr_t)si->si_addr;
   }
+}
+
+bool tt_fatal_is_stack_overflow(int sig, const siginfo_t *si, uintptr_t sp) {
+  if (sig != SIGSEGV || !si || si->si_code <= 0 || !sp)
+    return false;
+  uintptr_t a = (uintptr_t)si->si_addr;
+  return a < sp ? sp - a <= 64 * 1024 : a - sp < 4096;
 }
 
 const char *tt_fatal_describe(const siginfo_t *si, int self_pid, char *buf, size_t size) {

@@ -36,6 +36,22 @@ void tt_fatal_note_disposition(int sig) TT_HIDDEN;
  * (a signal of tether's own, or 0), which is left to its user. Returns how
  * many it took. */
 int tt_fatal_install(tt_fatal_handler_fn handler, int spare) TT_HIDDEN;
+/* Bytes of the alternate signal stack tether gives a thread that has none
+ * (tt_fatal_altstack_give), above a guard page. */
+#define TT_FATAL_ALTSTACK_BYTES ((size_t)64 * 1024)
+/* Gives the calling thread an alternate signal stack if it has none, so a
+ * stack overflow's SIGSEGV still finds room for tether's handler (taken
+ * with SA_ONSTACK for SIGSEGV and SIGBUS). Nothing once installed handlers
+ * are gone, or where the program set its own. */
+void tt_fatal_altstack_give(void) TT_HIDDEN;
+/* The calling thread is exiting: its alternate stack goes back to a pool
+ * for the next thread (unless the program replaced it, or a handler runs
+ * on it). */
+void tt_fatal_altstack_drop(void) TT_HIDDEN;
+/* Whether a SIGSEGV at fault address addr, with the stack pointer at sp,
+ * is a stack overflow: the access is within 64 KB below or 4 KB above sp
+ * (a call's push, a frame's probe or its first store). */
+bool tt_fatal_is_stack_overflow(int sig, const siginfo_t *si, uintptr_t sp) TT_HIDDEN;
 
 /* The program's sigaction(sig, act, old), with tether's handler hidden
  * (see above). 0, or -1 with errno set, as sigaction. Async-signal-safe,

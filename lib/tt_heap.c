@@ -499,10 +499,11 @@ size_t tt_heap_snapshot_untracked_locked(struct tt_block *out, size_t max) {
  * no table is written at all: the checks list the blocks by sweeping the
  * heap's memory for headers (see hdr_each).
  *
- *   word 0: size (bits 0..47), kind (48..54), busy (55), flags (56..63)
- *   word 1: marker (63), allocation stack (0..31)
- *   word 2: owner, or the free stack of a quarantined block (0..31)
- *   word 3: check, a keyed hash of the block's address and word 1
+ *   w0 (bytes 0..7):   size (bits 0..47), kind (48..54), busy (55), flags (56..63)
+ *   w1 (bytes 8..15):  marker (63), allocation stack (0..31)
+ *   w3 (bytes 16..23): check, a keyed hash of the block's address, w1 and the size
+ *   w2 (bytes 24..31): owner, or the free stack of a quarantined block (0..31);
+ *                      bits 32..63 always 0 (see struct hdr)
  *
  * A header is genuine when its marker is set and its check matches: a
  * wild pointer's neighbourhood, or any word pair a sweep passes over,
@@ -510,7 +511,7 @@ size_t tt_heap_snapshot_untracked_locked(struct tt_block *out, size_t max) {
  * 63 set (TT_BLOCK_PREFIXED), word 1 its marker: neither passes for a
  * pointer when a scan reads the allocator's memory around the blocks, and
  * neither is what an allocator writes into a chunk it got back (a
- * free-list link is a pointer). A removal zeroes words 0 and 3 before the
+ * free-list link is a pointer). A removal zeroes w0 and w3 before the
  * memory goes back to the allocator, so a header left in memory handed out
  * again is never genuine.
  *
@@ -536,12 +537,21 @@ size_t tt_heap_snapshot_untracked_locked(struct tt_block *out, size_t max) {
 #define HDR_BUSY (1ull << 55)
 #define HDR_DEAD 0ull
 
+/* The words are named by role; the owner is the last, next to the block:
+ * a C++ delete[] of a malloc'd array reads the word before the block as
+ * its element count (new[]'s cookie), and finds 0 there for a block
+ * without an owner (Valgrind's redzone reads 0 too), so no destructor runs
+ * and the bad release is reported, where the check word made it run
+ * destructors for ever. Its high half is always 0 (HDR_OWNER_SPARE): an
+ * underrun of up to 4 bytes changes it, and the header reads as written
+ * over, as an underrun reaching the check word does. */
 struct hdr {
   uint64_t w0; /* size_kind, as in struct tt_block, plus busy */
   uint64_t w1; /* marker | stack */
-  uint64_t w2; /* owner or free stack */
   uint64_t w3; /* check */
+  uint64_t w2; /* owner or free stack (32 bits) */
 };
+#define HDR_OWNER_SPARE 0xffffffff00000000ull
 _Static_assert(sizeof(struct hdr) == TT_HEAP_PREFIX, "the header fills the prefix");
 
 /* Granules of 1 MB that ever held a header: a bit each over 47 bits of
@@ -692,7 +702,8 @@ static TT_NO_ASAN struct hdr *hdr_find(uintptr_t p) {
   uint64_t w1 = __atomic_load_n(&h->w1, __ATOMIC_RELAXED);
   if (!(w1 & HDR_MARK) ||
       __atomic_load_n(&h->w3, __ATOMIC_ACQUIRE) !=
-          hdr_check(p, w1, __atomic_load_n(&h->w0, __ATOMIC_RELAXED)))
+          hdr_check(p, w1, __atomic_load_n(&h->w0, __ATOMIC_RELAXED)) ||
+      (__atomic_load_n(&h->w2, __ATOMIC_RELAXED) & HDR_OWNER_SPARE))
     return NULL;
   return h;
 }
@@ -703,9 +714,9 @@ bool TT_NO_ASAN tt_heap_header_damaged(uintptr_t p) {
   const struct hdr *h = (const struct hdr *)(p - TT_HEAP_PREFIX);
   uint64_t w0 = __atomic_load_n(&h->w0, __ATOMIC_RELAXED);
   uint64_t w1 = __atomic_load_n(&h->w1, __ATOMIC_RELAXED);
-  /* the prefixed flag and the marker still there, the check word not: a
-   * header written over from below (an underrun reaches the check word,
-   * next to the block, first) */
+  /* the prefixed flag and the marker still there, the check word or the
+   * owner word's spare half not: a header written over from below (an
+   * underrun reaches the owner word, next to the block, then the check) */
   return (w0 & ((uint64_t)TT_BLOCK_PREFIXED << 56)) && (w1 & HDR_MARK);
 }
 
@@ -1010,7 +1021,8 @@ static TT_NO_ASAN inline bool header_is(const struct hdr *hd, uintptr_t h, struc
   /* a removed block's header, which freed memory is full of, has no check */
   uint64_t w3 = __atomic_load_n(&hd->w3, __ATOMIC_ACQUIRE);
   uint64_t w0 = __atomic_load_n(&hd->w0, __ATOMIC_ACQUIRE);
-  if (!w3 || !(w0 & HDR_MARK) || w3 != hdr_check(p, w1, w0))
+  if (!w3 || !(w0 & HDR_MARK) || w3 != hdr_check(p, w1, w0) ||
+      (__atomic_load_n(&hd->w2, __ATOMIC_RELAXED) & HDR_OWNER_SPARE))
     return false;
   to_block(out, p, w0, hd);
   return true;
@@ -1311,6 +1323,15 @@ void tt_heap_set_flags_locked(uintptr_t addr, unsigned set_flags) {
 
 bool tt_heap_lookup(uintptr_t addr, struct tt_block *out) {
   return hdr_lookup(addr, out) || index_lookup(addr, out);
+}
+
+bool tt_heap_find_header_holding(uintptr_t addr, struct tt_block *out) {
+  if (addr > UINTPTR_MAX - 2 * TT_HEAP_PREFIX)
+    return false;
+  for (uintptr_t p = TT_ALIGN_UP(addr + 1, 16); p - addr <= TT_HEAP_PREFIX; p += 16)
+    if (hdr_lookup(p, out))
+      return true;
+  return false;
 }
 
 bool tt_heap_find_containing(uintptr_t addr, struct tt_block *out) {

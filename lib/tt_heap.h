@@ -159,6 +159,10 @@ enum tt_free_status tt_heap_mark_freed(uintptr_t addr, uint32_t free_stack,
  * (a zero-size block counts as one byte). Visits every shard: for error
  * reports only. */
 bool tt_heap_find_containing(uintptr_t addr, struct tt_block *out) TT_HIDDEN;
+/* The live or quarantined prefixed block whose header holds addr (addr
+ * lies in the TT_HEAP_PREFIX bytes before it): for error reports, "K bytes
+ * before a block". */
+bool tt_heap_find_header_holding(uintptr_t addr, struct tt_block *out) TT_HIDDEN;
 /* Whether p looks like the start of a prefixed block whose header the
  * program wrote over (an underrun): the header's flag and marker are
  * there, its check word does not match. tether no longer knows the block. */

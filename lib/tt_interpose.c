@@ -180,6 +180,7 @@ static TT_NOINLINE uint32_t capture_stack_at(uintptr_t ra_slot) {
   if (TT_UNLIKELY(!thread_known) && !in_getattr_np) {
     thread_known = true;
     tt_roots_thread_start();
+    tt_fatal_altstack_give(); /* room for the report of a stack overflow */
     uintptr_t lo, hi;
     if (tt_roots_self_stack(&lo, &hi) || tt_os_main_stack(&lo, &hi))
       tt_stacks_set_thread_stack(lo, hi);
@@ -847,8 +848,17 @@ static void ensure_log(void) {
              now[1] == stderr_id[1]) {
     fresh = tt_os_dup_high(2);
   }
-  if (fresh < 0)
-    return; /* nowhere to write: the report is lost, as before */
+  if (fresh < 0) {
+    /* No number left for a copy (the program took them all, with raw
+     * dup2s of its stdout: the report went into its output). Never where
+     * the old number leads now: fd 2 itself if it is still the stderr of
+     * the start, else nowhere (the report is lost, as before). */
+    bool err_ok = stderr_id_known && tt_os_fd_identity(2, now) && now[0] == stderr_id[0] &&
+                  now[1] == stderr_id[1];
+    tt_log_set_fd(err_ok && !opts.log_file[0] ? 2 : -1);
+    log_id_known = false;
+    return;
+  }
   tt_log_set_fd(fresh);
   log_id_known = tt_os_fd_identity(fresh, log_id);
 }
@@ -864,6 +874,42 @@ bool tt_preload_enter(void) {
     return false;
   guard++;
   return true;
+}
+
+/* The entry points tt_preload_enter_api warned about: a signal handler on
+ * a timer would otherwise say it thousands of times. */
+#define TT_API_WARNED_MAX 16
+static const char *api_warned[TT_API_WARNED_MAX];
+
+static TT_NOINLINE void api_reentered(const char *call) {
+  for (int i = 0; i < TT_API_WARNED_MAX; i++) {
+    const char *seen = __atomic_load_n(&api_warned[i], __ATOMIC_ACQUIRE);
+    if (seen == call)
+      return;
+    if (seen)
+      continue;
+    const char *none = NULL;
+    if (__atomic_compare_exchange_n(&api_warned[i], &none, call, false, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE))
+      break;
+    if (none == call)
+      return;
+  }
+  if (tt_log_held_here())
+    return; /* interrupted writing a line: another would deadlock */
+  tt_warn("%s: called while this thread was inside tether (from a signal handler that "
+          "interrupted malloc, free or a tether call?); ignored, here and from now on without "
+          "a word: tether's functions must not be called from a signal handler (for leak "
+          "checks on a signal, --check-signal)",
+          call);
+}
+
+bool tt_preload_enter_api(const char *call) {
+  if (TT_UNLIKELY(guard) && tracking && !tt_disabled) {
+    api_reentered(call);
+    return false;
+  }
+  return tt_preload_enter();
 }
 
 void tt_preload_leave(void) { guard--; }
@@ -893,6 +939,8 @@ void tt_preload_reopen_log_if_forked(void) {
 
 /* Reads one suppression file; false (with the message logged) when it is
  * unreadable or malformed. */
+static bool supp_oom; /* a file could not be read for want of memory */
+
 static bool load_suppression_file(const char *path, bool must_exist) {
   char *text;
   size_t len, mapped;
@@ -905,6 +953,13 @@ static bool load_suppression_file(const char *path, bool must_exist) {
   char err[512];
   int n = tt_suppress_parse(text, len, path, err, sizeof err);
   tt_os_unmap(text, mapped);
+  if (n == -2) { /* not the file's fault: a memory limit (ulimit -v) */
+    tt_log_line("tether: out of memory reading the suppression file %s (a memory limit such as "
+                "ulimit -v leaves tether too little to run)",
+                path);
+    supp_oom = true;
+    return false;
+  }
   if (n < 0) {
     tt_log_line("tether: bad suppression file: %s", err);
     return false;
@@ -938,7 +993,9 @@ static void load_suppressions(void) {
     p = nl + 1;
   }
   if (!ok) {
-    tt_log_line("tether: stopping before the program starts (fix or drop the suppression file)");
+    tt_log_line(supp_oom ? "tether: stopping before the program starts (out of memory)"
+                         : "tether: stopping before the program starts (fix or drop the suppression "
+                           "file)");
     tt_os_exit_now(1);
   }
 }
@@ -1044,8 +1101,9 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status, const uintptr
   while ((rc = tt_check_run(&req, &t, NULL)) == -16)
     tt_os_yield();
   tracking = 0; /* from here on frees pass through and nothing is recorded */
-  if (rc != 0)
-    tt_report_line(&o, "tether: the leak check could not run (errno %d)", -rc);
+  if (rc != 0) /* nothing was checked: no gate passes on that */
+    tt_report_line(&o, "tether: the leak check could not run (errno %d)%s", -rc,
+                   opts.error_exitcode && !fatal ? "; the gate fails" : "");
   uint64_t lifetime_errors, lifetime_contexts, supp_contexts;
   tt_errors_counts(&lifetime_errors, &lifetime_contexts);
   uint64_t supp_errors = tt_errors_suppressed(&supp_contexts);
@@ -1060,7 +1118,7 @@ static TT_NOINLINE void exit_check(uintptr_t entry_sp, int status, const uintptr
   if (o.err && opts.log_file[0]) /* a full disk, /dev/full: said where the program's stderr is */
     report_lost(o.err);
 
-  bool gate = tt_check_gate(&opts, &t, lifetime_errors);
+  bool gate = rc != 0 || tt_check_gate(&opts, &t, lifetime_errors);
   if (gate && opts.error_exitcode && !fatal) /* a fatal signal ends it as it would have */
     tt_os_exit_now(opts.error_exitcode);
   guard--;
@@ -1109,13 +1167,31 @@ static void wait_for_other_exit(void) {
   }
 }
 
+/* Whether this process is the one tether set up: proc_pid, which fork's
+ * child handler updates. A child made by a raw fork system call
+ * (syscall(SYS_fork), clone or clone3 without CLONE_VM) ran no handler and
+ * has the parent's number there, as a vfork or CLONE_VM child does; but its
+ * memory is its own (kcmp tells): it is set up now as fork's child handler
+ * would have (a new report, every lock free), and checked, as Valgrind
+ * checks it. It went unchecked, with no word. */
+static bool our_process(void) {
+  int self = tt_os_getpid();
+  if (TT_LIKELY(self == proc_pid))
+    return true;
+  if (tt_os_same_memory(self, proc_pid) != 0)
+    return false; /* the parent's memory (or the kernel will not say) */
+  guard++;      /* what fork_prepare raised, fork_child lowers */
+  fork_child(); /* proc_pid is this process's now */
+  return proc_pid == self;
+}
+
 /* exit(): see wait_for_other_exit. glibc's own calls (main's return) reach
  * its exit directly; tether's handler (exit_cb) waits there. */
 TT_EXPORT __attribute__((noreturn)) void exit(int status) {
   static void (*real_exit)(int);
   if (TT_UNLIKELY(!real_exit))
     real_exit = (void (*)(int))tt_preload_next("exit");
-  if (tracking && tt_os_getpid() == proc_pid) {
+  if (tracking && our_process()) {
     int none = 0;
     __atomic_compare_exchange_n(&exit_tid, &none, tt_os_gettid(), false, __ATOMIC_ACQ_REL,
                                 __ATOMIC_ACQUIRE);
@@ -1129,11 +1205,12 @@ TT_EXPORT __attribute__((noreturn)) void exit(int status) {
 static void exit_cb(int status, void *arg) {
   (void)arg;
   wait_for_fatal_report();
-  if (tt_os_getpid() == proc_pid)
+  bool ours = our_process();
+  if (ours)
     wait_for_other_exit();
   if (!guard)
     tt_fatal_take_deferred();
-  if (tt_os_getpid() == proc_pid) {
+  if (ours) {
     struct tt_thread_state regs;
     tt_os_save_own_registers(&regs);
     exit_check(tt_os_current_sp(), status, regs.regs, NULL);
@@ -1151,13 +1228,14 @@ static void exit_cb(int status, void *arg) {
  * does tether (the C runtimes' own state is freed first, as at exit). Not in
  * a child made by vfork or clone, which shares its parent's memory. */
 static TT_NOINLINE __attribute__((noreturn)) void exit_now_checked(int status) {
-  if (tt_os_getpid() == proc_pid) {
+  bool ours = our_process();
+  if (ours) {
     wait_for_fatal_report();
     wait_for_other_exit();
     if (!guard)
       tt_fatal_take_deferred();
   }
-  if (tracking && tt_os_getpid() == proc_pid) {
+  if (tracking && ours) {
     struct tt_thread_state regs;
     tt_os_save_own_registers(&regs);
     exit_check(tt_os_current_sp(), status, regs.regs, NULL);
@@ -1167,6 +1245,24 @@ static TT_NOINLINE __attribute__((noreturn)) void exit_now_checked(int status) {
 
 TT_EXPORT void _exit(int status) { exit_now_checked(status); }
 TT_EXPORT void _Exit(int status) { exit_now_checked(status); }
+
+/* quick_exit runs the at_quick_exit handlers, then glibc's _exit, inside
+ * libc where the wrapper above never sees it: the process ended unchecked
+ * (no report, and the gate passed). tether's handler, registered first,
+ * runs last, and checks with the status the wrapper noted. */
+static int quick_status;
+
+TT_EXPORT __attribute__((noreturn)) void quick_exit(int status) {
+  static void (*real_quick_exit)(int);
+  if (TT_UNLIKELY(!real_quick_exit))
+    real_quick_exit = (void (*)(int))tt_preload_next("quick_exit");
+  __atomic_store_n(&quick_status, status, __ATOMIC_RELAXED);
+  if (real_quick_exit)
+    real_quick_exit(status);
+  exit_now_checked(status); /* no libc's to call: end as _exit would */
+}
+
+static void quick_exit_cb(void) { exit_cb(__atomic_load_n(&quick_status, __ATOMIC_RELAXED), NULL); }
 
 /* ======================================================================== */
 /* fatal signals (tt_fatal.h)                                               */
@@ -1186,12 +1282,34 @@ struct fatal_call {
   void *ucontext;
 };
 
-static void fatal_headline(struct tt_out *o, int sig, const siginfo_t *si) {
+/* Valgrind's line for a SIGSEGV that is a stack overflow, or "". */
+static const char *overflow_line(int sig, const siginfo_t *si, uintptr_t sp, char *buf,
+                                 size_t size) {
+  buf[0] = '\0';
+  if (tt_fatal_is_stack_overflow(sig, si, sp)) {
+    /* sp may have gone below the stack already (a frame's sub, then its
+     * first store faults): the thread is the one whose stack is just above */
+    int thread = 0;
+    for (uintptr_t at = sp; !thread && at - sp <= 64 * 1024 && at >= sp; at += 4096)
+      thread = tt_roots_thread_of(at);
+    uintptr_t page = (uintptr_t)si->si_addr & ~(uintptr_t)4095;
+    if (thread)
+      tt_fmt(buf, size, "Stack overflow in thread #%d: can't grow stack to 0x%lx", thread,
+             (unsigned long)page);
+    else
+      tt_fmt(buf, size, "Stack overflow: can't grow stack to 0x%lx", (unsigned long)page);
+  }
+  return buf;
+}
+
+static void fatal_headline(struct tt_out *o, int sig, const siginfo_t *si, uintptr_t sp) {
   char name[32], why[160];
   tt_report_line(o, "%s", "");
   tt_report_line(o, "Process terminating with default action of signal %d (%s)", sig,
                  tt_fatal_signal_name(sig, name, sizeof name));
   if (tt_fatal_describe(si, proc_pid, why, sizeof why)[0])
+    tt_report_line(o, "%s", why);
+  if (overflow_line(sig, si, sp, why, sizeof why)[0])
     tt_report_line(o, "%s", why);
 }
 
@@ -1214,7 +1332,7 @@ static void fatal_report_cb(void *arg) {
   info.stack = n > first ? tt_stacks_intern(pcs + first, n - first) : 0;
   struct tt_out o;
   tt_out_init(&o, tt_log_fd());
-  fatal_headline(&o, f->sig, f->si);
+  fatal_headline(&o, f->sig, f->si, tt_os_context_sp(f->ucontext));
   tt_report_signal_stack(&o, info.stack, &opts);
   tt_out_flush(&o);
   guard--;
@@ -1226,15 +1344,16 @@ static void fatal_report_cb(void *arg) {
 /* In tether's own code, or the allocator under it: its locks may be held,
  * so neither a stack nor a check, only the news. Its own frame: the
  * handler's stays small (it may run on a small alternate signal stack). */
-static TT_NOINLINE void fatal_inside(int sig, const siginfo_t *si) {
-  char pre[32], name[32], why[160], text[640];
+static TT_NOINLINE void fatal_inside(int sig, const siginfo_t *si, uintptr_t sp) {
+  char pre[32], name[32], why[160], over[128], text[800];
   tt_log_prefix(pre, sizeof pre);
   tt_fatal_describe(si, proc_pid, why, sizeof why);
+  overflow_line(sig, si, sp, over, sizeof over);
   size_t n = tt_fmt(text, sizeof text,
                     "%s\n%sProcess terminating with default action of signal %d (%s)\n%s%s%s"
-                    "%s (inside tether or the allocator it calls: no leak check)\n",
+                    "%s%s%s%s (inside tether or the allocator it calls: no leak check)\n",
                     pre, pre, sig, tt_fatal_signal_name(sig, name, sizeof name), why[0] ? pre : "",
-                    why, why[0] ? "\n" : "", pre);
+                    why, why[0] ? "\n" : "", over[0] ? pre : "", over, over[0] ? "\n" : "", pre);
   tt_os_write(tt_log_fd(), text, n);
 }
 
@@ -1250,7 +1369,7 @@ static void fatal_handler(int sig, siginfo_t *info, void *ucontext) {
   tt_fatal_begin(sig, TT_FATAL_WATCHDOG_SECONDS);
   if (tracking && !tt_disabled && tt_os_getpid() == proc_pid) {
     if (guard) {
-      fatal_inside(sig, si);
+      fatal_inside(sig, si, tt_os_context_sp(ucontext));
     } else {
       struct fatal_call f = {sig, si, ucontext};
       tt_stacks_call_with_room(fatal_report_cb, &f, TT_FATAL_STACK_ROOM);
@@ -1411,6 +1530,7 @@ static void real_free_hook(void *p, int flags) {
  * they would never be released. Its capture-hit counter is given back. */
 static void thread_exit_hook(void) {
   guard++;
+  tt_fatal_altstack_drop();
   tt_quarantine_thread_exiting();
   tt_stacks_thread_exiting();
   tt_heap_thread_exiting();
@@ -1539,6 +1659,7 @@ static void init(void) {
     ldso_lo = ldso_hi = 0;
   if (opts.report_fatal_signals)
     tt_fatal_install(fatal_handler, opts.check_signal); /* that one is tether's own */
+  tt_fatal_altstack_give(); /* this thread's: the others' at their first allocation */
   /* --trace-children=no: what this process execs runs without tether (a
    * forked child runs this program and stays checked, as under Valgrind) */
   if (!opts.trace_children && self_path[0])
@@ -1557,6 +1678,7 @@ __attribute__((constructor)) static void tt_preload_ctor(void) {
   guard++;
   tt_os_atfork(fork_prepare, fork_parent, fork_child);
   tt_os_on_exit(exit_cb, NULL);
+  tt_os_on_quick_exit(quick_exit_cb);
   tt_api_init(&opts);
   guard--;
 }

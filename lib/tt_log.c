@@ -86,31 +86,46 @@ static int n_errors, n_warnings;
 static char early[TT_LOG_EARLY_BYTES];
 static size_t early_len;
 static tt_spinlock_t log_lock = TT_SPINLOCK_INIT;
+/* Whether this thread holds log_lock: a signal handler that interrupted it
+ * there must not ask for it again (tt_log_held_here). */
+static __thread bool log_lock_mine __attribute__((tls_model("initial-exec")));
+
+static void log_take(void) {
+  tt_spin_lock(&log_lock);
+  log_lock_mine = true;
+}
+
+static void log_give(void) {
+  log_lock_mine = false;
+  tt_spin_unlock(&log_lock);
+}
+
+bool tt_log_held_here(void) { return log_lock_mine; }
 
 void tt_log_set_fd(int fd) {
-  tt_spin_lock(&log_lock);
+  log_take();
   log_fd = fd;
   if (fd >= 0 && early_len) {
     tt_os_write(fd, early, early_len);
     early_len = 0;
   }
-  tt_spin_unlock(&log_lock);
+  log_give();
 }
 
 int tt_log_fd(void) { return __atomic_load_n(&log_fd, __ATOMIC_RELAXED); }
 
 bool tt_log_move_fd(void) {
-  tt_spin_lock(&log_lock);
+  log_take();
   int old = log_fd, moved = old >= 0 ? tt_os_dup_high(old) : -1;
   if (moved >= 0) {
     __atomic_store_n(&log_fd, moved, __ATOMIC_RELAXED);
     tt_os_close(old);
   }
-  tt_spin_unlock(&log_lock);
+  log_give();
   return moved >= 0;
 }
-void tt_log_lock(void) { tt_spin_lock(&log_lock); }
-void tt_log_unlock(void) { tt_spin_unlock(&log_lock); }
+void tt_log_lock(void) { log_take(); }
+void tt_log_unlock(void) { log_give(); }
 void tt_log_set_verbosity(int v) { verbosity = v; }
 int tt_log_verbosity(void) { return verbosity; }
 
@@ -128,14 +143,14 @@ static void emit(const char *level, const char *fmt, va_list ap) {
   if (n > sizeof line - 2)
     n = sizeof line - 2;
   line[n++] = '\n';
-  tt_spin_lock(&log_lock);
+  log_take();
   if (log_fd >= 0) {
     tt_os_write(log_fd, line, n);
   } else if (early_len + n <= sizeof early) {
     memcpy(early + early_len, line, n);
     early_len += n;
   }
-  tt_spin_unlock(&log_lock);
+  log_give();
 }
 
 void tt_error(const char *fmt, ...) {

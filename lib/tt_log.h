@@ -41,6 +41,9 @@ void tt_log_expand_path(const char *tmpl, char *out, size_t size) TT_HIDDEN; /* 
 /* fork: the lock of tether's own messages (a leaf). */
 void tt_log_lock(void) TT_HIDDEN;
 void tt_log_unlock(void) TT_HIDDEN;
+/* Whether the calling thread holds that lock (a signal handler that
+ * interrupted it writing a line cannot write one). */
+bool tt_log_held_here(void) TT_HIDDEN;
 int tt_log_verbosity(void) TT_HIDDEN;
 
 void tt_error(const char *fmt, ...) TT_HIDDEN __attribute__((format(gnu_printf, 1, 2)));

@@ -93,6 +93,15 @@ int tt_os_exe_path(char *buf, size_t size) TT_HIDDEN;
  * scan never treats them as roots. NULL on failure. */
 void *tt_os_map(size_t size) TT_HIDDEN;
 void tt_os_unmap(void *p, size_t size) TT_HIDDEN;
+/* Makes [p, p + size) inaccessible (a guard); false if the kernel refused. */
+bool tt_os_protect_none(void *p, size_t size) TT_HIDDEN;
+/* The calling thread's alternate signal stack becomes [lo, lo + size) if it
+ * has none (true); false, changing nothing, if it has one or the kernel
+ * refused. */
+bool tt_os_altstack_set_if_none(void *lo, size_t size) TT_HIDDEN;
+/* The calling thread's alternate signal stack is no longer the one at lo:
+ * disabled if it was, unless a handler runs on it now (false: it stays). */
+bool tt_os_altstack_release(void *lo) TT_HIDDEN;
 /* Asks for huge pages under [p, p + size) where the kernel gives them on
  * request (transparent huge pages in madvise mode); a hint, nothing if not. */
 void tt_os_advise_huge(void *p, size_t size) TT_HIDDEN;
@@ -242,6 +251,13 @@ void tt_os_thread_exit_arm(void *arg) TT_HIDDEN;
 /* Fork handlers, exit handler with the exit status. */
 int tt_os_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void)) TT_HIDDEN;
 int tt_os_on_exit(void (*fn_cb)(int status, void *arg), void *arg) TT_HIDDEN;
+/* Whether processes a and b share their memory (kcmp KCMP_VM): 1 yes (a
+ * vfork or CLONE_VM child and its parent), 0 no (b is gone too: a child
+ * that outlived the parent it shared memory with cannot be, the parent
+ * waits for a vfork child), -1 the kernel will not say. */
+int tt_os_same_memory(int a, int b) TT_HIDDEN;
+/* fn_cb runs at quick_exit, after the handlers registered after it. */
+int tt_os_on_quick_exit(void (*fn_cb)(void)) TT_HIDDEN;
 
 /* Looks up glibc's __libc_freeres and libstdc++'s __gnu_cxx::__freeres
  * (again, for a runtime loaded since); the run functions call them if present. */
@@ -312,5 +328,7 @@ const char *tt_os_signal_abbrev(int sig) TT_HIDDEN;
 /* A signal handler's ucontext as a thread state: the general registers and
  * the stack pointer where the signal interrupted the thread. */
 void tt_os_context_state(struct tt_thread_state *st, const void *ucontext) TT_HIDDEN;
+/* The interrupted stack pointer of a signal handler's ucontext (0 if none). */
+uintptr_t tt_os_context_sp(const void *ucontext) TT_HIDDEN;
 
 #endif

@@ -19,6 +19,7 @@
 #include <limits.h>
 #include <link.h>
 #include <linux/futex.h>
+#include <linux/kcmp.h>
 #include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
@@ -355,7 +356,29 @@ int tt_os_rename(const char *from, const char *to) {
 void tt_os_unlink(const char *path) { syscall(SYS_unlinkat, AT_FDCWD, path, 0); }
 
 int tt_os_getpid(void) { return (int)syscall(SYS_getpid); }
-int tt_os_gettid(void) { return (int)syscall(SYS_gettid); }
+/* A seccomp filter may refuse gettid (EPERM): the thread's number is then
+ * read from /proc/thread-self ("PID/task/TID"), else for a process of one
+ * thread it is the pid. A check that took -1 for its own thread stopped
+ * itself and waited for ever. */
+static TT_NOINLINE int gettid_refused(void) {
+  char buf[64];
+  long n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/thread-self", buf, sizeof buf - 1);
+  if (n > 0) {
+    buf[n] = '\0';
+    const char *t = strrchr(buf, '/');
+    long tid = 0;
+    for (t = t ? t + 1 : buf; *t >= '0' && *t <= '9'; t++)
+      tid = tid * 10 + (*t - '0');
+    if (tid > 0)
+      return (int)tid;
+  }
+  return (int)syscall(SYS_getpid);
+}
+
+int tt_os_gettid(void) {
+  long tid = syscall(SYS_gettid);
+  return tid > 0 ? (int)tid : gettid_refused();
+}
 int tt_os_getppid(void) { return (int)syscall(SYS_getppid); }
 bool tt_os_getcwd(char *buf, size_t size) { return syscall(SYS_getcwd, buf, size) > 0; }
 void tt_os_yield(void) { sched_yield(); }
@@ -606,6 +629,35 @@ void tt_os_unmap(void *p, size_t size) {
     return;
   own_maps_remove((uintptr_t)p);
   syscall(SYS_munmap, p, TT_ALIGN_UP(size, 4096));
+}
+
+bool tt_os_protect_none(void *p, size_t size) {
+  return syscall(SYS_mprotect, p, TT_ALIGN_UP(size, 4096), PROT_NONE) == 0;
+}
+
+bool tt_os_altstack_set_if_none(void *lo, size_t size) {
+  stack_t cur;
+  if (syscall(SYS_sigaltstack, NULL, &cur) != 0 || !(cur.ss_flags & SS_DISABLE))
+    return false;
+  stack_t ss;
+  memset(&ss, 0, sizeof ss);
+  ss.ss_sp = lo;
+  ss.ss_size = size;
+  return syscall(SYS_sigaltstack, &ss, NULL) == 0;
+}
+
+bool tt_os_altstack_release(void *lo) {
+  stack_t cur;
+  if (syscall(SYS_sigaltstack, NULL, &cur) != 0)
+    return false;
+  if ((cur.ss_flags & SS_DISABLE) || cur.ss_sp != lo)
+    return true; /* the program's own now, or none */
+  if (cur.ss_flags & SS_ONSTACK)
+    return false;
+  stack_t off;
+  memset(&off, 0, sizeof off);
+  off.ss_flags = SS_DISABLE;
+  return syscall(SYS_sigaltstack, &off, NULL) == 0;
 }
 
 struct own_stack_call {
@@ -919,6 +971,17 @@ uintptr_t tt_os_current_sp(void) {
   return sp;
 }
 
+uintptr_t tt_os_context_sp(const void *ucontext) {
+  const ucontext_t *uc = ucontext;
+  if (!uc)
+    return 0;
+#if defined(__x86_64__)
+  return (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+#else
+  return (uintptr_t)uc->uc_mcontext.sp;
+#endif
+}
+
 static void copy_context(struct tt_thread_state *st, const ucontext_t *uc) {
   size_t n = 0;
   const uintptr_t *g = (const uintptr_t *)&uc->uc_mcontext.gregs;
@@ -1166,7 +1229,7 @@ static void stop_handler(int sig, siginfo_t *si, void *uctx) {
   if (slot < g_stop.max) {
     struct tt_thread_state *st = &g_stop.out[slot];
     copy_context(st, (const ucontext_t *)uctx);
-    st->tid = (int)syscall(SYS_gettid);
+    st->tid = tt_os_gettid();
     __atomic_store_n(&st->stopped, true, __ATOMIC_RELEASE);
   }
   while (__atomic_load_n(&g_stop.gen, __ATOMIC_ACQUIRE) == gen)
@@ -1411,6 +1474,15 @@ int tt_os_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void
 }
 
 int tt_os_on_exit(void (*fn_cb)(int status, void *arg), void *arg) { return on_exit(fn_cb, arg); }
+
+int tt_os_on_quick_exit(void (*fn_cb)(void)) { return at_quick_exit(fn_cb); }
+
+int tt_os_same_memory(int a, int b) {
+  long r = syscall(SYS_kcmp, a, b, KCMP_VM, 0, 0);
+  if (r >= 0)
+    return r == 0;
+  return errno == ESRCH ? 0 : -1;
+}
 
 static void (*cxx_freeres)(void), (*libc_freeres)(void);
 

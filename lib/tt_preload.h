@@ -12,6 +12,13 @@
  * recording (disabled, or after the exit-time check): then the guard is
  * not raised and the call must do nothing. */
 bool tt_preload_enter(void) TT_HIDDEN;
+/* tt_preload_enter for the public API's entry point call: also false when
+ * the calling thread is inside tether already (its guard is up), which
+ * only a signal handler that interrupted tether can be; the locks tether
+ * may hold there would deadlock the call, or its changes half made would be
+ * overwritten. The first such call of each entry point is warned about,
+ * where a line can be written. */
+bool tt_preload_enter_api(const char *call) TT_HIDDEN;
 /* For a wrapper of a call tether's own code and libraries make too
  * (munmap, mprotect): raises the guard and returns true if the program
  * made the call once tether started (*disabled: tether has disabled itself

@@ -75,10 +75,22 @@ void tt_report_heap_summary(struct tt_out *o, const struct tt_leak_totals *t) {
   tt_report_line(o, "%s", "");
 }
 
+/* The C runtime's functions that call main, which Valgrind names "(below
+ * main)" in stacks and suppressions, and where a stack ends, unless
+ * --show-below-main=yes (where no frame is main: a program without
+ * symbols). Versioned names too (__libc_start_main@@GLIBC_2.34). */
 static bool is_below_main(const char *fn) {
-  return strcmp(fn, "__libc_start_call_main") == 0 || strcmp(fn, "__libc_start_main") == 0 ||
-         strncmp(fn, "__libc_start_main@", 18) == 0 || strcmp(fn, "_start") == 0;
+  static const char *const names[] = {"__libc_start_call_main", "__libc_start_main",
+                                      "generic_start_main", "_start"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    size_t len = strlen(names[i]);
+    if (strncmp(fn, names[i], len) == 0 && (fn[len] == '\0' || fn[len] == '@'))
+      return true;
+  }
+  return false;
 }
+
+#define TT_BELOW_MAIN "(below main)"
 
 static void stack_frames(struct tt_out *o, uint32_t stack, const struct tt_options *opts,
                          const char *skip, int indent, bool at_first);
@@ -140,18 +152,19 @@ static void stack_frames(struct tt_out *o, uint32_t stack, const struct tt_optio
       const char *word = at_first && i == 0 && j == 0 ? "at" : "by";
       if (skip && fi->function && strcmp(fi->function, skip) == 0)
         continue;
-      if (fi->function && !opts->show_below_main && is_below_main(fi->function))
-        return;
-      if (fi->function && fi->file)
+      /* Valgrind's "(below main)": the frame shown by that name, the last */
+      bool below = fi->function && !opts->show_below_main && is_below_main(fi->function);
+      const char *fun = below ? TT_BELOW_MAIN : fi->function;
+      if (fun && fi->file)
         tt_report_line(o, "%*s   %s 0x%lX: %s (%s:%d)", indent, "", word, (unsigned long)pcs[i],
-                       fi->function, fi->file, fi->line);
+                       fun, fi->file, fi->line);
       else if (fi->object)
         tt_report_line(o, "%*s   %s 0x%lX: %s (in %s)", indent, "", word, (unsigned long)pcs[i],
-                       fi->function ? fi->function : "???", fi->object);
+                       fun ? fun : "???", fi->object);
       else
         tt_report_line(o, "%*s   %s 0x%lX: %s", indent, "", word, (unsigned long)pcs[i],
-                       fi->function ? fi->function : "???");
-      if (fi->function && !opts->show_below_main && strcmp(fi->function, "main") == 0)
+                       fun ? fun : "???");
+      if (below || (fi->function && !opts->show_below_main && strcmp(fi->function, "main") == 0))
         return;
     }
   }
@@ -330,10 +343,11 @@ static bool show_all_frames; /* --show-below-main=yes */
 
 void tt_report_set_show_below_main(bool yes) { show_all_frames = yes; }
 
+
 /* entry_name NULL: a signal's stack, with no entry point of tether's first
  * and its frame 0 the interrupted instruction itself. */
 static int frames_of(uint32_t stack, uintptr_t entry_pc, const char *entry_name,
-                     struct tt_supp_frame *out, int max, int *shown) {
+                     struct tt_supp_frame *out, int max, int *shown, bool brief) {
   int n = 0;
   *shown = 0;
   if (max < 1)
@@ -343,13 +357,20 @@ static int frames_of(uint32_t stack, uintptr_t entry_pc, const char *entry_name,
     memset(&fi, 0, sizeof fi);
     if (entry_pc)
       tt_symbolize(entry_pc, false, &fi);
+    /* The entry point's hidden alias (tt_self_malloc: see tt_interpose.c)
+     * shares its address and may be the name the symbol table gives: a
+     * suppression must name the exported symbol, as Valgrind's do. */
+    const char *mangled = fi.mangled;
+    if (mangled && strncmp(mangled, "tt_self_", 8) == 0)
+      mangled += 8;
     out[n].pc = entry_pc;
     out[n].fun = entry_name;
-    out[n].mangled = fi.mangled ? fi.mangled : entry_name;
+    out[n].mangled = mangled ? mangled : entry_name;
     out[n].obj = self_path;
     out[n].file = NULL;
     out[n].path = NULL;
     out[n].line = 0;
+    out[n].symbol = NULL;
     n++;
   }
   bool past_main = false;
@@ -362,7 +383,7 @@ static int frames_of(uint32_t stack, uintptr_t entry_pc, const char *entry_name,
      * (libc6-dbg's, inflated: 53 ms) for nothing. */
     int k = 1;
     bool caller = entry_name || i > 0;
-    if (past_main && !show_all_frames)
+    if (brief || (past_main && !show_all_frames))
       tt_symbolize_name(pcs[i], caller, chain);
     else
       k = tt_symbolize_inlined(pcs[i], caller, chain, TT_MAX_INLINED);
@@ -370,6 +391,12 @@ static int frames_of(uint32_t stack, uintptr_t entry_pc, const char *entry_name,
       out[n].pc = pcs[i];
       out[n].fun = chain[j].function;
       out[n].mangled = chain[j].mangled;
+      out[n].symbol = NULL;
+      bool below = !show_all_frames && chain[j].function && is_below_main(chain[j].function);
+      if (below) { /* Valgrind's name, in reports and suppressions; both match */
+        out[n].symbol = chain[j].mangled ? chain[j].mangled : chain[j].function;
+        out[n].fun = out[n].mangled = TT_BELOW_MAIN;
+      }
       out[n].obj = chain[j].object;
       out[n].file = chain[j].file;
       out[n].path = chain[j].path;
@@ -377,7 +404,7 @@ static int frames_of(uint32_t stack, uintptr_t entry_pc, const char *entry_name,
       n++;
       if (!past_main)
         *shown = n;
-      if (chain[j].function && strcmp(chain[j].function, "main") == 0)
+      if (below || (chain[j].function && strcmp(chain[j].function, "main") == 0))
         past_main = true;
     }
   }
@@ -389,19 +416,25 @@ static int frames_of(uint32_t stack, uintptr_t entry_pc, const char *entry_name,
 int tt_report_alloc_frames(uint32_t stack, unsigned kind, struct tt_supp_frame *out, int max,
                            int *shown) {
   return frames_of(stack, kind < TT_ALLOC_KIND_COUNT ? entry_pcs[kind] : 0,
-                   tt_alloc_kind_name((enum tt_alloc_kind)kind), out, max, shown);
+                   tt_alloc_kind_name((enum tt_alloc_kind)kind), out, max, shown, false);
+}
+
+int tt_report_alloc_frames_brief(uint32_t stack, unsigned kind, struct tt_supp_frame *out,
+                                 int max, int *shown) {
+  return frames_of(stack, kind < TT_ALLOC_KIND_COUNT ? entry_pcs[kind] : 0,
+                   tt_alloc_kind_name((enum tt_alloc_kind)kind), out, max, shown, true);
 }
 
 int tt_report_signal_frames(uint32_t stack, struct tt_supp_frame *out, int max, int *shown) {
-  return frames_of(stack, 0, NULL, out, max, shown);
+  return frames_of(stack, 0, NULL, out, max, shown, false);
 }
 
 int tt_report_transfer_frames(uint32_t stack, struct tt_supp_frame *out, int max, int *shown) {
-  return frames_of(stack, transfer_pc, "tether_transfer", out, max, shown);
+  return frames_of(stack, transfer_pc, "tether_transfer", out, max, shown, false);
 }
 
 int tt_report_release_frames(uint32_t stack, unsigned how, struct tt_supp_frame *out, int max,
                              int *shown) {
   return frames_of(stack, how < TT_RELEASE_KIND_COUNT ? release_pcs[how] : 0,
-                   tt_release_kind_name((enum tt_release_kind)how), out, max, shown);
+                   tt_release_kind_name((enum tt_release_kind)how), out, max, shown, false);
 }

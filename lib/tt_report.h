@@ -101,6 +101,11 @@ int tt_report_alloc_frames(uint32_t stack, unsigned kind, struct tt_supp_frame *
                            int *shown) TT_HIDDEN;
 int tt_report_release_frames(uint32_t stack, unsigned how, struct tt_supp_frame *out, int max,
                              int *shown) TT_HIDDEN;
+/* tt_report_alloc_frames by name and object only (no file:line, no
+ * inlined frames; the symbol tables, not the debug information): for the
+ * records a report does not show, which the JSON still lists. */
+int tt_report_alloc_frames_brief(uint32_t stack, unsigned kind, struct tt_supp_frame *out,
+                                 int max, int *shown) TT_HIDDEN;
 /* ... of a tether_transfer call. */
 /* The frames of a signal's stack (tt_report_signal_stack's), frame 0 the
  * interrupted instruction. */

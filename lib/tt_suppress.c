@@ -109,6 +109,7 @@ struct parser {
   struct supp *first, **last;
   int count;
   int overlong; /* the first line longer than a line may be, or 0 */
+  bool oom;     /* the error is tether's memory, not the file */
 };
 
 /* The longest line a suppression file may have: a frame line holds a
@@ -149,6 +150,11 @@ __attribute__((format(gnu_printf, 2, 3))) static int fail(struct parser *p, cons
     tt_vfmt(p->err + n, p->errsize - n, fmt, ap);
   va_end(ap);
   return -1;
+}
+
+static int fail_oom(struct parser *p) {
+  p->oom = true;
+  return fail(p, "out of memory");
 }
 
 static struct supp *new_supp(struct parser *p) {
@@ -246,7 +252,7 @@ static int parse_frame(struct parser *p, const char *line, struct supp *s) {
                    "found '%s'", line);
   }
   if (f->type != PAT_DOTS && !f->text)
-    return fail(p, "out of memory");
+    return fail_oom(p);
   s->nframes++;
   return 0;
 }
@@ -268,7 +274,7 @@ static int parse_lsan(struct parser *p, const char *line) {
                    "leak:PATTERN, found '%s'", line);
   struct supp *s = new_supp(p);
   if (!s)
-    return fail(p, "out of memory");
+    return fail_oom(p);
   s->name = tt_arena_strdup(line);
   s->kind = leak ? TT_SUPP_LEAK : TT_SUPP_NEVER;
   s->lsan = true;
@@ -282,7 +288,7 @@ static int parse_block(struct parser *p, char *buf, size_t size) {
   int start = p->lineno;
   struct supp *s = new_supp(p);
   if (!s)
-    return fail(p, "out of memory");
+    return fail_oom(p);
   s->line = start;
   enum { NAME, KIND, EXTRA, FRAMES } st = NAME;
   bool param = false;
@@ -348,13 +354,15 @@ static int parse_block(struct parser *p, char *buf, size_t size) {
 }
 
 int tt_suppress_parse(const char *text, size_t len, const char *file, char *err, size_t errsize) {
-  struct parser p = {text, text + len, file, 0, err, errsize, NULL, NULL, 0, 0};
+  struct parser p = {text, text + len, file, 0, err, errsize, NULL, NULL, 0, 0, false};
   p.last = &p.first;
   /* from tether's arena, not the stack: start-up may come from a thread
    * with a small one */
   char *buf = tt_arena_alloc(TT_SUPP_LINE_MAX);
-  if (!buf)
-    return fail(&p, "out of memory to read it");
+  if (!buf) {
+    fail_oom(&p);
+    return -2;
+  }
   int rc = 0;
   while (rc == 0 && !p.overlong && next_line(&p, buf, TT_SUPP_LINE_MAX)) {
     if (p.overlong)
@@ -376,7 +384,7 @@ int tt_suppress_parse(const char *text, size_t len, const char *file, char *err,
       next = s->next;
       tt_arena_free(s, sizeof *s); /* (its strings stay: the arena keeps them) */
     }
-    return -1;
+    return p.oom ? -2 : -1;
   }
   tt_spin_lock(&supp_lock);
   *tail = p.first;
@@ -404,7 +412,8 @@ size_t tt_suppress_count(void) { return nsupps; }
 static bool frame_matches(const struct pattern *pt, const struct tt_supp_frame *f) {
   switch (pt->type) {
   case PAT_FUN:
-    return (f->fun && glob(pt->text, f->fun)) || (f->mangled && glob(pt->text, f->mangled));
+    return (f->fun && glob(pt->text, f->fun)) || (f->mangled && glob(pt->text, f->mangled)) ||
+           (f->symbol && glob(pt->text, f->symbol));
   case PAT_OBJ:
     return f->obj && glob(pt->text, f->obj);
   case PAT_SRC:
@@ -445,7 +454,7 @@ static bool lsan_frames_match(const struct supp *s, const struct tt_supp_frame *
   for (int j = 0; j < n; j++) {
     const struct tt_supp_frame *f = &frames[j];
     if (lsan_match(pat, f->fun) || lsan_match(pat, f->mangled) || lsan_match(pat, f->obj) ||
-        lsan_match(pat, f->file))
+        lsan_match(pat, f->file) || lsan_match(pat, f->symbol))
       return true;
   }
   return false;
@@ -533,7 +542,7 @@ void tt_suppress_print_used(struct tt_out *o) {
   tt_spin_unlock(&supp_lock);
 }
 
-static const char *kind_line(enum tt_supp_kind kind) {
+const char *tt_suppress_kind_line(enum tt_supp_kind kind) {
   switch (kind) {
   case TT_SUPP_LEAK:
     return "Memcheck:Leak";
@@ -548,21 +557,24 @@ static const char *kind_line(enum tt_supp_kind kind) {
   }
 }
 
+const char *tt_suppress_frame_name(const struct tt_supp_frame *f, bool *is_fun) {
+  const char *fn = f->mangled ? f->mangled : f->fun;
+  *is_fun = fn != NULL;
+  return fn ? fn : f->obj ? f->obj : "*";
+}
+
 void tt_suppress_print_block(struct tt_out *o, enum tt_supp_kind kind, unsigned leak_kind,
                              const struct tt_supp_frame *frames, int n) {
-  tt_out_printf(o, "{\n   <insert_a_suppression_name_here>\n   %s\n", kind_line(kind));
+  tt_out_printf(o, "{\n   <insert_a_suppression_name_here>\n   %s\n", tt_suppress_kind_line(kind));
   if (kind == TT_SUPP_LEAK) {
     char kinds[64];
     tt_options_kinds_str(leak_kind, kinds, sizeof kinds);
     tt_out_printf(o, "   match-leak-kinds: %s\n", kinds);
   }
   for (int j = 0; j < n; j++) {
-    const struct tt_supp_frame *f = &frames[j];
-    const char *fn = f->mangled ? f->mangled : f->fun;
-    if (fn)
-      tt_out_printf(o, "   fun:%s\n", fn);
-    else
-      tt_out_printf(o, "   obj:%s\n", f->obj ? f->obj : "*");
+    bool is_fun;
+    const char *name = tt_suppress_frame_name(&frames[j], &is_fun);
+    tt_out_printf(o, "   %s:%s\n", is_fun ? "fun" : "obj", name);
   }
   tt_out_printf(o, "}\n");
 }

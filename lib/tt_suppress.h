@@ -31,12 +31,15 @@ struct tt_supp_frame {
   const char *file;    /* source file (base name), or NULL */
   const char *path;    /* source file as the debug information names it, or NULL */
   int line;
+  const char *symbol;  /* a frame shown as "(below main)" (fun and mangled): the C
+                          runtime's name, which patterns match too; else NULL */
 };
 
 /* Reads suppressions from text (the whole file), named file for messages.
  * Returns the number read, or -1 with one line in err, naming the file and
  * line and what was expected ("x.supp:3: expected '{' to start a
- * suppression, found 'foo'"); nothing of a bad file is kept. */
+ * suppression, found 'foo'"); nothing of a bad file is kept. -2 where
+ * tether ran out of memory reading it (the file may be good). */
 int tt_suppress_parse(const char *text, size_t len, const char *file, char *err, size_t errsize)
     TT_HIDDEN;
 /* Forgets every suppression (tests). */
@@ -64,6 +67,11 @@ void tt_suppress_for_each_used(void (*fn_cb)(uint64_t count, const char *name, v
 /* How many errors were suppressed, and by how many suppressions. */
 void tt_suppress_totals(uint64_t *errors, uint64_t *used) TT_HIDDEN;
 
+/* "Memcheck:Leak", "tether:WriteAfterFree"...: the kind line of a block. */
+const char *tt_suppress_kind_line(enum tt_supp_kind kind) TT_HIDDEN;
+/* What a generated block names a frame by: its (mangled) function, with
+ * *is_fun, else its object (or "*"). */
+const char *tt_suppress_frame_name(const struct tt_supp_frame *f, bool *is_fun) TT_HIDDEN;
 /* A ready suppression block for this stack (--gen-suppressions), without
  * the "==PID==" prefix so it can be pasted into a file. */
 void tt_suppress_print_block(struct tt_out *o, enum tt_supp_kind kind, unsigned leak_kind,

@@ -456,10 +456,48 @@ static struct tt_cli_row *new_row(struct tt_cli_row **rows, size_t *n, size_t *c
   return row;
 }
 
+/* The program itself wrote no report: tether did not load into it (a static
+ * or setuid program, one for another architecture, a loader that refused
+ * the library), or it exec'd into such a program, or it could not write
+ * the report. Said, as nothing else would say it (it ran, and exited 0);
+ * and with --error-exitcode the gate fails: nothing passed a check. */
+static void say_unchecked(const struct tt_cli_run *run, const struct tt_cli_row *row, long pid,
+                          int status) {
+  FILE *out = open_destination(run->log_file);
+  /* a row with a command: tether started in it (PID.started) */
+  bool loaded = row && row->command;
+  const char *cmd = loaded ? row->command : run->argv[0];
+  const char *gate = run->error_exitcode && run->trace_children ? "; the gate fails" : "";
+  if (WIFSIGNALED(status)) {
+    char sig[32];
+    tt_cli_wait_status_text(status, sig, sizeof sig);
+    fprintf(out, "==%ld== tether: the program (pid %ld, %s) was killed by %s before its leak "
+                 "check: it was not checked\n",
+            (long)getpid(), pid, cmd, sig);
+  } else if (!loaded) {
+    fprintf(out, "==%ld== tether: the program (pid %ld, %s) wrote no report: it was not checked. "
+                 "tether's library did not load into it (a statically linked or setuid program, "
+                 "one for another architecture)%s\n",
+            (long)getpid(), pid, cmd, gate);
+  } else {
+    fprintf(out, "==%ld== tether: the program (pid %ld, %s) wrote no report: it was not checked. "
+                 "It exec'd a program tether's library did not load into (a statically linked "
+                 "or setuid program, one for another architecture), or it could not write its "
+                 "report%s\n",
+            (long)getpid(), pid, cmd, gate);
+  }
+  if (out != stderr)
+    fclose(out);
+  else
+    fflush(stderr);
+}
+
 /* Reads every report in dir, prints the summary when more than one process
- * wrote one, and says whether any failed the gate. */
+ * wrote one, and says whether any failed the gate, or the program itself
+ * (main) wrote no report (*unchecked). */
 static bool summarize(const char *dir, const struct tt_cli_run *run, const struct reaped *reaped,
-                      size_t nreaped, const pid_t *left, size_t nleft) {
+                      size_t nreaped, const pid_t *left, size_t nleft, pid_t main,
+                      int main_status, bool *unchecked) {
   struct tt_cli_row *rows = NULL;
   size_t n = 0, cap = 0, files = 0;
   bool gate_failed = false;
@@ -577,6 +615,13 @@ static bool summarize(const char *dir, const struct tt_cli_run *run, const struc
     else
       fflush(stderr);
   }
+  const struct tt_cli_row *mrow = NULL;
+  for (size_t k = 0; k < n && !mrow; k++)
+    if (rows[k].pid == main)
+      mrow = &rows[k];
+  *unchecked = !mrow || !mrow->has_report;
+  if (*unchecked)
+    say_unchecked(run, mrow, (long)main, main_status);
   for (size_t i = 0; i < n; i++)
     free(rows[i].command);
   free(rows);
@@ -601,7 +646,7 @@ static void die_like(int sig) {
 }
 
 int tt_cli_supervise(const struct tt_cli_run *run) {
-  char dir[4096];
+  static char dir[4096]; /* static: a program may run with a 16 KB stack (ulimit -s) */
   if (!make_run_dir(dir, sizeof dir))
     return 1;
   setenv("TETHER_RUN_DIR", dir, 1);
@@ -613,7 +658,7 @@ int tt_cli_supervise(const struct tt_cli_run *run) {
             strerror(errno));
 
   sigset_t set;
-  struct saved_signals saved;
+  static struct saved_signals saved;
   take_signals(&set, &saved);
 
   /* The child reports a failed exec through this pipe; a successful exec
@@ -669,7 +714,7 @@ int tt_cli_supervise(const struct tt_cli_run *run) {
   int child_status = 0;
   bool child_alive = true;
   struct timespec ended = {0, 0};
-  pid_t left[TT_MAX_LEFT];
+  static pid_t left[TT_MAX_LEFT];
   size_t nleft = 0;
   long linger_ms = 10;
   for (;;) {
@@ -731,13 +776,16 @@ int tt_cli_supervise(const struct tt_cli_run *run) {
     }
   }
 
-  bool gate_failed = summarize(dir, run, reaped, nreaped, left, nleft);
+  bool unchecked = false;
+  bool gate_failed = summarize(dir, run, reaped, nreaped, left, nleft, child, child_status,
+                               &unchecked);
   remove_run_dir(dir, run->verbose);
   free(reaped);
 
   if (WIFSIGNALED(child_status))
     die_like(WTERMSIG(child_status));
-  if (gate_failed && run->error_exitcode != 0)
+  /* --trace-children=no: a program exec'd runs unchecked by request */
+  if ((gate_failed || (unchecked && run->trace_children)) && run->error_exitcode != 0)
     return run->error_exitcode;
   return WIFEXITED(child_status) ? WEXITSTATUS(child_status) : 1;
 }

@@ -104,7 +104,7 @@ static bool find_lib_raw(char *out, size_t size) {
     snprintf(out, size, "%s", env);
     return true;
   }
-  char exe[PATH_MAX];
+  static char exe[PATH_MAX]; /* tether's buffers are static: a program may run with a 16 KB stack */
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (n > 0) {
     exe[n] = '\0';
@@ -124,10 +124,10 @@ static bool find_lib_raw(char *out, size_t size) {
 }
 
 static bool find_lib(char *out, size_t size) {
-  char raw[PATH_MAX];
+  static char raw[PATH_MAX];
   if (!find_lib_raw(raw, sizeof raw))
     return false;
-  char canon[PATH_MAX];
+  static char canon[PATH_MAX];
   snprintf(out, size, "%s", realpath(raw, canon) ? canon : raw);
   return true;
 }
@@ -200,7 +200,7 @@ int main(int argc, char **argv) {
 
   static char topts[TT_ENV_MAX];
   static char notes[8192];
-  struct tt_options scratch;
+  static struct tt_options scratch; /* 30 KB: off the stack (ulimit -s 56 crashed tether) */
   tt_options_defaults(&scratch);
   int verbose = 0;
   int i = 1;
@@ -287,14 +287,14 @@ int main(int argc, char **argv) {
   } paths[] = {{"log-file", scratch.log_file}, {"json", scratch.json},
                {"sarif", scratch.sarif}, {"xml-file", scratch.xml_file}};
   for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
-    char perr[TT_OPT_PATH_MAX + 128];
+    static char perr[TT_OPT_PATH_MAX + 128];
     if (tt_options_check_path(paths[k].flag, paths[k].value, perr, sizeof perr) != 0) {
       fprintf(stderr, "tether: %s\n", perr);
       return 1;
     }
   }
 
-  char lib[PATH_MAX];
+  static char lib[PATH_MAX];
   if (!find_lib(lib, sizeof lib)) {
     fprintf(stderr, "tether: cannot find libtether.so (looked beside this command, in %s and %s); "
                     "set TETHER_LIB to its path\n",
@@ -324,6 +324,7 @@ int main(int argc, char **argv) {
                            .log_file = eff.log_file,
                            .error_exitcode = eff.error_exitcode,
                            .quiet = eff.quiet,
+                           .trace_children = eff.trace_children,
                            .verbose = eff.verbose};
   return tt_cli_supervise(&run);
 }

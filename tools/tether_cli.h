@@ -62,6 +62,7 @@ struct tt_cli_run {
   const char *log_file; /* the effective --log-file ("" for stderr) */
   int error_exitcode;   /* the effective --error-exitcode */
   bool quiet;           /* -q: the combined summary only when a process failed the gate */
+  bool trace_children;  /* --trace-children: a program exec'd runs checked */
   int verbose;
 };
 

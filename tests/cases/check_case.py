@@ -16,6 +16,7 @@ Directives, read from comment lines of SRC (``// KEY: value``):
   EXPECT exit: N           exit status of the tool run (default 0)
   EXPECT line: REGEX       must re.search() some line of the main report (repeatable)
   EXPECT no-line: REGEX    must match no line of the main report (repeatable)
+  EXPECT count: N REGEX    must match exactly N lines of the main report (repeatable)
   EXPECT child-line: REGEX must match some line of some non-main report (repeatable)
   EXPECT reports: N        number of processes that printed a HEAP SUMMARY (default 1)
   EXPECT stdout: TEXT      program stdout; repeated directives are joined with
@@ -128,7 +129,7 @@ def match_seq(seq, lines):
 def parse_directives(src, subst, tool):
     d = {"opts": [], "args": [], "cats": {}, "exit": 0, "line": [],
          "no-line": [], "child-line": [], "reports": 1, "stdout": None,
-         "errors": None, "seq": [], "tools": None}
+         "errors": None, "seq": [], "tools": None, "count": []}
     with open(src, encoding="utf-8", errors="replace") as f:
         for lineno, raw in enumerate(f, 1):
             m = DIRECTIVE_RE.match(raw)
@@ -168,6 +169,12 @@ def parse_directives(src, subst, tool):
                         d[what].append((val, re.compile(val)))
                     except re.error as e:
                         die("%s: bad regex %r: %s" % (where, val, e))
+                elif what == "count":
+                    n, _, rx = val.partition(" ")
+                    try:
+                        d["count"].append((int(n), rx, re.compile(rx)))
+                    except (ValueError, re.error) as e:
+                        die("%s: bad count %r: %s" % (where, val, e))
                 elif what == "errors":
                     d["errors"] = parse_errors(val, where)
                 elif what in ("seq", "next"):
@@ -332,6 +339,10 @@ def main():
             hit = next((l for l in main_rep["lines"] if rx.search(l)), None)
             if hit is not None:
                 fails.append(("no-line", text, "matched: " + hit.strip()))
+        for want, text, rx in d["count"]:
+            got = sum(1 for l in main_rep["lines"] if rx.search(l))
+            if got != want:
+                fails.append(("count", text, "%d matching lines, want %d" % (got, want)))
         if d["errors"] is not None:
             check("errors", fmt_errors(d["errors"]), fmt_errors(main_rep["errors"]))
         if d["seq"]:

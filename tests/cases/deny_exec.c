@@ -2,7 +2,7 @@
  * sandbox's seccomp filter would: for tests of what tether does without
  * them.
  * usage: deny_exec NAME[,NAME...] PROGRAM [ARG...]
- *        NAME: process_vm_readv or pipe2 */
+ *        NAME: process_vm_readv, pipe2 or gettid */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/filter.h>
@@ -28,6 +28,7 @@ int main(int argc, char **argv)
     for (char *tok = strtok(names, ","); tok && n < 12; tok = strtok(NULL, ",")) {
         long nr = strcmp(tok, "process_vm_readv") == 0 ? SYS_process_vm_readv
                   : strcmp(tok, "pipe2") == 0           ? SYS_pipe2
+                  : strcmp(tok, "gettid") == 0          ? SYS_gettid
                                                         : -1;
         if (nr < 0) {
             fprintf(stderr, "deny_exec: unknown system call %s\n", tok);

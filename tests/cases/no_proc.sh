@@ -40,6 +40,11 @@ for c in "$@"; do
     sh "$LIB" "$DENY" "$c" >/dev/null 2>"$tmp/$cn.nopvr"
   digest "$tmp/$cn.nopvr" >"$tmp/$cn.d3"
   check "$cn: the same without /proc and process_vm_readv" 'cmp -s "$tmp/$cn.d1" "$tmp/$cn.d3" || diff "$tmp/$cn.d1" "$tmp/$cn.d3"'
+  # a sandbox that refuses gettid: the check stopped its own thread and
+  # waited for ever
+  timeout -s KILL 60 "$DENY" gettid /usr/bin/env LD_PRELOAD="$LIB" "$c" >/dev/null 2>"$tmp/$cn.notid"
+  digest "$tmp/$cn.notid" >"$tmp/$cn.d4"
+  check "$cn: the same with gettid refused" 'cmp -s "$tmp/$cn.d1" "$tmp/$cn.d4" || diff "$tmp/$cn.d1" "$tmp/$cn.d4"'
 done
 
 # Nothing tells which memory can be read: the check says so and does not
@@ -50,5 +55,9 @@ unshare -m sh -c 'mount -t tmpfs none /proc && "$2" process_vm_readv,pipe2 /usr/
 check "blind: the warning" 'grep -q "Warning: cannot tell which memory can be read.*so there is no leak check" "$tmp/blind"'
 check "blind: the check did not run" 'grep -q "the leak check could not run" "$tmp/blind" && ! grep -q "no leaks are possible" "$tmp/blind"'
 check "blind: the program's status and output" '[ $rc -eq 0 ] && cmp -s "$tmp/blind.out" "$tmp/$(basename "$c").out"'
+# ... and a gate on it fails: nothing was checked (it passed)
+unshare -m sh -c 'mount -t tmpfs none /proc && "$2" process_vm_readv,pipe2 /usr/bin/env TETHER_OPTIONS=--error-exitcode=7 LD_PRELOAD="$1" "$3"' \
+  sh "$LIB" "$DENY" "$c" >/dev/null 2>"$tmp/blindgate"; rc=$?
+check "blind: the gate fails" '[ $rc -eq 7 ] && grep -q "the leak check could not run (errno [0-9]*); the gate fails$" "$tmp/blindgate"'
 
 summary no_proc

@@ -262,6 +262,17 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2
   check "tree: processes of another user report" '[ $rc -eq 0 ] && grep -q "^==[0-9]*== *[0-9]* *0 *0 *0  ls /$" "$tmp/e" && grep -q "^==[0-9]*== 0 of 3 processes failed the gate$" "$tmp/e"'
 fi
 
+# A program that puts its stdout at every number from 3 up with raw dup2
+# system calls (past tether's wrapper, to the limit: no number is left for
+# a copy): the report stays on stderr. It went into the program's stdout.
+printf '#include <sys/resource.h>\n#include <sys/syscall.h>\n#include <unistd.h>\n#include <stdlib.h>\nint main(void) { struct rlimit r; getrlimit(RLIMIT_NOFILE, &r); for (long fd = 3; fd < (long)r.rlim_cur && fd < 100000; fd++) syscall(SYS_dup2, 1, fd); return malloc(7) == 0; }\n' >"$tmp/dupall.c"
+if ${CC:-cc} -o "$tmp/dupall" "$tmp/dupall.c" 2>"$tmp/cc"; then
+  (ulimit -n 2048; "$T" "$tmp/dupall" >"$tmp/o" 2>"$tmp/e"); rc=$?
+  check "dup2 over every number: the report stays on stderr" '[ $rc -eq 0 ] && grep -q "^==[0-9]*== ERROR SUMMARY: 1 errors" "$tmp/e" && ! grep -q "==" "$tmp/o"'
+else
+  check "dupall compiles" 'cat "$tmp/cc"; false'
+fi
+
 # A program that closes every descriptor from 3 up (CPython's closerange:
 # glibc's close_range) keeps its report on stderr: tether's copy of fd 2 is
 # not among them.
@@ -281,6 +292,26 @@ if ${CC:-cc} -o "$tmp/sandboxed" "$(dirname "$0")/sandboxed_child.c" 2>"$tmp/cc"
 else
   check "sandbox: the test program compiles" 'cat "$tmp/cc"; false'
 fi
+
+# A program tether cannot load into (static here; setuid and 32-bit ones
+# alike) ran unchecked with not a word, and the gate passed.
+printf '#include <stdlib.h>\nint main(void) { return malloc(40) == 0; }\n' >"$tmp/static.c"
+if ${CC:-cc} -static -o "$tmp/static" "$tmp/static.c" 2>"$tmp/cc"; then
+  "$T" "$tmp/static" >/dev/null 2>"$tmp/e"; rc=$?
+  check "a static program: said to be unchecked" '[ $rc -eq 0 ] && grep -q "^==[0-9]*== tether: the program (pid [0-9]*, .*static) wrote no report: it was not checked. tether.s library did not load into it" "$tmp/e" && ! grep -q "the gate fails" "$tmp/e"'
+  "$T" -q --error-exitcode=9 "$tmp/static" >/dev/null 2>"$tmp/e"; rc=$?
+  check "a static program: the gate fails" '[ $rc -eq 9 ] && grep -q "wrote no report: it was not checked.*; the gate fails$" "$tmp/e"'
+else
+  echo "cli: skipped the static program (no static libc: $(head -1 "$tmp/cc"))"
+fi
+
+# A small stack limit (the tether command's main had a 41 KB frame: SIGSEGV at ulimit -s 56)
+(ulimit -s 48 && "$T" -q "$EX" >/dev/null 2>"$tmp/e"); rc=$?
+check "ulimit -s 48: tether runs" '[ $rc -eq 0 ] && grep -q "definitely lost" "$tmp/e"'
+
+# The program killed (SIGKILL) before its check: said so, not "did not load"
+"$T" sh -c 'kill -9 $$' >/dev/null 2>"$tmp/e"; rc=$?
+check "the program killed: said" '[ $rc -eq 137 ] && grep -q "^==[0-9]*== tether: the program (pid [0-9]*, sh -c .kill -9 \$\$.) was killed by SIGKILL before its leak check: it was not checked$" "$tmp/e"'
 
 "$T" "$EX" >/dev/null 2>"$tmp/e"; rc=$?
 check "one process: no combined summary" '[ $rc -eq 0 ] && ! grep -q "processes checked" "$tmp/e"'

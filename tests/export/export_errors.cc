@@ -2,6 +2,7 @@
 // SARIF and XML writers show each (run_export.py; run with
 // --check-dangling=yes for the dangling pointer):
 //   invalid free      a pointer into the middle of a live block
+//   invalid free      a pointer 8 bytes before a live block (delete[]'s cookie)
 //   mismatched free   new, then free
 //   write after free  a freed block written to (found at exit)
 //   dangling pointer  a global still holding a freed block's start at exit
@@ -28,6 +29,13 @@ static NOINLINE void bad_free_interior(void)
 {
     char *p = static_cast<char *>(std::malloc(32));  // LINE:interior_alloc
     std::free(p + 8);                                // LINE:invalid_free
+    std::free(p);
+}
+
+static NOINLINE void bad_free_before(void)
+{
+    char *p = static_cast<char *>(std::malloc(40));  // LINE:before_alloc
+    std::free(p - 8);                                // LINE:before_free
     std::free(p);
 }
 
@@ -69,6 +77,7 @@ int main()
     std::puts("started");
     std::fflush(stdout);
     bad_free_interior();
+    bad_free_before();
     bad_mismatch();
     bad_write_after_free();
     bad_dangling();

@@ -410,7 +410,7 @@ def check_json(c, doc, text, rc, program, where):
 def text_error_facts(t):
     """What a text error block says: its stacks by role, address facts."""
     facts = {"stack": None, "free": None, "alloc": None, "address": None, "offset": None,
-             "size": None, "count_value": None, "references": None}
+             "before": None, "size": None, "count_value": None, "references": None}
     parts = t["parts"]
     stacks = [p[1] for p in parts if p[0] == "stack"]
     facts["stack"] = stacks[0] if stacks else None
@@ -422,6 +422,12 @@ def text_error_facts(t):
                      r"(alloc'd|free'd)$", val)
         if m:
             facts.update(address=int(m.group(1), 16), offset=num(m.group(2)), size=num(m.group(3)))
+            facts["alloc" if m.group(4) == "alloc'd" else "free"] = nxt
+        m = re.match(r"^Address (0x[0-9a-f]+) is ([\d,]+) bytes before a block of size ([\d,]+) "
+                     r"(alloc'd|free'd)$", val)
+        if m:
+            facts.update(address=int(m.group(1), 16), offset=0, before=num(m.group(2)),
+                         size=num(m.group(3)))
             facts["alloc" if m.group(4) == "alloc'd" else "free"] = nxt
         if val == "Block was alloc'd at":
             facts["alloc"] = nxt
@@ -475,6 +481,8 @@ def check_json_errors(c, doc, text, where):
                        f"stack)")
         if f["address"] is not None and int(j["address"], 16) != f["address"]:
             c.fail(f"{name}: address {j['address']}, the text says 0x{f['address']:x}")
+        if j.get("before") != (f["before"] or 0):
+            c.fail(f"{name}: before {j.get('before')}, the text says {f['before'] or 0}")
         for key in ("size", "offset", "count_value", "references"):
             if f[key] is not None and j.get(key) != f[key]:
                 c.fail(f"{name}: {key} {j.get(key)}, the text says {f[key]}")
@@ -729,6 +737,15 @@ def test_leaks(c):
     kinds = sorted({r["kind"] for r in doc["loss_records"]})
     if kinds != ["definitely_lost", "indirectly_lost", "possibly_lost", "still_reachable"]:
         c.fail(f"loss record kinds {kinds}: want all four")
+    # A kind the text does not show (still reachable, by default): its
+    # frames by name only, no debug information read for file:line (it
+    # doubled a short process's cost).
+    for r in doc["loss_records"]:
+        if r["kind"] in ("still_reachable", "indirectly_lost"):
+            lines = [fr["line"] for fr in r["stack"] if fr["line"] is not None or fr["file"]]
+            if lines or not all(fr["function"] for fr in r["stack"]):
+                c.fail(f"loss record {r['record']} ({r['kind']}, not shown): frames "
+                       f"{r['stack']!r}, want functions without file:line")
     if not any(r["owner"] == "request" for r in doc["loss_records"]) or \
             [o["owner"] for o in doc["owners"]] != [None, "request"]:
         c.fail(f"owners {[o['owner'] for o in doc['owners']]}, want the unowned row, then 'request'")
@@ -776,9 +793,10 @@ def test_errors(c):
         return
     text, doc, sarif, root = got
     kinds = [e["kind"] for e in doc["errors"]]
-    want = ["invalid_free", "mismatched_free", "write_after_free", "dangling_pointer"]
+    want = ["invalid_free", "invalid_free", "mismatched_free", "write_after_free",
+            "dangling_pointer"]
     # the exit-time refcount audit goes by block address, which the allocator picks
-    if kinds[:4] != want or sorted(kinds[4:]) != ["refcount_high", "refcount_low"]:
+    if kinds[:5] != want or sorted(kinds[5:]) != ["refcount_high", "refcount_low"]:
         c.fail(f"error kinds {kinds}, want {want} and then both refcount kinds")
 
 
@@ -1007,8 +1025,55 @@ def test_argv(c):
         c.fail(f"argument not UTF-8: XML not well-formed: {e}")
 
 
+XML_SKIND = {"InvalidFree": "Memcheck:Free", "MismatchedFree": "Memcheck:Free",
+              "WriteAfterFree": "tether:WriteAfterFree", "DanglingPointer": "tether:Dangling",
+              "RefcountTooHigh": "tether:Refcount", "RefcountTooLow": "tether:Refcount"}
+
+
+def test_xml_suppressions(c):
+    """--gen-suppressions=all with --xml: each <error> ends with its
+    <suppression>, as Valgrind's do: the block of the text report, in parts
+    (skind, skaux, sframes) and whole (rawtext)."""
+    for program in ("leaks", "errors"):
+        opts = ["gen-suppressions=all", "check-dangling=yes"] + ALL_OPTS
+        rc, out, err, d = c.run(program, opts, name="xmlsupp-" + program)
+        root = None
+        try:
+            root = ET.parse(os.path.join(d, "r.xml")).getroot()
+        except (OSError, ET.ParseError) as e:
+            c.fail(f"{program}: XML: {e}")
+            continue
+        blocks = re.findall(r"^\{\n(?:.*\n)*?\}$", err, re.M)
+        errors = root.findall("error")
+        if not errors:
+            c.fail(f"{program}: no <error> in the XML")
+        for e in errors:
+            kind = e.findtext("kind") or ""
+            supps = e.findall("suppression")
+            if len(supps) != 1:
+                c.fail(f"{program}: <error> {kind}: {len(supps)} <suppression>, want 1")
+                continue
+            s = supps[0]
+            want = "Memcheck:Leak" if kind.startswith("Leak_") else XML_SKIND.get(kind)
+            if s.findtext("skind") != want or s.findtext("sname") != "insert_a_suppression_name_here":
+                c.fail(f"{program}: <error> {kind}: skind {s.findtext('skind')!r}, want {want!r}")
+            raw = (s.findtext("rawtext") or "").strip()
+            if raw not in blocks:
+                c.fail(f"{program}: <error> {kind}: rawtext {raw!r} is no block of the text report")
+                continue
+            names = [l.strip().split(":", 1)[1] for l in raw.splitlines()
+                     if l.strip().startswith(("fun:", "obj:"))]
+            got = [(f.findtext("fun") or f.findtext("obj")) for f in s.findall("sframe")]
+            if got != names:
+                c.fail(f"{program}: <error> {kind}: sframes {got}, the rawtext names {names}")
+            aux = [l.strip() for l in raw.splitlines() if l.strip().startswith("match-leak-kinds:")]
+            if (s.findtext("skaux") or None) != (aux[0] if aux else None):
+                c.fail(f"{program}: <error> {kind}: skaux {s.findtext('skaux')!r}, the rawtext has {aux}")
+
+
 TESTS = {"leaks": test_leaks, "errors": test_errors, "suppressed": test_suppressed,
-         "gate": test_gate, "fork": test_fork, "schema": test_schema, "argv": test_argv}
+         "gate": test_gate, "fork": test_fork, "schema": test_schema, "argv": test_argv,
+         "xml_suppressions": test_xml_suppressions}
 
 
 def main():

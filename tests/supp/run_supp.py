@@ -22,7 +22,9 @@ TEST is one of:
                      file's first line says "# EXPECT LINE: MESSAGE"
   malformed-extra:N  the same for a missing file and for a bad file given
                      after (or before) a good one
-  gen:PROGRAM        --gen-suppressions=all, then the blocks pasted into a
+  gen:PROGRAM        --gen-suppressions=all (stripped: tt_supp_leaks without
+                     symbols, whose blocks end with Valgrind's "(below main)"),
+                     then the blocks pasted into a
                      file and the program rerun with it: everything suppressed
   default-supp       tether's default suppressions (a running thread's DTV)
   default-supp-glib  those of GLib's type system (GObject loaded): its
@@ -252,7 +254,7 @@ class Runner:
         self.args = args
         self.failures = []
         self.programs = {"leaks": args.leaks, "mismatch": args.mismatch, "thread": args.thread,
-                         "glib": args.glib}
+                         "glib": args.glib, "stripped": args.stripped}
         os.makedirs(args.workdir, exist_ok=True)
 
     def fail(self, what):
@@ -562,6 +564,14 @@ def gen_blocks(rep):
     return blocks, None
 
 
+ENTRY_FRAME = {
+    "Memcheck:Leak": r"^   fun:(malloc|calloc|realloc|reallocarray|posix_memalign|aligned_alloc|"
+                     r"memalign|valloc|pvalloc|_Zn[wa]m(RKSt9nothrow_t|St11align_val_t\S*)?)$",
+    "Memcheck:Free": r"^   fun:(free|realloc|_Zd[la]Pv\S*)$",
+    "tether:WriteAfterFree": r"^   fun:(free|realloc|_Zd[la]Pv\S*)$",
+}
+
+
 def check_gen(run, program):
     base = ["show-leak-kinds=all"]
     if program == "thread":
@@ -610,6 +620,17 @@ def check_gen(run, program):
         for fr in frames:
             if not re.match(r"^   (fun:\S.*|obj:\S+)$", fr):
                 run.fail(f"generated frame line {fr!r}")
+        # Frame 0 names the exported entry point, as Valgrind's blocks do
+        # (never a tether-internal alias at the same address, which
+        # Valgrind's own matching would not know: tt_self_malloc was).
+        # Without symbols no frame is main: the stack ends with the C
+        # runtime's frame as Valgrind names it, in the block as in the text.
+        if program == "stripped" and frames and frames[-1] != "   fun:(below main)":
+            run.fail(f"generated block's last frame {frames[-1]!r}, want '   fun:(below main)'")
+        want0 = ENTRY_FRAME.get(kind_line)
+        if want0 and frames and not re.match(want0, frames[0]):
+            run.fail(f"generated {kind_line} block's first frame {frames[0]!r}, want the "
+                     f"allocation or release function's exported name")
     path = os.path.join(run.args.workdir, f"gen_{program}.supp")
     with open(path, "w", encoding="utf-8") as f:
         for block, _ in blocks:
@@ -733,6 +754,7 @@ def main():
     ap.add_argument("--mismatch", required=True)
     ap.add_argument("--thread", required=True)
     ap.add_argument("--glib", required=True)
+    ap.add_argument("--stripped", required=True)
     ap.add_argument("--files", required=True)
     ap.add_argument("--workdir", required=True)
     ap.add_argument("test")
@@ -753,7 +775,7 @@ def main():
         check_malformed(run, arg)
     elif kind == "malformed-extra":
         check_malformed_extra(run, arg)
-    elif kind == "gen" and arg in ("leaks", "mismatch", "thread"):
+    elif kind == "gen" and arg in ("leaks", "mismatch", "thread", "stripped"):
         check_gen(run, arg)
     elif kind == "default-supp":
         check_default(run)

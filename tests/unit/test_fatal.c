@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -631,6 +632,113 @@ static void test_stop_touches_found_slots(void) {
 int fatal_init(void) { return 0; }
 int fatal_cleanup(void) { return 0; }
 
+/* Alternate signal stacks: one for a thread that has none, given back to
+ * a pool at its end for the next thread; a program's own is left alone. */
+struct alt_seen {
+  bool before_disabled, given, sized, after_disabled, own_kept;
+  void *sp;
+};
+
+/* A thread starts with none, but under ASan, which gives each thread one
+ * (and unmaps what the thread ends with): that one is set aside meanwhile. */
+static void set_aside(stack_t *saved) {
+  stack_t off = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
+  sigaltstack(&off, saved);
+}
+
+static void put_back(const stack_t *saved) {
+  if (!(saved->ss_flags & SS_DISABLE))
+    sigaltstack(saved, NULL);
+}
+
+static void *alt_thread(void *arg) {
+  struct alt_seen *a = arg;
+  stack_t ss, saved;
+  set_aside(&saved);
+  sigaltstack(NULL, &ss);
+  a->before_disabled = (ss.ss_flags & SS_DISABLE) != 0;
+  tt_fatal_altstack_give();
+  sigaltstack(NULL, &ss);
+  a->given = !(ss.ss_flags & SS_DISABLE);
+  a->sized = ss.ss_size == TT_FATAL_ALTSTACK_BYTES;
+  a->sp = ss.ss_sp;
+  tt_fatal_altstack_drop();
+  sigaltstack(NULL, &ss);
+  a->after_disabled = (ss.ss_flags & SS_DISABLE) != 0;
+  put_back(&saved);
+  return NULL;
+}
+
+static void *alt_own_thread(void *arg) {
+  struct alt_seen *a = arg;
+  static char mine_stack[32768];
+  stack_t own = {.ss_sp = mine_stack, .ss_size = sizeof mine_stack, .ss_flags = 0}, ss, saved;
+  sigaltstack(&own, &saved);
+  tt_fatal_altstack_give();
+  sigaltstack(NULL, &ss);
+  a->own_kept = ss.ss_sp == mine_stack;
+  tt_fatal_altstack_drop();
+  sigaltstack(NULL, &ss);
+  a->own_kept = a->own_kept && ss.ss_sp == mine_stack && !(ss.ss_flags & SS_DISABLE);
+  stack_t off = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
+  sigaltstack(&off, NULL);
+  put_back(&saved); /* ASan unmaps whatever stack a thread ends with */
+  return NULL;
+}
+
+static void test_altstack(void) {
+  tt_fatal_install(stand_in, SIGUSR1);
+  struct alt_seen a, b, c;
+  memset(&a, 0, sizeof a);
+  memset(&b, 0, sizeof b);
+  memset(&c, 0, sizeof c);
+  pthread_t t;
+  CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, alt_thread, &a), 0);
+  pthread_join(t, NULL);
+  CU_ASSERT_TRUE(a.before_disabled && a.given && a.sized && a.after_disabled);
+  CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, alt_thread, &b), 0);
+  pthread_join(t, NULL);
+  CU_ASSERT_TRUE(b.given);
+  CU_ASSERT_PTR_EQUAL(b.sp, a.sp); /* the pool's */
+  CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, alt_own_thread, &c), 0);
+  pthread_join(t, NULL);
+  CU_ASSERT_TRUE(c.own_kept);
+  /* SIGSEGV's handler runs there; SIGABRT's on the thread's own stack */
+  struct sigaction cur;
+  sigaction(SIGSEGV, NULL, &cur);
+  if (tt_fatal_owns(SIGSEGV))
+    CU_ASSERT_TRUE(cur.sa_flags & SA_ONSTACK);
+  sigaction(SIGABRT, NULL, &cur);
+  if (tt_fatal_owns(SIGABRT))
+    CU_ASSERT_FALSE(cur.sa_flags & SA_ONSTACK);
+}
+
+/* A child of a raw fork has memory of its own; one made with CLONE_VM
+ * shares its parent's. */
+static int clone_vm_child(void *arg) {
+  int parent = *(int *)arg;
+  return tt_os_same_memory(tt_os_getpid(), parent) == 1 ? 0 : 1;
+}
+
+static void test_same_memory(void) {
+  int parent = tt_os_getpid();
+  CU_ASSERT_EQUAL(tt_os_same_memory(parent, parent), 1);
+  long pid = syscall(SYS_fork);
+  if (pid == 0)
+    _exit(tt_os_same_memory(tt_os_getpid(), parent) == 0 ? 0 : 1);
+  int st = -1;
+  CU_ASSERT_EQUAL(waitpid((pid_t)pid, &st, 0), (pid_t)pid);
+  CU_ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  size_t size = 256 * 1024;
+  char *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CU_ASSERT_FATAL(stack != MAP_FAILED);
+  pid = clone(clone_vm_child, stack + size, CLONE_VM | SIGCHLD, &parent);
+  CU_ASSERT_TRUE_FATAL(pid > 0);
+  CU_ASSERT_EQUAL(waitpid((pid_t)pid, &st, 0), (pid_t)pid);
+  CU_ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  munmap(stack, size);
+}
+
 CU_TestInfo fatal_tests[] = {
     {"describe: Valgrind's words", test_describe},
     {"signal names, the reported set", test_names_and_set},
@@ -644,5 +752,7 @@ CU_TestInfo fatal_tests[] = {
     {"a wait jumped out of: the next stop lets the hold go", test_wait_cut_jumped_out},
     {"a wait a second stop let go before its look: cut, or a signal", test_wait_second_stop_before_look},
     {"stop: only the slots its threads can take", test_stop_touches_found_slots},
+    {"alternate stacks: given where none, pooled, a program's kept", test_altstack},
+    {"same memory: a raw fork's child no, a CLONE_VM child yes", test_same_memory},
     CU_TEST_INFO_NULL,
 };

@@ -939,9 +939,24 @@ static void test_prefixed_forged_and_damaged(void) {
   unsigned char save[TT_HEAP_PREFIX];
   memcpy(save, (void *)(p - TT_HEAP_PREFIX), sizeof save);
   CU_ASSERT_FALSE(tt_heap_header_damaged(p)); /* intact */
+  uint64_t cookie;
+  memcpy(&cookie, (void *)(p - 8), 8);
+  CU_ASSERT_EQUAL(cookie, 0); /* no owner: a delete[] of it runs no destructor */
   ((unsigned char *)p)[-1] ^= 0x40;
   CU_ASSERT_FALSE(tt_heap_lookup(p, NULL));
-  CU_ASSERT_TRUE(tt_heap_header_damaged(p)); /* an underrun into the check word */
+  CU_ASSERT_TRUE(tt_heap_header_damaged(p)); /* an underrun into the owner word's spare half */
+  memcpy((void *)(p - TT_HEAP_PREFIX), save, sizeof save);
+  ((unsigned char *)p)[-9] ^= 0x40;
+  CU_ASSERT_FALSE(tt_heap_lookup(p, NULL));
+  CU_ASSERT_TRUE(tt_heap_header_damaged(p)); /* and on into the check word */
+  memcpy((void *)(p - TT_HEAP_PREFIX), save, sizeof save);
+  ((unsigned char *)p)[-8] ^= 0x03; /* the owner id itself: the block is still known */
+  struct tt_block ob;
+  CU_ASSERT_TRUE(tt_heap_lookup(p, &ob));
+  CU_ASSERT_EQUAL(ob.owner, 3);
+  CU_ASSERT_FALSE(tt_heap_header_damaged(p));
+  memcpy((void *)(p - TT_HEAP_PREFIX), save, sizeof save);
+  ((unsigned char *)p)[-1] ^= 0x40;
   memset((void *)(p - TT_HEAP_PREFIX), 0x41, TT_HEAP_PREFIX);
   CU_ASSERT_FALSE(tt_heap_header_damaged(p)); /* all of it: nothing left to tell */
   /* a copy of another block's header reads as one written over: its check

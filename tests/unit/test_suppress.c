@@ -2,7 +2,11 @@
 /* tt_suppress: Valgrind's and LeakSanitizer's formats read, a bad file
  * refused whole with one line naming where, matching by frame and leak kind,
  * and the leak kinds the check must symbolize records of. */
+#include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 
@@ -15,9 +19,9 @@ static int parse(const char *text, char *err, size_t errsize) {
 }
 
 static const struct tt_supp_frame frames[] = {
-    {0x1000, "malloc", "malloc", "/lib/libc.so.6", NULL, NULL, 0},
-    {0x2000, "make_node", "make_node", "/usr/bin/prog", "prog.c", "src/prog.c", 12},
-    {0x3000, "main", "main", "/usr/bin/prog", "prog.c", "src/prog.c", 40},
+    {0x1000, "malloc", "malloc", "/lib/libc.so.6", NULL, NULL, 0, NULL},
+    {0x2000, "make_node", "make_node", "/usr/bin/prog", "prog.c", "src/prog.c", 12, NULL},
+    {0x3000, "main", "main", "/usr/bin/prog", "prog.c", "src/prog.c", 40, NULL},
 };
 
 static void test_leak_kinds(void) {
@@ -94,7 +98,7 @@ static void test_long_lines(void) {
   n += 3000;
   n += (size_t)snprintf(text + n, sizeof text - n, "x\n}\n");
   CU_ASSERT_EQUAL(parse(text, err, sizeof err), 1);
-  struct tt_supp_frame fr[1] = {{0x1000, "make_node", NULL, "/bin/prog", NULL, NULL, 0}};
+  struct tt_supp_frame fr[1] = {{0x1000, "make_node", NULL, "/bin/prog", NULL, NULL, 0, NULL}};
   /* cut at 1023 characters it was all stars and matched any frame */
   CU_ASSERT_PTR_NULL(tt_suppress_match(TT_SUPP_LEAK, TT_KIND_DEFINITE, fr, 1, 10, 1));
   fr[0].fun = "make_nodex";
@@ -109,7 +113,61 @@ static void test_long_lines(void) {
   CU_ASSERT_EQUAL(tt_suppress_count(), 0);
 }
 
+/* A frame shown as "(below main)" matches Valgrind's name for it and the C
+ * runtime's own. */
+static void test_below_main(void) {
+  char err[256] = "";
+  struct tt_supp_frame fr[2] = {
+      {0x1000, NULL, NULL, "/bin/stripped", NULL, NULL, 0, NULL},
+      {0x2000, "(below main)", "(below main)", "/lib/libc.so.6", "libc_start_call_main.h",
+       NULL, 58, "__libc_start_call_main"},
+  };
+  tt_suppress_reset();
+  CU_ASSERT_EQUAL(parse("{\n vg\n Memcheck:Leak\n obj:/bin/stripped\n fun:(below main)\n}\n", err,
+                        sizeof err),
+                  1);
+  CU_ASSERT_PTR_NOT_NULL(tt_suppress_match(TT_SUPP_LEAK, TT_KIND_DEFINITE, fr, 2, 10, 1));
+  tt_suppress_reset();
+  CU_ASSERT_EQUAL(parse("{\n own\n Memcheck:Leak\n obj:*\n fun:__libc_start_call_main\n}\n", err,
+                        sizeof err),
+                  1);
+  CU_ASSERT_PTR_NOT_NULL(tt_suppress_match(TT_SUPP_LEAK, TT_KIND_DEFINITE, fr, 2, 10, 1));
+  tt_suppress_reset();
+  CU_ASSERT_EQUAL(parse("{\n other\n Memcheck:Leak\n obj:*\n fun:main\n}\n", err, sizeof err), 1);
+  CU_ASSERT_PTR_NULL(tt_suppress_match(TT_SUPP_LEAK, TT_KIND_DEFINITE, fr, 2, 10, 1));
+  tt_suppress_reset();
+}
+
+/* Out of memory (a ulimit -v) is not the file's fault: -2, where it was
+ * "bad suppression file: ...: out of memory" and "fix or drop the file".
+ * In a child whose address space may not grow. */
+static void test_out_of_memory(void) {
+  pid_t pid = fork();
+  CU_ASSERT_TRUE_FATAL(pid >= 0);
+  if (pid == 0) {
+    unsigned long pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f || fscanf(f, "%lu", &pages) != 1)
+      _exit(3);
+    fclose(f);
+    struct rlimit lim;
+    lim.rlim_cur = lim.rlim_max = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE);
+    if (setrlimit(RLIMIT_AS, &lim) != 0)
+      _exit(4);
+    char err[256] = "";
+    int rc = parse("{\n a\n Memcheck:Leak\n fun:malloc\n}\n", err, sizeof err);
+    _exit(rc == -2 && strstr(err, "out of memory") ? 0 : 10 - rc);
+  }
+  int st = 0;
+  CU_ASSERT_EQUAL(waitpid(pid, &st, 0), pid);
+  CU_ASSERT_TRUE(WIFEXITED(st));
+  CU_ASSERT_EQUAL(WEXITSTATUS(st), 0);
+  tt_suppress_reset();
+}
+
 CU_TestInfo suppress_tests[] = {
+    {"out of memory: told from a bad file", test_out_of_memory},
+    {"below main: Valgrind's name and the runtime's both match", test_below_main},
     {"leak kinds: what some leak suppression matches", test_leak_kinds},
     {"match: by leak kind and frames, counted", test_match_by_kind_and_frames},
     {"a bad file: refused whole, one line naming where", test_bad_file_refused_whole},

@@ -1,0 +1,42 @@
+// sig_stack_overflow: endless recursion overflows the main thread's stack.
+// The kernel can run no handler on a stack with no room left: tether gives
+// every thread that has none an alternate signal stack, and its SIGSEGV
+// handler runs there. As Valgrind does, it says so ("Stack overflow in
+// thread #1: can't grow stack to 0x..."), shows where, runs the leak check
+// and lets the signal end the process. tether printed nothing but its
+// banner before.
+// TOOLS: tether valgrind
+// EXPECT definitely: 40 bytes in 1 blocks
+// EXPECT indirectly: 0 bytes in 0 blocks
+// EXPECT possibly: 0 bytes in 0 blocks
+// EXPECT reachable: 0 bytes in 0 blocks
+// EXPECT exit: -11
+// EXPECT seq: ^Process terminating with default action of signal 11 \(SIGSEGV\)$
+// EXPECT next: ^ Access not within mapped region at address 0x[0-9A-F]+$
+// EXPECT next: ^Stack overflow in thread #1: can't grow stack to 0x[0-9a-f]+000$
+// EXPECT next: ^   at 0x[0-9A-F]+: recurse \(sig_stack_overflow.c:31\)$
+// EXPECT[tether] next: ^   by 0x[0-9A-F]+: recurse \(sig_stack_overflow.c:34\)$
+// EXPECT seq: ^HEAP SUMMARY:$
+// EXPECT line: ^   by 0x[0-9A-F]+: leak_forty \(sig_stack_overflow.c:26\)$
+#include <stdlib.h>
+#include "case.h"
+
+static NOINLINE void leak_forty(void)
+{
+    volatile char *lost = malloc(40);
+    lost[0] = 1;
+}
+
+static NOINLINE long recurse(long n)
+{
+    volatile char frame[1024];
+    frame[0] = (char)n;
+    return recurse(n + 1) + frame[0];
+}
+
+int main(void)
+{
+    leak_forty();
+    scrub_stack();
+    return (int)recurse(0);
+}
