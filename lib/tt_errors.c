@@ -17,12 +17,22 @@
 #include "tt_symbolize.h"
 #include "tt_uthash.h"
 
+/* Errors whose stacks agree in their first 4 frames are one context, as in
+ * Valgrind (its "medium resolution", which it uses for errors): a program
+ * that frees wrongly from one place reached by two paths gets one record
+ * and the count of both, and "N errors from M contexts" reads the same.
+ * The first of the 4 is tether's entry point (free, operator delete...),
+ * which a stack does not hold: a bad free's key has its release kind. */
+#define TT_ERROR_CONTEXT_FRAMES 3
+
 struct context {
   UT_hash_handle hh;
   struct {
     uint32_t kind;
-    uint32_t stack;  /* the stack that identifies the context */
     uint32_t extra;  /* a second stack or a location class */
+    uint32_t nframes;
+    uint32_t pad;
+    uintptr_t frames[TT_ERROR_CONTEXT_FRAMES]; /* of the stack that identifies it */
   } key;
   uint64_t count;
   struct tt_error_info info; /* the first occurrence, for machine-readable reports */
@@ -79,8 +89,14 @@ static struct context *count_locked(enum tt_error_kind kind, uint32_t stack, uin
   struct context probe, *c = NULL;
   memset(&probe, 0, sizeof probe);
   probe.key.kind = kind;
-  probe.key.stack = stack;
   probe.key.extra = extra;
+  const uintptr_t *pcs;
+  int n = tt_stacks_get(stack, &pcs);
+  if (n > TT_ERROR_CONTEXT_FRAMES)
+    n = TT_ERROR_CONTEXT_FRAMES;
+  probe.key.nframes = (uint32_t)n;
+  for (int i = 0; i < n; i++)
+    probe.key.frames[i] = pcs[i];
   HASH_FIND(hh, contexts, &probe.key, sizeof probe.key, c);
   if (c) {
     c->count++;
@@ -199,7 +215,7 @@ static void describe_address(struct tt_out *o, uintptr_t addr) {
 static void bad_free_here(enum tt_error_kind kind, enum tt_release_kind how, uint32_t stack,
                           uintptr_t addr, const struct tt_block *b) {
   tt_spin_lock(&errors_lock);
-  struct context *c = count_locked(kind, stack, 0);
+  struct context *c = count_locked(kind, stack, (uint32_t)how);
   int shown, nf = 0;
   if (c) {
     c->info.how = how;
