@@ -272,6 +272,11 @@ void tt_os_run_libc_freeres(void) TT_HIDDEN;
 bool tt_os_glibc_main_arena(void *malloc_fn, uintptr_t *lo, uintptr_t *hi) TT_HIDDEN;
 /* True if [lo, hi) is a heap of one of glibc's non-main arenas. */
 bool tt_os_is_glibc_arena_heap(uintptr_t lo, uintptr_t hi) TT_HIDDEN;
+/* A heap of a non-main arena that starts past lo inside the mapping
+ * [lo, hi) (merged with the mapping below it), at or after from: its end,
+ * and its start in *heap_lo; 0 if none. base: main_arena's address. */
+uintptr_t tt_os_glibc_arena_heap_inside(uintptr_t base, uintptr_t lo, uintptr_t hi,
+                                        uintptr_t from, uintptr_t *heap_lo) TT_HIDDEN;
 /* Whether the block at addr (size bytes, inside the mapping [lo, hi)) is a
  * chunk glibc mapped alone (malloc's mmap threshold): 16 bytes into a page,
  * its size word marked IS_MMAPPED, a whole number of pages covering it. */

@@ -1644,6 +1644,39 @@ bool tt_os_glibc_main_arena(void *malloc_fn, uintptr_t *lo, uintptr_t *hi) {
   return true;
 }
 
+/* The end of a heap of one of glibc's non-main arenas that starts inside
+ * the mapping [lo, hi), not at its start: the kernel merges a heap's
+ * read-write part with the mapping just below it when their flags agree,
+ * and tt_os_is_glibc_arena_heap, asked about the mapping, sees only its
+ * start. Every 64 MiB boundary inside is looked at; a heap counts only if
+ * its arena is one of the ring that starts at main_arena (base), which an
+ * accident of the data there cannot fake. 0 if none at or after from. */
+uintptr_t tt_os_glibc_arena_heap_inside(uintptr_t base, uintptr_t lo, uintptr_t hi,
+                                        uintptr_t from, uintptr_t *heap_lo) {
+  if (!base)
+    return 0;
+  for (uintptr_t a = TT_ALIGN_UP(from > lo ? from : lo + 1, GLIBC_HEAP_MAX); a > lo && a + 4096 <= hi;
+       a += GLIBC_HEAP_MAX) {
+    if (!tt_os_is_glibc_arena_heap(a, hi))
+      continue;
+    const uintptr_t *h = (const uintptr_t *)a;
+    uintptr_t ar_ptr = h[0], mprotect_size = h[3], ring = base;
+    bool known = false;
+    for (int hop = 0; hop < 256 && !known; hop++) {
+      uintptr_t next = 0;
+      if (!safe_read_word(ring + MS_NEXT_OFF, &next) || !next || (next & 7) || next == base)
+        break;
+      known = next == ar_ptr;
+      ring = next;
+    }
+    if (!known)
+      continue;
+    *heap_lo = a;
+    return a + mprotect_size < hi ? a + mprotect_size : hi;
+  }
+  return 0;
+}
+
 struct mapped_file_find {
   uintptr_t addr;
   char *buf;

@@ -453,7 +453,7 @@ int tt_roots_enumerate(const struct tt_roots_input *in, tt_root_cb cb, void *arg
   segs.self_hi = self.hi;
 
   tt_os_for_each_own_map(own_map_cb, &ex);
-  uintptr_t alo, ahi;
+  uintptr_t alo = 0, ahi;
   if (in->malloc_fn && tt_os_glibc_main_arena(in->malloc_fn, &alo, &ahi))
     excl_add(&ex, alo, ahi);
   tt_os_for_each_writable_segment(segment_cb, &segs);
@@ -463,9 +463,18 @@ int tt_roots_enumerate(const struct tt_roots_input *in, tt_root_cb cb, void *arg
       continue;
     if (strcmp(m->name, "[heap]") == 0 || is_special(m->name) || is_elf_copy(m, &segs))
       excl_add(&ex, m->lo, m->hi);
-    else if (!(m->prot & TT_MAP_SHARED) && m->name[0] == '\0' &&
-             tt_os_is_glibc_arena_heap(m->lo, m->hi))
-      excl_add(&ex, m->lo, m->hi);
+    else if (!(m->prot & TT_MAP_SHARED) && m->name[0] == '\0') {
+      if (tt_os_is_glibc_arena_heap(m->lo, m->hi)) {
+        excl_add(&ex, m->lo, m->hi);
+        continue;
+      }
+      /* a heap the kernel merged with the mapping below it */
+      uintptr_t from = m->lo, hlo, hend;
+      while ((hend = tt_os_glibc_arena_heap_inside(alo, m->lo, m->hi, from, &hlo))) {
+        excl_add(&ex, hlo, hend);
+        from = hlo + 1;
+      }
+    }
   }
   /* Threads: below the stack pointer is dead; stacks of exited threads are
    * dead altogether (unless a live thread now runs on that block). */
