@@ -87,7 +87,7 @@ done
 wait
 n=0
 for i in $(seq 1 20); do
-  grep -l "signal 15 (SIGTERM)" "$tmp"/sender.$i.* | xargs grep -q "HEAP SUMMARY" && n=$((n + 1))
+  grep -l "signal 15 (SIGTERM)" "$tmp"/sender.$i.* | xargs -d '\n' grep -q "HEAP SUMMARY" && n=$((n + 1))
 done
 check "SIGTERM in tether's code: reported every time" '[ $n -eq 20 ]'
 

@@ -60,12 +60,14 @@ static void *checker(void *arg)
     while (!stop) {
         tether_check_leaks();
         checks++;
-        /* 5 ms between checks: back to back, the window left in the
+        /* 20 ms between checks: back to back, the window left in the
          * wrappers' look (see design.md, Sleepers) lost or added a
          * wake-up about once in 4,000 signals; 2 ms apart it still did
          * in about one run of ten of the whole suite under ctest -j2 (a
-         * lost wake-up, 219 signals in) */
-        struct timespec gap = {0, 5000000L};
+         * lost wake-up, 219 signals in), 5 ms apart in about one run of
+         * the case in 100 on a loaded machine. Each 200 ms wait still
+         * sees about ten checks. */
+        struct timespec gap = {0, 20000000L};
         nanosleep(&gap, NULL);
     }
     return NULL;

@@ -222,16 +222,18 @@ check "tree: a process killed before its check is a row, with its command" '[ $r
 # hung here until killed); a background job in tether's session that ends
 # soon is waited for, and its report counted.
 timeout 30 "$T" sh -c 'setsid sleep 60 >/dev/null 2>&1 </dev/null & echo started' >"$tmp/o" 2>"$tmp/e"; rc=$?
-timeout 30 "$T" sh -c 'setsid sh -c "(sleep 67; true) & exit 0" >/dev/null 2>&1 </dev/null & sleep 1' >/dev/null 2>"$tmp/e2"
-forked=$(sed -n 's/^==[0-9]*== *\([0-9]*\) *running .*not waited for: sh -c .(sleep 67; true) & exit 0.$/\1/p' "$tmp/e2")
+# a sleep of this run's own (pkill must not reach another run's)
+nap="67.$$"
+timeout 30 "$T" sh -c "setsid sh -c \"(sleep $nap; true) & exit 0\" >/dev/null 2>&1 </dev/null & sleep 1" >/dev/null 2>"$tmp/e2"
+forked=$(sed -n "s/^==[0-9]*== *\([0-9]*\) *running .*not waited for: sh -c .(sleep $nap; true) & exit 0.\$/\1/p" "$tmp/e2")
 [ -n "$forked" ] && kill "$forked" 2>/dev/null
-pkill -x -f "sleep 67" 2>/dev/null
+pkill -x -f "sleep $nap" 2>/dev/null
 # (its command is "setsid sleep 60" if tether let it go between its setsid()
 # and its exec, which tether looks for 10 ms after the program's end)
 daemon=$(sed -n 's/^==[0-9]*== *\([0-9]*\) *running .*not waited for: \(setsid \)\{0,1\}sleep 60$/\1/p' "$tmp/e")
 [ -n "$daemon" ] && kill "$daemon" 2>/dev/null
 check "tree: a daemon is not waited for" '[ $rc -eq 0 ] && [ "$(cat "$tmp/o")" = started ] && [ -n "$daemon" ] && grep -q "(1 still running)" "$tmp/e"'
-check "tree: a daemon tether did not start in has its command" '[ -n "$forked" ]'
+check "tree: a daemon tether did not start in has its command" '[ -n "$forked" ] || { sed "s/^/  tether said: /" "$tmp/e2" >&2; false; }'
 # A classic daemon: its parent exits before it calls setsid (memcached -d).
 # tether, which looked again only each second, returned a second late; and
 # the daemon's worker, not tether's child, read as "no report".
@@ -285,10 +287,12 @@ fi
 # runs its helpers so) still has its row: it opened its run directory
 # report when it was forked.
 if ${CC:-cc} -o "$tmp/sandboxed" "$(dirname "$0")/sandboxed_child.c" 2>"$tmp/cc"; then
-  "$T" --log-file="$tmp/sb.%p.log" "$tmp/sandboxed" >/dev/null 2>"$tmp/e"; rc=$?
-  check "sandbox: a child that can create no file is in the summary" '[ $rc -eq 0 ] && grep -q "tether: 2 processes checked" "$tmp/e" && grep -q "^==[0-9]*== *[0-9]* *0 *24 *1  .*sandboxed$" "$tmp/e"'
-  "$T" --log-file="$tmp/sbx.%p.log" "$tmp/sandboxed" exec >/dev/null 2>"$tmp/e"; rc=$?
-  check "sandbox: a program it runs there is in the summary" '[ $rc -eq 0 ] && grep -q "tether: 2 processes checked" "$tmp/e" && grep -q "^==[0-9]*== *[0-9]* *0 *24 *1  .*sandboxed leak$" "$tmp/e" && grep -l "24 bytes in 1 blocks are definitely lost" "$tmp"/sbx.*.log >/dev/null'
+  # run as ./sandboxed from $tmp: the summary's command column is cut at 72
+  # characters and quotes a path with a space, and TMPDIR may be long
+  (cd "$tmp" && exec "$T" --log-file="$tmp/sb.%p.log" ./sandboxed) >/dev/null 2>"$tmp/e"; rc=$?
+  check "sandbox: a child that can create no file is in the summary" '[ $rc -eq 0 ] && grep -q "tether: 2 processes checked" "$tmp/e" && grep -q "^==[0-9]*== *[0-9]* *0 *24 *1  ./sandboxed$" "$tmp/e"'
+  (cd "$tmp" && exec "$T" --log-file="$tmp/sbx.%p.log" ./sandboxed exec) >/dev/null 2>"$tmp/e"; rc=$?
+  check "sandbox: a program it runs there is in the summary" '[ $rc -eq 0 ] && grep -q "tether: 2 processes checked" "$tmp/e" && grep -q "^==[0-9]*== *[0-9]* *0 *24 *1  ./sandboxed leak$" "$tmp/e" && grep -l "24 bytes in 1 blocks are definitely lost" "$tmp"/sbx.*.log >/dev/null'
 else
   check "sandbox: the test program compiles" 'cat "$tmp/cc"; false'
 fi
@@ -352,8 +356,9 @@ check "preload: the run directory's JSON is summary_only" 'grep -q "\"summary_on
 "$T" --error-exitcode=9 sh -c "'$EX'; exit 0" >/dev/null 2>"$tmp/e"; rc=$?
 check "preload: a child failing the gate gives --error-exitcode" '[ $rc -eq 9 ]'
 
-"$T" sh -c "'$EX'; '$EX'" >/dev/null 2>"$tmp/e"; rc=$?
-check "preload: combined summary of a process tree" '[ $rc -eq 0 ] && grep -q "processes checked" "$tmp/e" && [ $(grep -c "^==[0-9]*== *[0-9]* *0 *96 *2  $EX$" "$tmp/e") -eq 2 ]'
+# from the example's directory: a long build path would be cut in the summary
+(cd "$(dirname "$EX")" && exec "$T" sh -c "./$(basename "$EX"); ./$(basename "$EX")") >/dev/null 2>"$tmp/e"; rc=$?
+check "preload: combined summary of a process tree" '[ $rc -eq 0 ] && grep -q "processes checked" "$tmp/e" && [ $(grep -c "^==[0-9]*== *[0-9]* *0 *96 *2  ./$(basename "$EX")$" "$tmp/e") -eq 2 ]'
 
 # tether's own report on a pipe whose reader went away (`| head -1`) must
 # not end the program with SIGPIPE before it ran, nor the tether command

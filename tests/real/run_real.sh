@@ -587,7 +587,7 @@ wl_rust() {
       >"$IN/rustc.log" 2>&1 || { cat "$IN/rustc.log" >&2; echo "rustc failed"; return 1; }
   fi
   run "$IN/rsprog" "$(sz 200000)"; st
-  (ulimit -c 0; run "$IN/rsover"); echo "[rsover: status $?]" # 134 expected: not "[exit" (a failure)
+  (ulimit -c 0; ulimit -s 8192 2>/dev/null; run "$IN/rsover"); echo "[rsover: status $?]" # 134 expected: not "[exit" (a failure)
 }
 
 # A Java program on the JVM (C++, a dozen threads of its own, its own
@@ -686,7 +686,7 @@ wl_gdb() {
     cc -g -O0 -o "$IN/gprog" "$IN/gprog.c" || { echo "cc failed"; return 1; }
     printf '%s\n' "$GDB_PY" | sed "s/NNN/$(sz 20000)/" >"$IN/work.gdb"
   fi
-  run "$GDB_BIN" -batch -nx -q -x "$IN/work.gdb" -ex "file $IN/gprog" -ex 'info line work' \
+  run "$GDB_BIN" -batch -nx -q -x "$IN/work.gdb" -ex "file \"$IN/gprog\"" -ex 'info line work' \
     -ex 'ptype struct node' -ex 'info functions ^(work|push|main)$' -ex 'list push' \
     -ex 'print sizeof(struct node) * 3' -ex 'info scope work'; st
 }
