@@ -96,4 +96,23 @@ static NOINLINE __attribute__((unused)) char *protected_block(size_t size, size_
     return b;
 }
 
+/* Whether [lo, hi) lies in one line of /proc/self/maps (one mapping: the
+ * kernel merged what the case put next to each other). */
+#include <stdint.h>
+#include <stdio.h>
+static __attribute__((unused)) int one_mapping(uintptr_t lo, uintptr_t hi)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[512];
+    int found = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        unsigned long a, b;
+        if (sscanf(line, "%lx-%lx", &a, &b) == 2 && a <= lo && hi <= b)
+            found = 1;
+    }
+    if (f)
+        fclose(f);
+    return found;
+}
+
 #endif

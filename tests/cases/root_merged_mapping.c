@@ -25,22 +25,6 @@
 #define BIG ((size_t)1 << 20)
 #define PAGE 4096
 
-/* Whether [lo, hi) lies in one line of /proc/self/maps. */
-static int one_mapping(uintptr_t lo, uintptr_t hi)
-{
-    FILE *f = fopen("/proc/self/maps", "r");
-    char line[512];
-    int found = 0;
-    while (f && fgets(line, sizeof line, f)) {
-        unsigned long a, b;
-        if (sscanf(line, "%lx-%lx", &a, &b) == 2 && a <= lo && hi <= b)
-            found = 1;
-    }
-    if (f)
-        fclose(f);
-    return found;
-}
-
 static NOINLINE void *big_block(void)
 {
     return malloc(BIG);

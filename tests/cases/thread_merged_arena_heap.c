@@ -27,22 +27,6 @@
 static uintptr_t heap_base; /* the arena heap's start: not a block */
 static uintptr_t lost_bits; /* the lost block's address, scrambled */
 
-/* Whether [lo, hi) lies in one line of /proc/self/maps. */
-static int one_mapping(uintptr_t lo, uintptr_t hi)
-{
-    FILE *f = fopen("/proc/self/maps", "r");
-    char line[512];
-    int found = 0;
-    while (f && fgets(line, sizeof line, f)) {
-        unsigned long a, b;
-        if (sscanf(line, "%lx-%lx", &a, &b) == 2 && a <= lo && hi <= b)
-            found = 1;
-    }
-    if (f)
-        fclose(f);
-    return found;
-}
-
 /* In the thread's own arena: a chunk that keeps the lost block's address
  * past the words glibc writes into a free chunk, then freed. */
 static void *in_thread(void *arg)
