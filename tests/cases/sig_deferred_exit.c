@@ -16,13 +16,19 @@
 #define BLOCKS 300000
 
 static void *volatile *kept; /* the blocks make the check take a while */
-static int fds[2];
+static int fds[2], sent[2];
 
 static void *worker(void *arg)
 {
     (void)arg;
     (void)!write(fds[1], "x", 1); /* the sender: the check starts now */
     tether_check_leaks();
+    /* The worker ends only once the signal is on its way: on a loaded
+     * machine the sender could run after the whole check, the signal then
+     * came after the worker had gone, and the process exited 0 natively
+     * too (a SIGTERM here, outside tether, ends it as it would natively). */
+    char c;
+    (void)!read(sent[0], &c, 1);
     return NULL;
 }
 
@@ -31,7 +37,7 @@ int main(void)
     kept = malloc(BLOCKS * sizeof *kept);
     for (int i = 0; i < BLOCKS; i++)
         kept[i] = malloc(48);
-    if (pipe(fds) != 0)
+    if (pipe(fds) != 0 || pipe(sent) != 0)
         return 2;
     pid_t parent = getpid();
     if (fork() == 0) {
@@ -39,6 +45,7 @@ int main(void)
         (void)!read(fds[0], &c, 1);
         usleep(5000);
         kill(parent, SIGTERM);
+        (void)!write(sent[1], "s", 1);
         syscall(SYS_exit_group, 0); /* no report of its own */
     }
     sigset_t term;
